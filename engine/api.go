@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Engine runs the phases against one set of providers.
+type Engine struct {
+	Providers *providers.Registry
+	// Version is updplan's version, checked against required_version.
+	Version string
+}
+
+// Inputs are the root variable values given from outside the
+// configuration files.
+type Inputs struct {
+	// Args are -var and -var-file in command-line order.
+	Args []config.VarArg
+	// Env is the process environment (UPDPLAN_VAR_name=value entries are
+	// read from it).
+	Env []string
+}
+
+// Hooks let the command line show progress. Every field may be nil; calls
+// may come from several goroutines at once.
+type Hooks struct {
+	RefreshStart    func(a addr.Instance)
+	RefreshComplete func(a addr.Instance, elapsed time.Duration)
+	ApplyStart      func(c *plan.ResourceChange)
+	ApplyProgress   func(ev providers.ProgressEvent)
+	ApplyComplete   func(c *plan.ResourceChange, elapsed time.Duration, diags hcl.Diagnostics)
+	// Waiting is called once while waiting for another holder's lock.
+	LockWaiting func(holder state.LockInfo)
+}
+
+// PlanOptions select what a plan covers.
+type PlanOptions struct {
+	Mode        plan.Mode
+	Refresh     bool // false with -refresh=false
+	Targets     []addr.Instance
+	Replace     []addr.Instance
+	Parallelism int
+	// Lock is false with -lock=false; LockTimeout is -lock-timeout.
+	Lock        bool
+	LockTimeout time.Duration
+	Operation   string // "plan", "apply", "drift", ... recorded in lock info
+	Hooks       Hooks
+}
+
+// OutputValue is a root output for `updplan output`.
+type OutputValue struct {
+	Name      string
+	Value     cty.Value
+	Sensitive bool
+}

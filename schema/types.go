@@ -1,0 +1,187 @@
+package schema
+
+import (
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Attribute is one argument or computed attribute of a block.
+//
+// Invariants: exactly one of Required, Optional or (Computed without
+// Optional) describes who sets it; Optional+Computed means "the provider
+// fills it when the configuration leaves it out". Default is cty.NilVal or a
+// value of Type, and only on Optional attributes.
+type Attribute struct {
+	Name      string
+	Type      cty.Type
+	Doc       string
+	Required  bool
+	Optional  bool
+	Computed  bool
+	Sensitive bool
+	ForceNew  bool      // a change replaces the object
+	Default   cty.Value // applied by the engine when the attribute is null
+	// Checks run on known, non-null values only, during validate.
+	Checks []Check
+}
+
+// Check validates one attribute value. It returns nil when the value is fine.
+type Check func(v cty.Value) *Problem
+
+// Problem is one finding of a check or rule, before it becomes a diagnostic
+// with a source range.
+type Problem struct {
+	Severity hcl.DiagnosticSeverity // zero value means error
+	Summary  string
+	Detail   string // full sentences ending with what to do
+	// Path inside the checked value (for object rules) the problem is about;
+	// nil means the whole value.
+	Path cty.Path
+}
+
+// NestingMode says how many times a nested block may appear and how the
+// blocks are represented.
+type NestingMode int
+
+const (
+	NestingSingle NestingMode = iota // at most one: an object, null when absent
+	NestingList                      // a list of objects, order counts
+	NestingSet                       // a set of objects, order never counts
+)
+
+// NestedBlock is a block type that may appear inside another block.
+type NestedBlock struct {
+	TypeName string
+	Doc      string
+	Nesting  NestingMode
+	MinItems int
+	MaxItems int // 0 = unlimited
+	ForceNew bool
+	Block    Block
+}
+
+// Block is the body of a resource, provider or nested block.
+type Block struct {
+	Attributes []*Attribute
+	BlockTypes []*NestedBlock
+}
+
+// Attribute returns the attribute with the given name, or nil.
+func (b *Block) Attribute(name string) *Attribute {
+	for _, a := range b.Attributes {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// BlockType returns the nested block type with the given name, or nil.
+func (b *Block) BlockType(name string) *NestedBlock {
+	for _, nb := range b.BlockTypes {
+		if nb.TypeName == name {
+			return nb
+		}
+	}
+	return nil
+}
+
+// Names returns every attribute and block type name, sorted (for "Did you
+// mean" suggestions).
+func (b *Block) Names() []string {
+	var names []string
+	for _, a := range b.Attributes {
+		names = append(names, a.Name)
+	}
+	for _, nb := range b.BlockTypes {
+		names = append(names, nb.TypeName)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ImpliedType is the object type of a value of this block.
+func (b *Block) ImpliedType() cty.Type {
+	return hcldec.ImpliedType(b.DecoderSpec())
+}
+
+// DecoderSpec is the hcldec spec that decodes a body of this block. Computed
+// attributes that cannot be set are decoded as optional and rejected by
+// validation, so the diagnostic can say why.
+func (b *Block) DecoderSpec() hcldec.Spec {
+	spec := hcldec.ObjectSpec{}
+	for _, a := range b.Attributes {
+		spec[a.Name] = &hcldec.AttrSpec{Name: a.Name, Type: a.Type, Required: a.Required}
+	}
+	for _, nb := range b.BlockTypes {
+		inner := nb.Block.DecoderSpec()
+		switch nb.Nesting {
+		case NestingSingle:
+			spec[nb.TypeName] = &hcldec.BlockSpec{TypeName: nb.TypeName, Nested: inner, Required: nb.MinItems > 0}
+		case NestingList:
+			spec[nb.TypeName] = &hcldec.BlockListSpec{TypeName: nb.TypeName, Nested: inner, MinItems: nb.MinItems, MaxItems: nb.MaxItems}
+		case NestingSet:
+			spec[nb.TypeName] = &hcldec.BlockSetSpec{TypeName: nb.TypeName, Nested: inner, MinItems: nb.MinItems, MaxItems: nb.MaxItems}
+		}
+	}
+	return spec
+}
+
+// ResourceType is one kind of managed object.
+type ResourceType struct {
+	Name     string // e.g. "site"; the HCL block type
+	Provider string // the provider that manages it, e.g. "sitedb"
+	Doc      string
+	Block    Block
+	// Rules check one object's whole value (attributes that must agree with
+	// each other). They run during validate on values that may hold unknowns.
+	Rules []ObjectRule
+	// IDAttribute names the attribute that identifies an existing object for
+	// import (e.g. "id", or "code" for a site).
+	IDAttribute string
+}
+
+// ObjectRule checks one object. Problems carry a Path into the object.
+type ObjectRule func(obj cty.Value) []*Problem
+
+// Provider is a provider's configuration block and resource types.
+type Provider struct {
+	Name          string
+	Doc           string
+	Config        Block
+	ResourceTypes []*ResourceType
+}
+
+// ResourceType returns the named resource type of this provider, or nil.
+func (p *Provider) ResourceType(name string) *ResourceType {
+	for _, rt := range p.ResourceTypes {
+		if rt.Name == name {
+			return rt
+		}
+	}
+	return nil
+}
+
+// Object is what a cross-object rule sees of one resource instance during
+// validate: its configuration value (unknown where it refers to values known
+// only after apply) and which resources each top-level attribute refers to.
+type Object struct {
+	Addr  addr.Instance
+	Type  string
+	Value cty.Value
+	Refs  map[string][]addr.Resource
+}
+
+// ObjectProblem is a problem a cross-object rule found on one object.
+type ObjectProblem struct {
+	Addr addr.Instance
+	Problem
+}
+
+// SetRule checks relations between objects (unique names in a site, an
+// advertisement agreeing with its program, ...).
+type SetRule func(objs []Object) []ObjectProblem
