@@ -422,3 +422,67 @@ func render(v cty.Value) string {
 	}
 	return "a value of type " + ty.FriendlyName()
 }
+
+// ProposedNew is the value the engine proposes to a provider's Plan
+// (PlanRequest.Proposed): config, with every computed attribute the
+// configuration leaves null taken from prior, or unknown when prior is null
+// (a create). Nested single and list blocks are merged element by element
+// when prior has the same blocks; set blocks are taken from config. A null
+// config proposes null (a delete).
+func ProposedNew(rt *schema.ResourceType, prior, config cty.Value) cty.Value {
+	return proposedBlock(&rt.Block, prior, config)
+}
+
+func proposedBlock(b *schema.Block, prior, config cty.Value) cty.Value {
+	if config.IsNull() || !config.IsKnown() {
+		return config
+	}
+	if !prior.IsNull() && !prior.IsKnown() {
+		prior = cty.NullVal(config.Type())
+	}
+	attrs := config.AsValueMap()
+	for _, a := range b.Attributes {
+		if !a.Computed || !attrs[a.Name].IsNull() {
+			continue
+		}
+		if prior.IsNull() {
+			attrs[a.Name] = cty.UnknownVal(a.Type)
+		} else {
+			attrs[a.Name] = prior.GetAttr(a.Name)
+		}
+	}
+	for _, nb := range b.BlockTypes {
+		cv := attrs[nb.TypeName]
+		var pv cty.Value
+		if prior.IsNull() {
+			pv = cty.NullVal(cv.Type())
+		} else {
+			pv = prior.GetAttr(nb.TypeName)
+		}
+		switch {
+		case cv.IsNull() || !cv.IsKnown():
+		case nb.Nesting == schema.NestingSingle:
+			attrs[nb.TypeName] = proposedBlock(&nb.Block, pv, cv)
+		case nb.Nesting == schema.NestingList:
+			elems := cv.AsValueSlice()
+			var prevs []cty.Value
+			if !pv.IsNull() && pv.IsKnown() {
+				prevs = pv.AsValueSlice()
+			}
+			for i, e := range elems {
+				p := cty.NullVal(e.Type())
+				if i < len(prevs) {
+					p = prevs[i]
+				}
+				elems[i] = proposedBlock(&nb.Block, p, e)
+			}
+			if len(elems) > 0 {
+				attrs[nb.TypeName] = cty.ListVal(elems)
+			}
+		}
+	}
+	if len(attrs) == 0 {
+		return config
+	}
+	return cty.ObjectVal(attrs)
+}

@@ -247,3 +247,35 @@ func TestCheckApplied(t *testing.T) {
 		})
 	}
 }
+
+func TestProposedNew(t *testing.T) {
+	null := cty.NullVal(checkType.Block.ImpliedType())
+	config := thing(map[string]cty.Value{
+		"name": str("a"), "source": source(str("http://a"), cty.NullVal(cty.String)),
+	})
+	prior := thing(map[string]cty.Value{
+		"name": str("old"), "id": str("T1"), "mode": str("fast"), "value": str("x"),
+		"source": source(str("http://old"), str("e1")),
+	})
+	tests := map[string]struct {
+		prior, config, want cty.Value
+	}{
+		"create": {null, config, thing(map[string]cty.Value{
+			"name": str("a"), "id": unknown, "mode": unknown,
+			"source": source(str("http://a"), unknown),
+		})},
+		"update": {prior, config, thing(map[string]cty.Value{
+			"name": str("a"), "id": str("T1"), "mode": str("fast"),
+			"source": source(str("http://a"), str("e1")),
+		})},
+		"delete": {prior, null, null},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := ProposedNew(checkType, tt.prior, tt.config)
+			if !got.RawEquals(tt.want) {
+				t.Errorf("got  %#v\nwant %#v", got, tt.want)
+			}
+		})
+	}
+}
