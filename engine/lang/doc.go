@@ -1,0 +1,9 @@
+// Package lang holds what the configuration language offers beyond HCL's
+// syntax: the functions (cty's stdlib under Terraform's names, plus file,
+// hashing, encoding, env, templatefile, try, can, sensitive and
+// nonsensitive), the Sensitive mark, and the path object.
+//
+// It evaluates nothing by itself and knows no addresses or resources: the
+// engine builds the evaluation context (variables, locals, resources) and
+// takes the functions and the path object from here.
+package lang
