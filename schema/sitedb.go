@@ -82,7 +82,7 @@ var programType = &ResourceType{
 		optional("admin_rights", boolean, "Run with administrative rights.").withDefault(cty.True),
 		optional("max_run_minutes", num, "Maximum run time in minutes (ConfigMgr's \"unknown\" is 720).").withDefault(cty.NumberIntVal(720)).check(intRange(1, 43200)),
 		optional("disk_space", str, "Disk space the program needs, e.g. `50 MB`.").check(diskSpace),
-		optional("dependent_program", str, "A program to run first, as `<package id>;;<program name>`."),
+		optional("dependent_program", str, "A program to run first, as `<package id>;;<program name>`.").check(dependentProgram),
 		optional("platforms", strSet, "Platforms the program runs on; empty means any platform."),
 		optional("disabled", boolean, "Disable the program (clients do not run it).").withDefault(cty.False),
 		computed("id", str, "`<package id>/<program name>`."),

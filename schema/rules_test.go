@@ -1,0 +1,257 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// objOf builds a value of resource type typ: the given attributes, null
+// for the rest, as the engine hands it to rules before defaults.
+func objOf(t testing.TB, typ string, attrs map[string]cty.Value) cty.Value {
+	t.Helper()
+	rt := LookupResourceType(typ)
+	if rt == nil {
+		t.Fatalf("no resource type %q", typ)
+	}
+	return fill(t, rt.Block.ImpliedType(), attrs)
+}
+
+func fill(t testing.TB, ty cty.Type, attrs map[string]cty.Value) cty.Value {
+	t.Helper()
+	vals := map[string]cty.Value{}
+	for name, aty := range ty.AttributeTypes() {
+		v, ok := attrs[name]
+		switch {
+		case !ok:
+			v = cty.NullVal(aty)
+		case v.IsKnown() && !v.IsNull() && aty.IsObjectType() && v.Type().IsObjectType():
+			inner := map[string]cty.Value{}
+			for k, iv := range v.AsValueMap() {
+				inner[k] = iv
+			}
+			v = fill(t, aty, inner)
+		}
+		vals[name] = v
+	}
+	for name := range attrs {
+		if !ty.HasAttribute(name) {
+			t.Fatalf("test uses unknown attribute %q", name)
+		}
+	}
+	return cty.ObjectVal(vals)
+}
+
+// finding is a problem reduced to what the tests compare.
+type finding struct {
+	Severity string
+	Summary  string
+	Path     string
+}
+
+func pathString(p cty.Path) string {
+	var b strings.Builder
+	for _, step := range p {
+		switch s := step.(type) {
+		case cty.GetAttrStep:
+			if b.Len() > 0 {
+				b.WriteString(".")
+			}
+			b.WriteString(s.Name)
+		case cty.IndexStep:
+			if s.Key.Type() == cty.Number {
+				fmt.Fprintf(&b, "[%s]", s.Key.AsBigFloat().Text('f', 0))
+			} else if s.Key.Type() == cty.String {
+				fmt.Fprintf(&b, "[%q]", s.Key.AsString())
+			} else {
+				b.WriteString("[…]")
+			}
+		}
+	}
+	return b.String()
+}
+
+func severity(s hcl.DiagnosticSeverity) string {
+	if s == hcl.DiagWarning {
+		return "warning"
+	}
+	return "error"
+}
+
+func findings(t *testing.T, ps []*Problem) []finding {
+	t.Helper()
+	var out []finding
+	for _, p := range ps {
+		checkProblemShape(t, p)
+		out = append(out, finding{severity(p.Severity), p.Summary, pathString(p.Path)})
+	}
+	return out
+}
+
+var (
+	unknownStr = cty.UnknownVal(cty.String)
+	yes_       = cty.True
+	no_        = cty.False
+)
+
+func access(principal, rights string) cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{"principal": s(principal), "rights": s(rights)})
+}
+
+func accessSet(entries ...cty.Value) cty.Value {
+	if len(entries) == 0 {
+		return cty.SetValEmpty(cty.Object(map[string]cty.Type{"principal": cty.String, "rights": cty.String}))
+	}
+	return cty.SetVal(entries)
+}
+
+func TestObjectRules(t *testing.T) {
+	admins := []cty.Value{access("Administrators", "full"), access("SMS Admins", "full")}
+	withAccess := func(extra ...cty.Value) cty.Value {
+		return accessSet(append(append([]cty.Value{}, admins...), extra...)...)
+	}
+	tests := map[string]struct {
+		typ   string
+		attrs map[string]cty.Value
+		want  []finding
+	}{
+		"collection fine": {"collection", map[string]cty.Value{"members": strSetOf("A")}, nil},
+		"collection members and include": {"collection", map[string]cty.Value{"members": strSetOf("A"), "members_include": strSetOf("B")},
+			[]finding{{"error", "Conflicting arguments", "members_include"}}},
+		"collection members and both": {"collection", map[string]cty.Value{"members": strSetOf("A"), "members_include": strSetOf("B"), "members_exclude": strSetOf("C")},
+			[]finding{{"error", "Conflicting arguments", "members_include"}, {"error", "Conflicting arguments", "members_exclude"}}},
+		"collection members unknown": {"collection", map[string]cty.Value{"members": cty.UnknownVal(cty.Set(cty.String)), "members_include": strSetOf("B")}, nil},
+		"collection include and exclude same": {"collection", map[string]cty.Value{"members_include": strSetOf("PC1"), "members_exclude": strSetOf("pc1")},
+			[]finding{{"error", "Computer both included and excluded", "members_exclude"}}},
+		"collection periodic without schedule": {"collection", map[string]cty.Value{"refresh": s("periodic")},
+			[]finding{{"error", "Missing refresh schedule", "refresh"}}},
+		"collection periodic with unknown schedule": {"collection", map[string]cty.Value{"refresh": s("periodic"), "refresh_schedule": unknownStr}, nil},
+		"collection periodic with schedule":         {"collection", map[string]cty.Value{"refresh": s("periodic"), "refresh_schedule": s("every 1 days")}, nil},
+		"collection manual with schedule": {"collection", map[string]cty.Value{"refresh": s("manual"), "refresh_schedule": s("every 1 days")},
+			[]finding{{"warning", "Refresh schedule not used", "refresh_schedule"}}},
+		"collection default refresh with schedule": {"collection", map[string]cty.Value{"refresh_schedule": s("every 1 days")},
+			[]finding{{"warning", "Refresh schedule not used", "refresh_schedule"}}},
+		"collection unknown refresh": {"collection", map[string]cty.Value{"refresh": unknownStr}, nil},
+
+		"advertisement fine": {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": s("2026-12-31T00:00:00Z"), "schedule": strs("every 7 days"), "rerun": s("always")}, nil},
+		"advertisement expires before available": {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": s("2026-11-30T00:00:00Z")},
+			[]finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
+		"advertisement expires when available": {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T01:00:00+01:00"), "expires_at": s("2026-12-01T00:00:00Z")},
+			[]finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
+		"advertisement expiry unknown":         {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": unknownStr}, nil},
+		"advertisement bad time left to check": {"advertisement", map[string]cty.Value{"available_after": s("soon"), "expires_at": s("2026-12-01T00:00:00Z")}, nil},
+		"advertisement rerun without schedule": {"advertisement", map[string]cty.Value{"rerun": s("always")},
+			[]finding{{"warning", "Rerun behaviour not used", "rerun"}}},
+		"advertisement rerun with empty schedule": {"advertisement", map[string]cty.Value{"rerun": s("never"), "schedule": strs()},
+			[]finding{{"warning", "Rerun behaviour not used", "rerun"}}},
+		"advertisement default rerun":       {"advertisement", map[string]cty.Value{"rerun": s("if_failed")}, nil},
+		"advertisement rerun unknown sched": {"advertisement", map[string]cty.Value{"rerun": s("always"), "schedule": cty.UnknownVal(cty.List(cty.String))}, nil},
+		"distribution point server default": {"distribution_point", map[string]cty.Value{}, nil},
+		"distribution point server SMSPKG":  {"distribution_point", map[string]cty.Value{"kind": s("server"), "share": s("SMSPKGD$")}, nil},
+		"distribution point default kind custom share": {"distribution_point", map[string]cty.Value{"share": s("Content")},
+			[]finding{{"error", "Share not used by a server distribution point", "share"}}},
+		"distribution point server_share": {"distribution_point", map[string]cty.Value{"kind": s("server_share"), "share": s("Content")}, nil},
+		"distribution point server_share without share": {"distribution_point", map[string]cty.Value{"kind": s("server_share")},
+			[]finding{{"error", "Missing share", "kind"}}},
+		"distribution point server_share unknown share": {"distribution_point", map[string]cty.Value{"kind": s("server_share"), "share": unknownStr}, nil},
+		"distribution point bad share name": {"distribution_point", map[string]cty.Value{"kind": s("server_share"), "share": s(`\\dp1\Content`)},
+			[]finding{{"error", "Invalid share name", "share"}}},
+		"distribution point local content": {"distribution_point", map[string]cty.Value{"content_path": s(`D:\SMSPKG`)}, nil},
+		"distribution point posix content": {"distribution_point", map[string]cty.Value{"content_path": s(`/srv/dp1`)}, nil},
+		"distribution point smb content":   {"distribution_point", map[string]cty.Value{"content_path": s(`smb://dp1/SMSPKGD$/content`)}, nil},
+		"distribution point unc content": {"distribution_point", map[string]cty.Value{"content_path": s(`\\dp1\SMSPKGD$`)},
+			[]finding{{"error", "Invalid content path", "content_path"}}},
+		"distribution point http content": {"distribution_point", map[string]cty.Value{"content_path": s(`https://dp1/x`)},
+			[]finding{{"error", "Invalid content path", "content_path"}}},
+		"distribution point smb without share": {"distribution_point", map[string]cty.Value{"content_path": s(`smb://dp1`)},
+			[]finding{{"error", "Invalid content path", "content_path"}}},
+
+		"deployment fine": {"deployment", map[string]cty.Value{"start_time": s("2026-12-01T00:00:00Z"), "deadline": s("2026-12-01T00:00:00Z"),
+			"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": yes_, "schedule": s("every 1 days"), "max_install_minutes": cty.NumberIntVal(60)})}, nil},
+		"deployment deadline before start": {"deployment", map[string]cty.Value{"start_time": s("2026-12-01T00:00:00Z"), "deadline": s("2026-11-01T00:00:00Z")},
+			[]finding{{"error", "Deadline before start time", "deadline"}}},
+		"deployment deadline unknown": {"deployment", map[string]cty.Value{"start_time": s("2026-12-01T00:00:00Z"), "deadline": unknownStr}, nil},
+		"deployment sms2003 schedule while disabled": {"deployment", map[string]cty.Value{"sms2003": cty.ObjectVal(map[string]cty.Value{"schedule": s("every 1 days")})},
+			[]finding{{"warning", "SMS 2003 schedule not used", "sms2003.schedule"}}},
+		"deployment sms2003 max without schedule": {"deployment", map[string]cty.Value{"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": yes_, "max_install_minutes": cty.NumberIntVal(60)})},
+			[]finding{{"error", "Maximum installation time without a schedule", "sms2003.max_install_minutes"}}},
+		"deployment sms2003 unknown enabled": {"deployment", map[string]cty.Value{"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": cty.UnknownVal(cty.Bool), "schedule": s("every 1 days")})}, nil},
+
+		"share fine": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "read"))}, nil},
+		"share everyone full": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full"))},
+			[]finding{{"error", "Broad share access", `access[…]`}}},
+		"share domain users change with prefix": {"share", map[string]cty.Value{"access": withAccess(access(`CORP\domain users`, "change"))},
+			[]finding{{"error", "Broad share access", `access[…]`}}},
+		"share builtin users full": {"share", map[string]cty.Value{"access": withAccess(access(`BUILTIN\Users`, "full"))},
+			[]finding{{"error", "Broad share access", `access[…]`}}},
+		"share authenticated users": {"share", map[string]cty.Value{"access": withAccess(access(`NT AUTHORITY\Authenticated Users`, "change"))},
+			[]finding{{"error", "Broad share access", `access[…]`}}},
+		"share broad allowed":         {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full")), "allow_broad_access": yes_}, nil},
+		"share broad allowed unknown": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full")), "allow_broad_access": cty.UnknownVal(cty.Bool)}, nil},
+		"share broad not allowed": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full")), "allow_broad_access": no_},
+			[]finding{{"error", "Broad share access", `access[…]`}}},
+		"share everyone deny": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "deny"))}, nil},
+		"share power users":   {"share", map[string]cty.Value{"access": withAccess(access("Power Users", "full"))}, nil},
+		"share duplicate principal": {"share", map[string]cty.Value{"access": withAccess(access("sms admins", "read"))},
+			[]finding{{"error", "Duplicate access principal", "access"}}},
+		"share duplicate with builtin": {"share", map[string]cty.Value{"access": withAccess(access(`BUILTIN\Administrators`, "read"))},
+			[]finding{{"error", "Duplicate access principal", "access"}}},
+		"share no access": {"share", map[string]cty.Value{},
+			[]finding{{"warning", "Share without access entries", ""}}},
+		"share empty access": {"share", map[string]cty.Value{"access": accessSet()},
+			[]finding{{"warning", "Share without access entries", ""}}},
+		"share unknown access":    {"share", map[string]cty.Value{"access": cty.UnknownVal(accessSet().Type())}, nil},
+		"share unknown principal": {"share", map[string]cty.Value{"access": withAccess(cty.ObjectVal(map[string]cty.Value{"principal": unknownStr, "rights": s("full")}))}, nil},
+
+		"catalog url":   {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"url": s("https://x/wsusscn2.cab")})}, nil},
+		"catalog local": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"local_path": s("/srv/cab")})}, nil},
+		"catalog both": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"url": s("https://x/wsusscn2.cab"), "local_path": s("/srv/cab")})},
+			[]finding{{"error", "Conflicting catalog sources", "source.local_path"}}},
+		"catalog neither": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{})},
+			[]finding{{"error", "Missing catalog source", "source"}}},
+		"catalog unknown url": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"url": unknownStr})}, nil},
+		"catalog unverified": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"local_path": s("/srv/cab")}), "verify_signature": no_},
+			[]finding{{"warning", "Catalog signature not verified", "verify_signature"}}},
+		"catalog old format": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"local_path": s("/srv/cab")}), "file_name": s("WSUSSCAN.CAB")},
+			[]finding{{"warning", "Obsolete catalog", "file_name"}}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			rt := LookupResourceType(tt.typ)
+			var ps []*Problem
+			for _, rule := range rt.Rules {
+				ps = append(ps, rule(objOf(t, tt.typ, tt.attrs))...)
+			}
+			if diff := cmp.Diff(tt.want, findings(t, ps)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+				for _, p := range ps {
+					t.Logf("%s: %s", p.Summary, p.Detail)
+				}
+			}
+		})
+	}
+}
+
+// Rules never fail on values that are not known yet.
+func TestObjectRulesOnUnknowns(t *testing.T) {
+	for _, p := range Providers() {
+		for _, rt := range p.ResourceTypes {
+			ty := rt.Block.ImpliedType()
+			allUnknown := map[string]cty.Value{}
+			for name, aty := range ty.AttributeTypes() {
+				allUnknown[name] = cty.UnknownVal(aty)
+			}
+			for _, v := range []cty.Value{cty.UnknownVal(ty), cty.NullVal(ty), cty.ObjectVal(allUnknown), cty.DynamicVal} {
+				for _, rule := range rt.Rules {
+					if ps := rule(v); len(ps) > 0 {
+						t.Errorf("%s rule on %#v: %q, want nothing", rt.Name, v, ps[0].Summary)
+					}
+				}
+			}
+		}
+	}
+}
