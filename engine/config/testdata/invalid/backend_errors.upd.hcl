@@ -1,0 +1,5 @@
+updplan {
+  backend "s3" { # ERROR: Unknown backend type
+    bucket = "x"
+  }
+}

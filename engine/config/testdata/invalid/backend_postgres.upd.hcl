@@ -1,0 +1,5 @@
+updplan {
+  backend "postgres" { # ERROR: Missing required argument
+    path = "x" # ERROR: Unsupported argument
+  }
+}

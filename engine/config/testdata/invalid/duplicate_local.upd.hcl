@@ -1,0 +1,8 @@
+locals {
+  pkgsrc = "D:\\PkgSource"
+}
+
+locals {
+  tool   = "Microsoft Updates Tool"
+  pkgsrc = "E:\\PkgSource" # ERROR: Duplicate local value
+}

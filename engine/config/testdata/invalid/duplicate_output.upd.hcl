@@ -1,0 +1,7 @@
+output "unc" {
+  value = "x"
+}
+
+output "unc" { # ERROR: Duplicate output
+  value = "y"
+}

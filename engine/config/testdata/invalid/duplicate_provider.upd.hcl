@@ -1,0 +1,7 @@
+provider "sitedb" {
+  driver = "sqlite"
+}
+
+provider "sitedb" { # ERROR: Duplicate provider configuration
+  driver = "postgres"
+}

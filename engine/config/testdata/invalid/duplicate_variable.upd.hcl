@@ -1,0 +1,7 @@
+variable "site_code" {
+  type = string
+}
+
+variable "site_code" { # ERROR: Duplicate variable
+  default = "LAB"
+}

@@ -1,0 +1,7 @@
+locals {
+  pkgsrc = "D:\\PkgSource"
+
+  share { # ERROR: Unexpected "share" block
+    name = "PackageSrc"
+  }
+}

@@ -1,0 +1,8 @@
+provider "sitedb" {
+  drvier = "sqlite" # ERROR: Unsupported argument
+}
+
+provider "share" {
+  driver = "samba"
+  password_file = "x" # ERROR: Unsupported argument
+}

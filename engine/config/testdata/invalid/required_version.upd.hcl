@@ -1,0 +1,3 @@
+updplan {
+  required_version = "^1.0" # ERROR: Invalid required_version
+}

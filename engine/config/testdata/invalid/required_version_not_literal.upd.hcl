@@ -1,0 +1,3 @@
+updplan {
+  required_version = var.v # ERROR: Variables not allowed
+}

@@ -1,0 +1,4 @@
+site "lab" {
+  code   = # ERROR: Invalid expression
+  name   = "Lab"
+}

@@ -1,0 +1,5 @@
+site_code = "LAB" # ERROR: Unsupported argument
+
+locals {
+  x = 1
+}

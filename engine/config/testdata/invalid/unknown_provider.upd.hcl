@@ -1,0 +1,3 @@
+provider "sitdb" { # ERROR: Unknown provider
+  driver = "sqlite"
+}
