@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -17,6 +18,9 @@ type Engine struct {
 	Providers *providers.Registry
 	// Version is updplan's version, checked against required_version.
 	Version string
+
+	mu         sync.Mutex
+	configured map[string]bool // providers configured by this engine
 }
 
 // Inputs are the root variable values given from outside the

@@ -1,0 +1,482 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/graph"
+	"github.com/updplan/updplan/engine/lang"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Apply applies p (made just now, or read from a saved plan file, which is
+// refused when the state or configuration moved on). It returns the new
+// state, even after errors.
+func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, opts PlanOptions) (*state.State, hcl.Diagnostics) {
+	if opts.Operation == "" {
+		opts.Operation = "apply"
+	}
+	if opts.Parallelism < 1 {
+		opts.Parallelism = 10
+	}
+	if p.Errored {
+		return nil, hcl.Diagnostics{errorDiag("Plan has errors", "This plan was made with errors and cannot be applied. Fix the errors and plan again.", nil)}
+	}
+	if p.ConfigDigest != cfg.Digest {
+		return nil, hcl.Diagnostics{errorDiag("Saved plan does not match the configuration",
+			"The configuration files changed since this plan was made, so applying it could do something nobody reviewed. Run updplan plan again and apply the new plan.", nil)}
+	}
+	be, diags := e.Backend(cfg)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	defer be.Close()
+	unlock, d := e.lock(ctx, be, opts)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	defer unlock()
+	cur, err := be.Read(ctx, e.StateTypes())
+	if err != nil {
+		return nil, append(diags, errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil))
+	}
+	if d := staleness(p, cur); d != nil {
+		return cur, append(diags, d)
+	}
+
+	working := cur.DeepCopy()
+	if working == nil {
+		working = state.New()
+	}
+	base := working.Serial
+	if p.Mode == plan.RefreshOnlyMode {
+		next := p.PriorState.DeepCopy()
+		next.Lineage, next.Version = working.Lineage, state.FormatVersion
+		if next.Outputs == nil {
+			next.Outputs = map[string]*state.Output{}
+		}
+		next.Serial = base + 1
+		next.UpdplanVersion = e.Version
+		if err := be.Write(ctx, next); err != nil {
+			return cur, append(diags, errorDiag("Failed to write state", err.Error(), nil))
+		}
+		return next, diags
+	}
+
+	// Moves first: they only rename objects in state.
+	for _, ch := range p.Changes {
+		if ch.PrevAddr != (addr.Instance{}) {
+			if r := working.Get(ch.PrevAddr); r != nil {
+				working.Remove(ch.PrevAddr)
+				nr := *r
+				nr.Addr = ch.Addr
+				working.Set(&nr)
+			}
+		}
+	}
+	journal, err := be.OpenJournal(ctx, working)
+	if err != nil {
+		return cur, append(diags, errorDiag("Cannot start the state journal", fmt.Sprintf("%s. Nothing was changed.", err), nil))
+	}
+	ap := &applier{
+		e: e, cfg: cfg, p: p, opts: opts, working: working, journal: journal,
+		sem:     make(chan struct{}, opts.Parallelism),
+		changes: map[addr.Instance]*plan.ResourceChange{},
+	}
+	for _, ch := range p.Changes {
+		ap.changes[ch.Addr] = ch
+	}
+	diags = append(diags, ap.run(ctx)...)
+	if err := journal.Close(); err != nil {
+		diags = append(diags, errorDiag("Failed to sync the state journal", err.Error(), nil))
+	}
+	working.Serial = base + 1
+	working.UpdplanVersion = e.Version
+	if err := be.Write(context.WithoutCancel(ctx), working); err != nil {
+		diags = append(diags, errorDiag("Failed to write state",
+			fmt.Sprintf("%s. What was applied is in the journal beside the state and will be recovered by the next run.", err), nil))
+	}
+	if ctx.Err() != nil {
+		diags = append(diags, errorDiag("Apply interrupted",
+			"The run was interrupted: changes already started were finished and recorded in state; the rest were not started. Run updplan plan to see what is left.", nil))
+	}
+	return working, sortDiags(diags)
+}
+
+// staleness refuses a plan made against another state.
+func staleness(p *plan.Plan, cur *state.State) *hcl.Diagnostic {
+	prev := p.PrevRunState
+	switch {
+	case prev == nil && cur == nil:
+		return nil
+	case prev == nil || prev.Lineage == "":
+		if cur != nil && !cur.Empty() {
+			return errorDiag("Saved plan is stale", "The plan was made when there was no state, but a state has been written since. Run updplan plan again.", nil)
+		}
+		return nil
+	case cur == nil:
+		return errorDiag("Saved plan does not match the given state", "The plan was made against a state that no longer exists. Run updplan plan again.", nil)
+	case prev.Lineage != cur.Lineage:
+		return errorDiag("Saved plan does not match the given state",
+			fmt.Sprintf("The plan was made against the state with lineage %s, but the state now has lineage %s. Run updplan plan again.", prev.Lineage, cur.Lineage), nil)
+	case prev.Serial != cur.Serial:
+		return errorDiag("Saved plan is stale",
+			fmt.Sprintf("The state changed since the plan was made (serial %d, now %d): another run applied changes. Run updplan plan again and review the new plan.", prev.Serial, cur.Serial), nil)
+	}
+	return nil
+}
+
+// applier holds one apply run.
+type applier struct {
+	e       *Engine
+	cfg     *config.Config
+	p       *plan.Plan
+	opts    PlanOptions
+	journal state.Journal
+	sem     chan struct{}
+	changes map[addr.Instance]*plan.ResourceChange
+
+	mu      sync.Mutex // guards working
+	working *state.State
+}
+
+func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	types := map[string]bool{}
+	for _, ch := range ap.p.Changes {
+		types[ch.Type] = true
+	}
+	vars := map[string]cty.Value{}
+	for name, v := range ap.p.Variables {
+		if ap.p.SensitiveVariables[name] {
+			v = v.Mark(lang.Sensitive)
+		}
+		vars[name] = v
+	}
+	for name, v := range ap.cfg.Variables {
+		if _, ok := vars[name]; !ok {
+			vars[name] = cty.UnknownVal(v.Type)
+		}
+	}
+	ev := ap.e.newEvaluator(ap.cfg, vars)
+	if d := ap.e.configureProviders(ctx, ev, types); d.HasErrors() {
+		return d
+	}
+
+	// 1. Deletes (and the delete half of replacements), dependents first.
+	failed, d := ap.deletes(ctx, func(ch *plan.ResourceChange) bool {
+		return ch.Action == plan.Delete || ch.Action == plan.DeleteThenCreate
+	})
+	diags = append(diags, d...)
+	if ap.p.Mode == plan.DestroyMode {
+		ap.mu.Lock()
+		for k := range ap.working.Outputs {
+			delete(ap.working.Outputs, k)
+		}
+		ap.mu.Unlock()
+		return diags
+	}
+
+	// 2. Creates and updates, in dependency order, re-planned with the
+	//    values known now.
+	cg, d := ap.e.buildGraph(ap.cfg)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	diags = append(diags, ev.walk(ctx, cg, ap.opts.Parallelism, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+		return ap.applyResource(ctx, ev, r, rt, insts, failed)
+	})...)
+
+	// 3. Old objects of create_before_destroy replacements.
+	_, d = ap.deletes(ctx, func(ch *plan.ResourceChange) bool { return ch.Action == plan.CreateThenDelete })
+	diags = append(diags, d...)
+
+	// Outputs, from the values known now.
+	if !diags.HasErrors() {
+		ap.mu.Lock()
+		for name, o := range ap.cfg.Outputs {
+			ev.mu.RLock()
+			v, ok := ev.outputs[name]
+			ev.mu.RUnlock()
+			if !ok || !v.IsWhollyKnown() {
+				continue
+			}
+			plain, _ := v.UnmarkDeep()
+			ap.working.Outputs[name] = &state.Output{Value: plain, Sensitive: o.Sensitive || v.ContainsMarked()}
+		}
+		for name := range ap.working.Outputs {
+			if _, ok := ap.cfg.Outputs[name]; !ok {
+				delete(ap.working.Outputs, name)
+			}
+		}
+		ap.mu.Unlock()
+	}
+	return diags
+}
+
+// deletes runs the selected delete changes, an object before the objects it
+// depends on. It returns the addresses that failed.
+func (ap *applier) deletes(ctx context.Context, pick func(*plan.ResourceChange) bool) (map[addr.Instance]bool, hcl.Diagnostics) {
+	var list []*plan.ResourceChange
+	for _, ch := range ap.p.Changes {
+		if pick(ch) {
+			list = append(list, ch)
+		}
+	}
+	failed := map[addr.Instance]bool{}
+	if len(list) == 0 {
+		return failed, nil
+	}
+	g := graph.New(func(a, b addr.Instance) bool { return a.Less(b) }, addr.Instance.String)
+	byRes := map[addr.Resource][]addr.Instance{}
+	for _, ch := range list {
+		g.Add(ch.Addr)
+		byRes[ch.Addr.Resource] = append(byRes[ch.Addr.Resource], ch.Addr)
+	}
+	// X must be deleted after every object that depends on X.
+	for _, ch := range list {
+		deps := ch.Dependencies
+		if r := ap.working.Get(ch.Addr); r != nil && len(r.Dependencies) > 0 {
+			deps = r.Dependencies
+		}
+		for _, dep := range deps {
+			for _, target := range byRes[dep] {
+				if target != ch.Addr {
+					g.Connect(target, ch.Addr)
+				}
+			}
+		}
+	}
+	var dc diagCollector
+	var fmu sync.Mutex
+	results := g.Walk(ctx, ap.opts.Parallelism, func(ctx context.Context, a addr.Instance) error {
+		ch := ap.changes[a]
+		if d := ap.deleteOne(ctx, ch); d.HasErrors() {
+			dc.add(d)
+			return errVisitFailed
+		}
+		return nil
+	})
+	for a, err := range results {
+		if err != nil {
+			fmu.Lock()
+			failed[a] = true
+			fmu.Unlock()
+		}
+	}
+	return failed, dc.diags
+}
+
+func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.Diagnostics {
+	p, d := ap.e.providerFor(ch.Type, nil)
+	if d != nil {
+		return hcl.Diagnostics{d}
+	}
+	ap.mu.Lock()
+	cur := ap.working.Get(ch.Addr)
+	ap.mu.Unlock()
+	if cur == nil {
+		return nil // already gone
+	}
+	if h := ap.opts.Hooks.ApplyStart; h != nil {
+		h(ch)
+	}
+	start := time.Now()
+	resp := p.Apply(context.WithoutCancel(ctx), providers.ApplyRequest{
+		TypeName: ch.Type, Addr: ch.Addr, Prior: cur.Value,
+		Planned: cty.NullVal(cur.Value.Type()), Config: cty.NullVal(cur.Value.Type()),
+		PlannedPrivate: cur.Private, Progress: ap.progress(),
+	})
+	diags := resp.Diagnostics
+	for _, d := range diags {
+		if d.Subject == nil && d.Severity == hcl.DiagError {
+			d.Detail = fmt.Sprintf("While deleting %s: %s", ch.Addr, d.Detail)
+		}
+	}
+	if !resp.Diagnostics.HasErrors() && resp.NewState.IsNull() {
+		ap.mu.Lock()
+		ap.working.Remove(ch.Addr)
+		err := ap.journal.Remove(ch.Addr)
+		ap.mu.Unlock()
+		if err != nil {
+			diags = append(diags, errorDiag("Failed to record a change in the state journal", err.Error(), nil))
+		}
+	} else if !resp.Diagnostics.HasErrors() {
+		diags = append(diags, providerBug(p.Name(), "Provider did not delete the object", fmt.Sprintf("Deleting %s returned an object instead of nothing.", ch.Addr), nil))
+	}
+	if h := ap.opts.Hooks.ApplyComplete; h != nil {
+		h(ch, time.Since(start), diags)
+	}
+	return diags
+}
+
+func (ap *applier) progress() providers.ProgressFunc {
+	if ap.opts.Hooks.ApplyProgress != nil {
+		return ap.opts.Hooks.ApplyProgress
+	}
+	return providers.NoProgress
+}
+
+// applyResource applies the changes of every instance of one resource
+// block, in parallel, and returns the value references see.
+func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.Resource, rt *schema.ResourceType, insts []instance, failed map[addr.Instance]bool) (cty.Value, hcl.Diagnostics) {
+	vals := make(map[addr.Key]cty.Value, len(insts))
+	var mu sync.Mutex
+	var diags hcl.Diagnostics
+	var wg sync.WaitGroup
+	for _, in := range insts {
+		ch := ap.changes[in.addr]
+		if ch != nil && ch.ImportID != "" {
+			ap.adopt(ch, rt, &diags)
+		}
+		if ch == nil || ch.Action == plan.NoOp || ch.Action == plan.Delete || failed[in.addr] {
+			ap.mu.Lock()
+			res := ap.working.Get(in.addr)
+			ap.mu.Unlock()
+			switch {
+			case failed[in.addr]:
+				diags = append(diags, errorDiag("Replacement not finished", fmt.Sprintf("%s was not created again because deleting its old object failed.", in.addr), nil))
+				vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+			case res != nil:
+				vals[in.addr.Key] = markSensitive(&rt.Block, res.Value)
+			default:
+				vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return cty.DynamicVal, append(diags, errorDiag("Not started", "Interrupted before this object was started.", nil))
+		}
+		wg.Add(1)
+		ap.sem <- struct{}{}
+		go func(in instance, ch *plan.ResourceChange) {
+			defer wg.Done()
+			defer func() { <-ap.sem }()
+			v, d := ap.applyInstance(ctx, ev, r, rt, in, ch)
+			mu.Lock()
+			vals[in.addr.Key] = v
+			diags = append(diags, d...)
+			mu.Unlock()
+		}(in, ch)
+	}
+	wg.Wait()
+	return refValue(r, vals, insts), diags
+}
+
+// applyInstance re-plans one change with the values known now, checks the
+// final plan against the reviewed one, applies it and records the result.
+func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.Resource, rt *schema.ResourceType, in instance, ch *plan.ResourceChange) (cty.Value, hcl.Diagnostics) {
+	ty := rt.Block.ImpliedType()
+	unknown := cty.UnknownVal(ty)
+	p, d := ap.e.providerFor(rt.Name, rangePtr(r.DeclRange))
+	if d != nil {
+		return unknown, hcl.Diagnostics{d}
+	}
+	cfgVal, diags := ev.decodeInstance(r, rt, in.scope)
+	if diags.HasErrors() {
+		return unknown, diags
+	}
+	cfgPlain, marks := cfgVal.UnmarkDeepWithPaths()
+	prior := cty.NullVal(ty)
+	var priorPrivate []byte
+	ap.mu.Lock()
+	if res := ap.working.Get(in.addr); res != nil && ch.Action != plan.CreateThenDelete {
+		prior, priorPrivate = res.Value, res.Private
+	}
+	ap.mu.Unlock()
+	cfgPlain = ignoreChanges(r.Lifecycle, rt, prior, cfgPlain)
+	find := func(dd *hcl.Diagnostic) *hcl.Range {
+		if path, ok := providers.PathOf(dd); ok {
+			rng := rangeOfPath(r.Config, &rt.Block, path, r.DeclRange)
+			return &rng
+		}
+		return rangePtr(r.DeclRange)
+	}
+	resp := p.Plan(ctx, providers.PlanRequest{
+		TypeName: rt.Name, Addr: in.addr, Prior: prior, Config: cfgPlain,
+		Proposed: providers.ProposedNew(rt, prior, cfgPlain), PriorPrivate: priorPrivate,
+	})
+	diags = append(diags, locateProviderDiags(resp.Diagnostics, find)...)
+	if resp.Diagnostics.HasErrors() {
+		return unknown, diags
+	}
+	if probs := providers.CheckPlanned(rt, cfgPlain, resp.Planned); len(probs) > 0 {
+		return unknown, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
+			fmt.Sprintf("The final plan for %s disagrees with the configuration: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+	}
+	if probs := knownDifferences(cty.Path{}, ch.After, resp.Planned); len(probs) > 0 {
+		return unknown, append(diags, providerBug(p.Name(), "Provider produced an inconsistent final plan",
+			fmt.Sprintf("When applying %s, the final plan differs from the reviewed one: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+	}
+	if h := ap.opts.Hooks.ApplyStart; h != nil {
+		h(ch)
+	}
+	start := time.Now()
+	ar := p.Apply(context.WithoutCancel(ctx), providers.ApplyRequest{
+		TypeName: rt.Name, Addr: in.addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
+		PlannedPrivate: resp.PlannedPrivate, Progress: ap.progress(),
+	})
+	adiags := locateProviderDiags(ar.Diagnostics, find)
+	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
+		if probs := providers.CheckApplied(rt, resp.Planned, ar.NewState); len(probs) > 0 {
+			adiags = append(adiags, providerBug(p.Name(), "Provider produced an inconsistent result after apply",
+				fmt.Sprintf("After applying %s: %s. The object was recorded as the provider returned it.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+		}
+		if ar.NewState.IsWhollyKnown() {
+			ap.record(ch, &state.Resource{
+				Addr: in.addr, Type: rt.Name, Provider: p.Name(), Value: ar.NewState,
+				SensitivePaths: sensitivePaths(&rt.Block, marks), Private: ar.Private,
+				Dependencies: ch.Dependencies,
+			}, &adiags)
+		}
+	}
+	if h := ap.opts.Hooks.ApplyComplete; h != nil {
+		h(ch, time.Since(start), adiags)
+	}
+	diags = append(diags, adiags...)
+	if adiags.HasErrors() || ar.NewState.IsNull() || ar.NewState == cty.NilVal {
+		return unknown, diags
+	}
+	self := markSensitive(&rt.Block, ar.NewState)
+	sc := in.scope
+	sc.self = self
+	diags = append(diags, ev.checkConditions(r.Postconditions, sc, "Resource postcondition failed")...)
+	return self.MarkWithPaths(marks), diags
+}
+
+// adopt records an object an import block adopted, before its change (if
+// any) is applied to it.
+func (ap *applier) adopt(ch *plan.ResourceChange, rt *schema.ResourceType, diags *hcl.Diagnostics) {
+	ap.mu.Lock()
+	exists := ap.working.Get(ch.Addr) != nil
+	ap.mu.Unlock()
+	if exists || ch.Before.IsNull() {
+		return
+	}
+	ap.record(ch, &state.Resource{
+		Addr: ch.Addr, Type: ch.Type, Provider: ch.Provider, Value: ch.Before,
+		SensitivePaths: sensitivePaths(&rt.Block, nil), Dependencies: ch.Dependencies,
+	}, diags)
+}
+
+// record stores an applied object in the working state and the journal.
+func (ap *applier) record(ch *plan.ResourceChange, r *state.Resource, diags *hcl.Diagnostics) {
+	ap.mu.Lock()
+	defer ap.mu.Unlock()
+	ap.working.Set(r)
+	if err := ap.journal.Set(r); err != nil {
+		*diags = append(*diags, errorDiag("Failed to record a change in the state journal", err.Error(), nil))
+	}
+}
+

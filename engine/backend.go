@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DefaultStateFile is the local state file, beside the configuration.
+const DefaultStateFile = "updplan.state"
+
+// BackendDSNEnv holds the PostgreSQL backend's DSN when the backend block
+// leaves dsn out (keeps the secret out of the configuration files).
+const BackendDSNEnv = "UPDPLAN_BACKEND_DSN"
+
+// Backend opens the backend the configuration names (the local file
+// updplan.state beside the configuration by default).
+func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
+	if cfg.Settings == nil || cfg.Settings.Backend == nil {
+		return state.NewLocal(filepath.Join(cfg.Dir, DefaultStateFile)), nil
+	}
+	b := cfg.Settings.Backend
+	attrs, diags := b.Config.JustAttributes()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	str := func(name string) (string, hcl.Diagnostics) {
+		a, ok := attrs[name]
+		if !ok {
+			return "", nil
+		}
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() {
+			return "", d
+		}
+		if v.IsNull() || v.Type() != cty.String {
+			rng := a.Expr.Range()
+			return "", hcl.Diagnostics{errorDiag("Invalid backend setting", fmt.Sprintf("%s must be a string.", name), &rng)}
+		}
+		return v.AsString(), nil
+	}
+	switch b.Type {
+	case "local":
+		path, d := str("path")
+		if d.HasErrors() {
+			return nil, d
+		}
+		if path == "" {
+			path = DefaultStateFile
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(cfg.Dir, path)
+		}
+		return state.NewLocal(path), nil
+	case "postgres":
+		dsn, d := str("dsn")
+		if d.HasErrors() {
+			return nil, d
+		}
+		if dsn == "" {
+			dsn = os.Getenv(BackendDSNEnv)
+		}
+		if dsn == "" {
+			return nil, hcl.Diagnostics{errorDiag("No PostgreSQL connection string",
+				fmt.Sprintf("The postgres backend needs a connection string: set dsn in the backend block, or (better, as it holds a password) the environment variable %s.", BackendDSNEnv), rangePtr(b.DeclRange))}
+		}
+		ws, d := str("workspace")
+		if d.HasErrors() {
+			return nil, d
+		}
+		if ws == "" {
+			ws = "default"
+		}
+		pg, err := openPostgres(dsn, ws)
+		if err != nil {
+			return nil, hcl.Diagnostics{errorDiag("Cannot open the PostgreSQL backend", err.Error()+" Check the connection string and that the server is running.", rangePtr(b.DeclRange))}
+		}
+		return pg, nil
+	}
+	return nil, hcl.Diagnostics{errorDiag("Unsupported backend type",
+		fmt.Sprintf("There is no backend %q. Use \"local\" or \"postgres\".%s", b.Type, didYouMean(b.Type, []string{"local", "postgres"})), rangePtr(b.TypeRange))}
+}
+
+// StateTypes decodes stored resource values with the schemas.
+func (e *Engine) StateTypes() state.TypeFunc {
+	s := e.Schemas()
+	return func(name string) (cty.Type, bool) {
+		rt := s.ResourceType(name)
+		if rt == nil {
+			return cty.NilType, false
+		}
+		return rt.Block.ImpliedType(), true
+	}
+}
+
+// lock takes the state lock unless -lock=false.
+func (e *Engine) lock(ctx context.Context, be state.Backend, opts PlanOptions) (func(), hcl.Diagnostics) {
+	if !opts.Lock {
+		return func() {}, nil
+	}
+	info := e.LockInfo(opts.Operation, be)
+	id, err := be.Lock(ctx, info, opts.LockTimeout, opts.Hooks.LockWaiting)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorDiag("Error acquiring the state lock",
+			fmt.Sprintf("%s\n\nupdplan takes the state lock so that two runs never change the same site at once. Wait for the other run, retry with -lock-timeout=5m to wait longer, or, if the holder died, run `updplan force-unlock ID`.", err), nil)}
+	}
+	return func() { _ = be.Unlock(context.WithoutCancel(ctx), id) }, nil
+}
+
+// LockInfo describes this run for the lock.
+func (e *Engine) LockInfo(operation string, be state.Backend) state.LockInfo {
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	host, _ := os.Hostname()
+	return state.LockInfo{
+		Operation: operation,
+		Who:       who + "@" + host,
+		Version:   e.Version,
+		Created:   time.Now().UTC(),
+		Path:      be.Describe(),
+		PID:       os.Getpid(),
+	}
+}

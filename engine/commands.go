@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
+)
+
+// Init checks required_version, prepares the backend (reading the state
+// checks it is reachable and readable) and lets each provider of the
+// configuration prepare (e.g. site database migrations).
+func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Diagnostics {
+	diags := e.checkRequiredVersion(cfg)
+	be, d := e.Backend(cfg)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	defer be.Close()
+	if _, err := be.Read(ctx, e.StateTypes()); err != nil {
+		diags = append(diags, errorDiag("Cannot read state", fmt.Sprintf("%s: %s.", be.Describe(), err), nil))
+	}
+	vars, d := e.variableValues(cfg, in, false)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return diags
+	}
+	ev := e.newEvaluator(cfg, vars)
+	types := map[string]bool{}
+	for a := range cfg.Resources {
+		types[a.Type] = true
+	}
+	diags = append(diags, e.configureProviders(ctx, ev, types)...)
+	if diags.HasErrors() {
+		return diags
+	}
+	for _, n := range e.registry().Names() {
+		p, _ := e.registry().Provider(n)
+		if !e.configured[n] {
+			continue
+		}
+		if pr, ok := p.(providers.Preparer); ok {
+			diags = append(diags, pr.Prepare(ctx)...)
+		}
+	}
+	return diags
+}
+
+// Drift refreshes every object in state without writing anything and
+// returns a refresh-only plan whose Drift lists what changed outside
+// updplan. It takes no lock: it never writes.
+func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (*plan.Plan, hcl.Diagnostics) {
+	diags := e.checkRequiredVersion(cfg)
+	be, d := e.Backend(cfg)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	defer be.Close()
+	prev, err := be.Read(ctx, e.StateTypes())
+	if err != nil {
+		return nil, append(diags, errorDiag("Failed to read state", err.Error(), nil))
+	}
+	opts.Mode = plan.RefreshOnlyMode
+	opts.Refresh = true
+	p, d := e.plan(ctx, cfg, in, opts, prev)
+	return p, sortDiags(append(diags, d...))
+}
+
+// Import adopts the existing object id at target into state.
+func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, target addr.Instance, id string, opts PlanOptions) hcl.Diagnostics {
+	if opts.Operation == "" {
+		opts.Operation = "import"
+	}
+	r, ok := cfg.Resources[target.Resource]
+	if !ok {
+		return hcl.Diagnostics{errorDiag("Import target not in configuration",
+			fmt.Sprintf("There is no resource block for %s. Write the block first (updplan imports into a configured resource), then import.", target.Resource), nil)}
+	}
+	rt := e.Schemas().ResourceType(target.Resource.Type)
+	p, d := e.providerFor(rt.Name, rangePtr(r.DeclRange))
+	if d != nil {
+		return hcl.Diagnostics{d}
+	}
+	vars, diags := e.variableValues(cfg, in, false)
+	if diags.HasErrors() {
+		return diags
+	}
+	diags = append(diags, e.configureProviders(ctx, e.newEvaluator(cfg, vars), map[string]bool{rt.Name: true})...)
+	if diags.HasErrors() {
+		return diags
+	}
+	imp, ok := p.(providers.Importer)
+	if !ok {
+		return append(diags, errorDiag("Import not supported", fmt.Sprintf("The %s provider cannot import existing objects.", p.Name()), nil))
+	}
+	be, d2 := e.Backend(cfg)
+	diags = append(diags, d2...)
+	if d2.HasErrors() {
+		return diags
+	}
+	defer be.Close()
+	unlock, d2 := e.lock(ctx, be, opts)
+	diags = append(diags, d2...)
+	if d2.HasErrors() {
+		return diags
+	}
+	defer unlock()
+	st, err := be.Read(ctx, e.StateTypes())
+	if err != nil {
+		return append(diags, errorDiag("Failed to read state", err.Error(), nil))
+	}
+	if st == nil {
+		st = state.New()
+	}
+	if st.Get(target) != nil {
+		return append(diags, errorDiag("Resource already managed",
+			fmt.Sprintf("%s is already in state. Remove it first with `updplan state rm %s` to import another object there.", target, target), nil))
+	}
+	resp := imp.Import(ctx, providers.ImportRequest{TypeName: rt.Name, Addr: target, ID: id})
+	diags = append(diags, resp.Diagnostics...)
+	if resp.Diagnostics.HasErrors() {
+		return diags
+	}
+	if resp.State.IsNull() {
+		return append(diags, errorDiag("Cannot import non-existent object",
+			fmt.Sprintf("There is no %s with id %q. Check the id.", rt.Name, id), nil))
+	}
+	st.Set(&state.Resource{Addr: target, Type: rt.Name, Provider: p.Name(), Value: resp.State, Private: resp.Private,
+		SensitivePaths: sensitivePaths(&rt.Block, nil)})
+	st.Serial++
+	st.UpdplanVersion = e.Version
+	if err := be.Write(ctx, st); err != nil {
+		diags = append(diags, errorDiag("Failed to write state", err.Error(), nil))
+	}
+	return diags
+}
+
+// Outputs returns the root outputs recorded in state, sorted by name.
+func (e *Engine) Outputs(ctx context.Context, cfg *config.Config) ([]OutputValue, hcl.Diagnostics) {
+	be, diags := e.Backend(cfg)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	defer be.Close()
+	st, err := be.Read(ctx, e.StateTypes())
+	if err != nil {
+		return nil, hcl.Diagnostics{errorDiag("Failed to read state", err.Error(), nil)}
+	}
+	if st == nil {
+		return nil, nil
+	}
+	var out []OutputValue
+	for name, o := range st.Outputs {
+		out = append(out, OutputValue{Name: name, Value: o.Value, Sensitive: o.Sensitive})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// GraphDOT renders the dependency graph of the configuration in DOT.
+func (e *Engine) GraphDOT(cfg *config.Config, in Inputs) (string, hcl.Diagnostics) {
+	cg, diags := e.buildGraph(cfg)
+	if diags.HasErrors() {
+		return "", diags
+	}
+	return cg.g.DOT(func(n node) string { return n.String() }), diags
+}
+

@@ -1,0 +1,365 @@
+package engine
+
+import (
+	"fmt"
+	"math/big"
+	"os"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/lang"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// evaluator holds the values known so far during one walk of the
+// configuration and builds evaluation contexts from them.
+type evaluator struct {
+	e     *Engine
+	cfg   *config.Config
+	funcs map[string]function.Function
+	path  cty.Value
+	vars  cty.Value // object of every variable
+
+	mu        sync.RWMutex
+	locals    map[string]cty.Value
+	resources map[addr.Resource]cty.Value
+	outputs   map[string]cty.Value
+}
+
+func (e *Engine) newEvaluator(cfg *config.Config, vars map[string]cty.Value) *evaluator {
+	cwd, _ := os.Getwd()
+	varObj := cty.EmptyObjectVal
+	if len(vars) > 0 {
+		varObj = cty.ObjectVal(vars)
+	}
+	return &evaluator{
+		e: e, cfg: cfg,
+		funcs:     lang.Functions(cfg.Dir),
+		path:      lang.PathValue(cfg.Dir, cwd),
+		vars:      varObj,
+		locals:    map[string]cty.Value{},
+		resources: map[addr.Resource]cty.Value{},
+		outputs:   map[string]cty.Value{},
+	}
+}
+
+// instanceScope carries the names that depend on the instance being
+// evaluated: count.index, each.key/each.value and self.
+type instanceScope struct {
+	key       addr.Key
+	eachValue cty.Value // cty.NilVal when not for_each
+	self      cty.Value // cty.NilVal outside postconditions
+}
+
+// evalContext builds a context holding just what travs refer to.
+func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.EvalContext {
+	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path}
+	locals := map[string]cty.Value{}
+	res := map[string]map[string]cty.Value{}
+	ev.mu.RLock()
+	for _, t := range travs {
+		root := t.RootName()
+		var name string
+		if len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				name = a.Name
+			}
+		}
+		switch root {
+		case "var", "path":
+		case "local":
+			if v, ok := ev.locals[name]; ok {
+				locals[name] = v
+			}
+		case "count":
+			if sc.key.Kind() == addr.IntKeyKind {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.key.Value()})
+			}
+		case "each":
+			if sc.eachValue != cty.NilVal {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.key.Value(), "value": sc.eachValue})
+			}
+		case "self":
+			if sc.self != cty.NilVal {
+				vars["self"] = sc.self
+			}
+		default:
+			if v, ok := ev.resources[addr.Resource{Type: root, Name: name}]; ok {
+				if res[root] == nil {
+					res[root] = map[string]cty.Value{}
+				}
+				res[root][name] = v
+			}
+		}
+	}
+	ev.mu.RUnlock()
+	vars["local"] = cty.ObjectVal(locals)
+	for typ, byName := range res {
+		vars[typ] = cty.ObjectVal(byName)
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
+}
+
+func (ev *evaluator) setLocal(name string, v cty.Value) {
+	ev.mu.Lock()
+	ev.locals[name] = v
+	ev.mu.Unlock()
+}
+
+func (ev *evaluator) setResource(a addr.Resource, v cty.Value) {
+	ev.mu.Lock()
+	ev.resources[a] = v
+	ev.mu.Unlock()
+}
+
+func (ev *evaluator) setOutput(name string, v cty.Value) {
+	ev.mu.Lock()
+	ev.outputs[name] = v
+	ev.mu.Unlock()
+}
+
+// evalExpr evaluates one expression.
+func (ev *evaluator) evalExpr(expr hcl.Expression, sc instanceScope) (cty.Value, hcl.Diagnostics) {
+	return expr.Value(ev.evalContext(expr.Variables(), sc))
+}
+
+// instance is one expanded instance of a resource block.
+type instance struct {
+	addr  addr.Instance
+	scope instanceScope
+}
+
+// expand evaluates count or for_each. known is false when the set of
+// instances cannot be known yet (validate with unknown variables).
+func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, diags hcl.Diagnostics) {
+	switch {
+	case r.Count != nil:
+		v, d := ev.evalExpr(r.Count, instanceScope{})
+		if d.HasErrors() {
+			return nil, false, d
+		}
+		v, _ = v.Unmark()
+		rng := r.Count.Range()
+		if !v.IsKnown() {
+			return nil, false, nil
+		}
+		if v.IsNull() || v.Type() != cty.Number {
+			return nil, false, hcl.Diagnostics{errorDiag("Invalid count argument", "count must be a whole number, 0 or more.", &rng)}
+		}
+		bf := v.AsBigFloat()
+		n, acc := bf.Int64()
+		if acc != big.Exact || n < 0 {
+			return nil, false, hcl.Diagnostics{errorDiag("Invalid count argument", "count must be a whole number, 0 or more.", &rng)}
+		}
+		for i := 0; i < int(n); i++ {
+			k := addr.IntKey(i)
+			insts = append(insts, instance{addr: r.Addr.Instance(k), scope: instanceScope{key: k}})
+		}
+		return insts, true, nil
+	case r.ForEach != nil:
+		v, d := ev.evalExpr(r.ForEach, instanceScope{})
+		if d.HasErrors() {
+			return nil, false, d
+		}
+		rng := r.ForEach.Range()
+		if v.IsMarked() {
+			return nil, false, hcl.Diagnostics{errorDiag("Invalid for_each argument", "for_each cannot use sensitive values: the keys would appear in addresses and plans.", &rng)}
+		}
+		if !v.IsKnown() {
+			return nil, false, nil
+		}
+		if v.IsNull() {
+			return nil, false, hcl.Diagnostics{errorDiag("Invalid for_each argument", "for_each must be a map, an object or a set of strings, not null.", &rng)}
+		}
+		ty := v.Type()
+		switch {
+		case ty.IsMapType() || ty.IsObjectType():
+			for it := v.ElementIterator(); it.Next(); {
+				k, val := it.Element()
+				key := addr.StrKey(k.AsString())
+				insts = append(insts, instance{addr: r.Addr.Instance(key), scope: instanceScope{key: key, eachValue: val}})
+			}
+		case ty.IsSetType() && ty.ElementType() == cty.String:
+			for it := v.ElementIterator(); it.Next(); {
+				_, val := it.Element()
+				if !val.IsKnown() {
+					return nil, false, nil
+				}
+				if val.IsNull() {
+					return nil, false, hcl.Diagnostics{errorDiag("Invalid for_each argument", "A set used in for_each cannot contain null.", &rng)}
+				}
+				key := addr.StrKey(val.AsString())
+				insts = append(insts, instance{addr: r.Addr.Instance(key), scope: instanceScope{key: key, eachValue: val}})
+			}
+		default:
+			return nil, false, hcl.Diagnostics{errorDiag("Invalid for_each argument",
+				fmt.Sprintf("for_each must be a map, an object or a set of strings; this is a %s. Convert a list with toset(...).", ty.FriendlyName()), &rng)}
+		}
+		return insts, true, nil
+	}
+	return []instance{{addr: r.Addr.Instance(addr.NoKey)}}, true, nil
+}
+
+// decodeInstance evaluates the body of one instance: dynamic blocks
+// expanded, decoded with the resource type's spec, defaults applied.
+func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Diagnostics) {
+	spec := rt.Block.DecoderSpec()
+	travs := dynblock.VariablesHCLDec(r.Config, spec)
+	ctx := ev.evalContext(travs, sc)
+	body := dynblock.Expand(r.Config, ctx)
+	val, diags := hcldec.Decode(body, spec, ctx)
+	if diags.HasErrors() {
+		return cty.UnknownVal(rt.Block.ImpliedType()), diags
+	}
+	return applyDefaults(&rt.Block, val), diags
+}
+
+// decodeProvider evaluates a provider block (or an empty one) with only
+// variables and path in scope.
+func (ev *evaluator) decodeProvider(ps *schema.Provider) (cty.Value, hcl.Diagnostics) {
+	pb := ev.cfg.Providers[ps.Name]
+	spec := ps.Config.DecoderSpec()
+	if pb == nil {
+		return applyDefaults(&ps.Config, cty.NullVal(ps.Config.ImpliedType())), nil
+	}
+	var diags hcl.Diagnostics
+	travs := hcldec.Variables(pb.Config, spec)
+	for _, t := range travs {
+		if root := t.RootName(); root != "var" && root != "path" {
+			rng := t.SourceRange()
+			diags = append(diags, errorDiag("Invalid provider configuration reference",
+				fmt.Sprintf("A provider block may only refer to variables (var.NAME) and path.root/path.cwd, because providers are configured before any object is read. Replace the reference to %q with a variable.", root), &rng))
+		}
+	}
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	val, d := hcldec.Decode(pb.Config, spec, ev.evalContext(travs, instanceScope{}))
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return cty.NilVal, diags
+	}
+	return applyDefaults(&ps.Config, val), diags
+}
+
+// applyDefaults fills schema defaults into null attributes. A null value is
+// treated as an empty object (provider blocks that are absent).
+func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
+	if !v.IsKnown() {
+		return v
+	}
+	ty := b.ImpliedType()
+	attrs := map[string]cty.Value{}
+	for name := range ty.AttributeTypes() {
+		if v.IsNull() {
+			attrs[name] = cty.NullVal(ty.AttributeType(name))
+		} else {
+			attrs[name] = v.GetAttr(name)
+		}
+	}
+	for _, a := range b.Attributes {
+		if cur := attrs[a.Name]; cur.IsNull() && a.Default != cty.NilVal {
+			attrs[a.Name] = a.Default
+		}
+	}
+	for _, nb := range b.BlockTypes {
+		cur := attrs[nb.TypeName]
+		if cur.IsNull() || !cur.IsKnown() {
+			continue
+		}
+		switch nb.Nesting {
+		case schema.NestingSingle:
+			attrs[nb.TypeName] = applyDefaults(&nb.Block, cur)
+		case schema.NestingList, schema.NestingSet:
+			if cur.LengthInt() == 0 {
+				continue
+			}
+			var elems []cty.Value
+			for it := cur.ElementIterator(); it.Next(); {
+				_, ev := it.Element()
+				elems = append(elems, applyDefaults(&nb.Block, ev))
+			}
+			if nb.Nesting == schema.NestingList {
+				attrs[nb.TypeName] = cty.ListVal(elems)
+			} else {
+				attrs[nb.TypeName] = cty.SetVal(elems)
+			}
+		}
+	}
+	if len(attrs) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// refValue combines the instance values of a resource into the value
+// references see: the object itself, a tuple (count) or an object keyed by
+// each.key (for_each).
+func refValue(r *config.Resource, vals map[addr.Key]cty.Value, insts []instance) cty.Value {
+	switch {
+	case r.Count != nil:
+		elems := make([]cty.Value, 0, len(insts))
+		for _, in := range insts {
+			elems = append(elems, vals[in.addr.Key])
+		}
+		if len(elems) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(elems)
+	case r.ForEach != nil:
+		m := make(map[string]cty.Value, len(insts))
+		for _, in := range insts {
+			m[in.addr.Key.Str()] = vals[in.addr.Key]
+		}
+		return cty.ObjectVal(m)
+	}
+	if len(insts) == 0 {
+		return cty.DynamicVal
+	}
+	return vals[insts[0].addr.Key]
+}
+
+// markSensitive marks the schema's sensitive attributes of v, so that
+// references to them stay sensitive.
+func markSensitive(b *schema.Block, v cty.Value) cty.Value {
+	if v.IsNull() || !v.IsKnown() {
+		return v
+	}
+	var paths []cty.Path
+	for _, a := range b.Attributes {
+		if a.Sensitive {
+			paths = append(paths, cty.GetAttrPath(a.Name))
+		}
+	}
+	if len(paths) == 0 {
+		return v
+	}
+	pvm := make([]cty.PathValueMarks, len(paths))
+	for i, p := range paths {
+		pvm[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(lang.Sensitive)}
+	}
+	return v.MarkWithPaths(pvm)
+}
+
+// sensitivePaths lists the schema's sensitive attributes plus the paths
+// marked in v (values that came from sensitive variables).
+func sensitivePaths(b *schema.Block, marked []cty.PathValueMarks) []cty.Path {
+	var out []cty.Path
+	for _, a := range b.Attributes {
+		if a.Sensitive {
+			out = append(out, cty.GetAttrPath(a.Name))
+		}
+	}
+	for _, pm := range marked {
+		if _, ok := pm.Marks[lang.Sensitive]; ok {
+			out = append(out, pm.Path)
+		}
+	}
+	return out
+}

@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/graph"
+	"github.com/updplan/updplan/schema"
+)
+
+// configGraph is the dependency graph of a configuration, with what each
+// resource refers to.
+type configGraph struct {
+	g *graph.Graph[node]
+	// deps lists, per resource, the resources it depends on (through
+	// references, transitively through locals and outputs excluded, and
+	// depends_on), for state and apply ordering.
+	deps map[addr.Resource][]addr.Resource
+	// attrRefs lists, per resource and top-level attribute, the resources
+	// the attribute's expression refers to (for cross-object rules).
+	attrRefs map[addr.Resource]map[string][]addr.Resource
+}
+
+// buildGraph builds the graph of cfg. Steps:
+func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	cg := &configGraph{
+		g:        graph.New(nodeLess, node.String),
+		deps:     map[addr.Resource][]addr.Resource{},
+		attrRefs: map[addr.Resource]map[string][]addr.Resource{},
+	}
+	types := e.Schemas()
+	connect := func(from node, to []node) {
+		for _, t := range to {
+			cg.g.Connect(from, t)
+		}
+	}
+
+	// 1. One vertex per variable, local, resource and output.
+	for name := range cfg.Variables {
+		cg.g.Add(node{kind: varNode, name: name})
+	}
+	for name := range cfg.Locals {
+		cg.g.Add(node{kind: localNode, name: name})
+	}
+	for a := range cfg.Resources {
+		cg.g.Add(node{kind: resourceNode, res: a})
+	}
+	for name := range cfg.Outputs {
+		cg.g.Add(node{kind: outputNode, name: name})
+	}
+
+	// 2. Locals depend on what their expression refers to.
+	for name, l := range cfg.Locals {
+		refs, d := e.resolveRefs(cfg, l.Expr.Variables(), refContext{})
+		diags = append(diags, d...)
+		connect(node{kind: localNode, name: name}, refs)
+	}
+
+	// 3. Resources depend on their body, count/for_each, depends_on and
+	//    conditions.
+	for a, r := range cfg.Resources {
+		rt := types.ResourceType(a.Type)
+		if rt == nil {
+			continue // reported by the loader
+		}
+		from := node{kind: resourceNode, res: a}
+		rc := refContext{count: r.Count != nil, each: r.ForEach != nil, iterators: dynamicIterators(r.Config)}
+		var all []node
+		bodyTravs := dynblock.VariablesHCLDec(r.Config, rt.Block.DecoderSpec())
+		refs, d := e.resolveRefs(cfg, bodyTravs, rc)
+		diags = append(diags, d...)
+		all = append(all, refs...)
+		for _, expr := range []hcl.Expression{r.Count, r.ForEach} {
+			if expr == nil {
+				continue
+			}
+			refs, d := e.resolveRefs(cfg, expr.Variables(), refContext{})
+			diags = append(diags, d...)
+			for _, n := range refs {
+				if n.kind == resourceNode {
+					rng := expr.Range()
+					diags = append(diags, errorDiag("Invalid count or for_each argument",
+						fmt.Sprintf("The count and for_each arguments of %s refer to %s. They must be known before any change is made: use variables, locals and constants only.", a, n.res), &rng))
+				}
+			}
+			all = append(all, refs...)
+		}
+		refs, d = e.resolveRefs(cfg, r.DependsOn, refContext{})
+		diags = append(diags, d...)
+		all = append(all, refs...)
+		for _, c := range r.Preconditions {
+			refs, d := e.resolveRefs(cfg, append(c.Condition.Variables(), c.ErrorMessage.Variables()...), rc)
+			diags = append(diags, d...)
+			all = append(all, refs...)
+		}
+		post := rc
+		post.self = true
+		for _, c := range r.Postconditions {
+			refs, d := e.resolveRefs(cfg, append(c.Condition.Variables(), c.ErrorMessage.Variables()...), post)
+			diags = append(diags, d...)
+			all = append(all, refs...)
+		}
+		connect(from, all)
+		cg.attrRefs[a] = e.attributeRefs(cfg, r, rt, rc)
+	}
+
+	// 4. Outputs depend on their value and depends_on.
+	for name, o := range cfg.Outputs {
+		refs, d := e.resolveRefs(cfg, append(o.Expr.Variables(), o.DependsOn...), refContext{})
+		diags = append(diags, d...)
+		connect(node{kind: outputNode, name: name}, refs)
+	}
+
+	// 5. Cycles are errors naming every object on them.
+	for _, cycle := range cg.g.Cycles() {
+		names := make([]string, 0, len(cycle)+1)
+		for _, n := range cycle {
+			names = append(names, n.String())
+		}
+		names = append(names, cycle[0].String())
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cycle in references",
+			Detail:   fmt.Sprintf("These objects refer to each other in a loop: %s. Remove one of the references (or depends_on) to break it.", strings.Join(names, " -> ")),
+			Subject:  rangePtr(e.nodeRange(cfg, cycle[0])),
+		})
+	}
+	if diags.HasErrors() {
+		return cg, diags
+	}
+
+	// 6. Resource-to-resource dependencies, through locals.
+	for a := range cfg.Resources {
+		cg.deps[a] = directResourceDeps(cg.g, node{kind: resourceNode, res: a})
+	}
+	return cg, diags
+}
+
+// directResourceDeps finds the resources n depends on without passing
+// through another resource.
+func directResourceDeps(g *graph.Graph[node], n node) []addr.Resource {
+	var out []addr.Resource
+	seen := map[node]bool{n: true}
+	stack := g.DependenciesOf(n)
+	for len(stack) > 0 {
+		cur := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[cur] {
+			continue
+		}
+		seen[cur] = true
+		if cur.kind == resourceNode {
+			out = append(out, cur.res)
+			continue
+		}
+		stack = append(stack, g.DependenciesOf(cur)...)
+	}
+	addrSortResources(out)
+	return out
+}
+
+func addrSortResources(list []addr.Resource) {
+	slices.SortFunc(list, func(a, b addr.Resource) int {
+		switch {
+		case a.Less(b):
+			return -1
+		case b.Less(a):
+			return 1
+		}
+		return 0
+	})
+}
+
+// attributeRefs lists the resources each top-level attribute refers to,
+// directly or through locals.
+func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schema.ResourceType, rc refContext) map[string][]addr.Resource {
+	out := map[string][]addr.Resource{}
+	bs := &hcl.BodySchema{}
+	for _, a := range rt.Block.Attributes {
+		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	content, _, _ := r.Config.PartialContent(bs)
+	if content == nil {
+		return out
+	}
+	for name, attr := range content.Attributes {
+		refs, _ := e.resolveRefs(cfg, attr.Expr.Variables(), rc)
+		var list []addr.Resource
+		seen := map[addr.Resource]bool{}
+		var visit func(n node)
+		visited := map[node]bool{}
+		visit = func(n node) {
+			if visited[n] {
+				return
+			}
+			visited[n] = true
+			switch n.kind {
+			case resourceNode:
+				if !seen[n.res] {
+					seen[n.res] = true
+					list = append(list, n.res)
+				}
+			case localNode:
+				if l := cfg.Locals[n.name]; l != nil {
+					more, _ := e.resolveRefs(cfg, l.Expr.Variables(), refContext{})
+					for _, m := range more {
+						visit(m)
+					}
+				}
+			}
+		}
+		for _, n := range refs {
+			visit(n)
+		}
+		addrSortResources(list)
+		out[name] = list
+	}
+	return out
+}
+
+// dynamicIterators collects the iterator names of dynamic blocks in body
+// (the block label, or the iterator argument).
+func dynamicIterators(body hcl.Body) map[string]bool {
+	out := map[string]bool{}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "dynamic", LabelNames: []string{"type"}}}})
+	if content == nil {
+		return out
+	}
+	for _, b := range content.Blocks {
+		name := b.Labels[0]
+		attrs, _, _ := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "iterator"}}})
+		if attrs != nil {
+			if it, ok := attrs.Attributes["iterator"]; ok {
+				if t, d := hcl.AbsTraversalForExpr(it.Expr); !d.HasErrors() {
+					name = t.RootName()
+				}
+			}
+		}
+		out[name] = true
+		cb, _, _ := b.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "content"}}})
+		if cb != nil {
+			for _, c := range cb.Blocks {
+				for k := range dynamicIterators(c.Body) {
+					out[k] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// nodeRange is where a node is declared.
+func (e *Engine) nodeRange(cfg *config.Config, n node) hcl.Range {
+	switch n.kind {
+	case varNode:
+		if v := cfg.Variables[n.name]; v != nil {
+			return v.DeclRange
+		}
+	case localNode:
+		if l := cfg.Locals[n.name]; l != nil {
+			return l.DeclRange
+		}
+	case resourceNode:
+		if r := cfg.Resources[n.res]; r != nil {
+			return r.DeclRange
+		}
+	case outputNode:
+		if o := cfg.Outputs[n.name]; o != nil {
+			return o.DeclRange
+		}
+	}
+	return hcl.Range{}
+}

@@ -1,0 +1,611 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Plan refreshes and plans. The plan is returned even with errors (Errored
+// set) so it can be shown.
+func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (*plan.Plan, hcl.Diagnostics) {
+	if opts.Operation == "" {
+		opts.Operation = "plan"
+	}
+	diags := e.checkRequiredVersion(cfg)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	be, d := e.Backend(cfg)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	defer be.Close()
+	unlock, d := e.lock(ctx, be, opts)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	defer unlock()
+	prev, err := be.Read(ctx, e.StateTypes())
+	if err != nil {
+		return nil, append(diags, errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil))
+	}
+	p, d := e.plan(ctx, cfg, in, opts, prev)
+	return p, sortDiags(append(diags, d...))
+}
+
+// planner holds one planning run.
+type planner struct {
+	e      *Engine
+	cfg    *config.Config
+	opts   PlanOptions
+	ev     *evaluator
+	prior  *state.State // refreshed
+	moved  map[addr.Instance]addr.Instance
+	sem    chan struct{}
+	impMap map[addr.Instance]*config.Import
+
+	mu      sync.Mutex
+	changes []*plan.ResourceChange
+	seen    map[addr.Instance]bool
+}
+
+func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions, prev *state.State) (*plan.Plan, hcl.Diagnostics) {
+	if opts.Parallelism < 1 {
+		opts.Parallelism = 10
+	}
+	vars, diags := e.variableValues(cfg, in, false)
+	p := &plan.Plan{
+		Mode:               opts.Mode,
+		Variables:          map[string]cty.Value{},
+		SensitiveVariables: map[string]bool{},
+		PrevRunState:       prev,
+		ConfigDigest:       cfg.Digest,
+		Targets:            opts.Targets,
+		Replace:            opts.Replace,
+		Timestamp:          time.Now().UTC(),
+	}
+	for name, v := range vars {
+		plainV, _ := v.UnmarkDeep()
+		p.Variables[name] = plainV
+		if cfg.Variables[name].Sensitive {
+			p.SensitiveVariables[name] = true
+		}
+	}
+	if diags.HasErrors() {
+		p.Errored = true
+		return p, diags
+	}
+	cg, d := e.buildGraph(cfg)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		p.Errored = true
+		return p, diags
+	}
+	ev := e.newEvaluator(cfg, vars)
+
+	// Providers of every type in configuration or state.
+	types := map[string]bool{}
+	for a := range cfg.Resources {
+		types[a.Type] = true
+	}
+	for _, r := range prev.Sorted() {
+		types[r.Type] = true
+	}
+	diags = append(diags, e.configureProviders(ctx, ev, types)...)
+	if diags.HasErrors() {
+		p.Errored = true
+		return p, diags
+	}
+
+	// Moved blocks rename objects in state before anything else.
+	working := prev.DeepCopy()
+	if working == nil {
+		working = &state.State{Resources: map[addr.Instance]*state.Resource{}, Outputs: map[string]*state.Output{}}
+	}
+	moved, d := applyMoves(cfg, working)
+	diags = append(diags, d...)
+
+	// Refresh: read every object in state; what changed is drift.
+	if opts.Refresh {
+		refreshed, d := e.refresh(ctx, working, opts)
+		diags = append(diags, d...)
+		p.Drift = driftBetween(working, refreshed, e.Schemas())
+		working = refreshed
+	}
+	p.PriorState = working
+	if diags.HasErrors() {
+		p.Errored = true
+		return p, diags
+	}
+
+	pl := &planner{
+		e: e, cfg: cfg, opts: opts, ev: ev, prior: working, moved: moved,
+		sem:    make(chan struct{}, opts.Parallelism),
+		seen:   map[addr.Instance]bool{},
+		impMap: map[addr.Instance]*config.Import{},
+	}
+	for _, im := range cfg.Imports {
+		pl.impMap[im.To] = im
+	}
+	switch opts.Mode {
+	case plan.RefreshOnlyMode:
+		// Only drift; nothing to change.
+	case plan.DestroyMode:
+		diags = append(diags, pl.planDestroy()...)
+	default:
+		diags = append(diags, pl.planNormal(ctx, cg)...)
+	}
+	slices.SortFunc(pl.changes, func(a, b *plan.ResourceChange) int { return addr.Compare(a.Addr, b.Addr) })
+	p.Changes = pl.changes
+	p.Outputs = planOutputs(cfg, prev, ev, opts.Mode)
+	if diags.HasErrors() {
+		p.Errored = true
+	}
+	return p, diags
+}
+
+// planNormal walks the configuration, planning every instance, then plans
+// the deletion of objects no longer configured.
+func (pl *planner) planNormal(ctx context.Context, cg *configGraph) hcl.Diagnostics {
+	targeted := pl.targetSet(cg)
+	diags := pl.ev.walk(ctx, cg, pl.opts.Parallelism, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+		if !known {
+			return cty.DynamicVal, hcl.Diagnostics{errorDiag("Instances not known", fmt.Sprintf("The instances of %s cannot be determined.", r.Addr), rangePtr(r.DeclRange))}
+		}
+		if targeted != nil && !targeted[r.Addr] {
+			return pl.priorRefValue(r, rt, insts), nil
+		}
+		return pl.planResource(ctx, cg, r, rt, insts)
+	})
+	// Objects in state that the configuration no longer has.
+	for _, res := range pl.prior.Sorted() {
+		if pl.seen[res.Addr] {
+			continue
+		}
+		if targeted != nil && !targeted[res.Addr.Resource] && !pl.isTarget(res.Addr) {
+			continue
+		}
+		reason := plan.DeleteBecauseNoResourceConf
+		if r, ok := pl.cfg.Resources[res.Addr.Resource]; ok {
+			switch {
+			case r.Count != nil:
+				reason = plan.DeleteBecauseCountIndex
+			case r.ForEach != nil:
+				reason = plan.DeleteBecauseEachKey
+			}
+			if r.Lifecycle.PreventDestroy {
+				diags = append(diags, preventDestroyDiag(res.Addr, r.DeclRange))
+				continue
+			}
+		}
+		pl.changes = append(pl.changes, deleteChange(res, reason))
+	}
+	return diags
+}
+
+// planDestroy plans the deletion of every object in state.
+func (pl *planner) planDestroy() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, res := range pl.prior.Sorted() {
+		if len(pl.opts.Targets) > 0 && !pl.isTarget(res.Addr) {
+			continue
+		}
+		if r, ok := pl.cfg.Resources[res.Addr.Resource]; ok && r.Lifecycle.PreventDestroy {
+			diags = append(diags, preventDestroyDiag(res.Addr, r.DeclRange))
+			continue
+		}
+		pl.changes = append(pl.changes, deleteChange(res, plan.ReasonNone))
+	}
+	return diags
+}
+
+func deleteChange(res *state.Resource, reason plan.Reason) *plan.ResourceChange {
+	return &plan.ResourceChange{
+		Addr: res.Addr, Type: res.Type, Provider: res.Provider,
+		Action: plan.Delete, Reason: reason,
+		Before: res.Value, After: cty.NullVal(res.Value.Type()), Config: cty.NullVal(res.Value.Type()),
+		BeforeSensitive: res.SensitivePaths, Private: res.Private, Dependencies: res.Dependencies,
+	}
+}
+
+func preventDestroyDiag(a addr.Instance, decl hcl.Range) *hcl.Diagnostic {
+	return errorDiag("Instance cannot be destroyed",
+		fmt.Sprintf("%s has lifecycle.prevent_destroy set, but the plan would destroy it. Remove prevent_destroy to allow it, or change the plan (e.g. with -target) so it keeps the object.", a), rangePtr(decl))
+}
+
+// targetSet returns the resources a targeted plan covers (targets and what
+// they depend on), or nil when there are no targets.
+func (pl *planner) targetSet(cg *configGraph) map[addr.Resource]bool {
+	if len(pl.opts.Targets) == 0 {
+		return nil
+	}
+	out := map[addr.Resource]bool{}
+	var roots []node
+	for _, t := range pl.opts.Targets {
+		out[t.Resource] = true
+		roots = append(roots, node{kind: resourceNode, res: t.Resource})
+	}
+	for _, n := range cg.g.Ancestors(roots...) {
+		if n.kind == resourceNode {
+			out[n.res] = true
+		}
+	}
+	return out
+}
+
+func (pl *planner) isTarget(a addr.Instance) bool {
+	for _, t := range pl.opts.Targets {
+		if t == a || (t.Key == addr.NoKey && t.Resource == a.Resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// priorRefValue is what references see of a resource left out of a
+// targeted plan: its objects as they are in state.
+func (pl *planner) priorRefValue(r *config.Resource, rt *schema.ResourceType, insts []instance) cty.Value {
+	vals := map[addr.Key]cty.Value{}
+	for _, in := range insts {
+		pl.mu.Lock()
+		pl.seen[in.addr] = true
+		pl.mu.Unlock()
+		if res := pl.prior.Get(in.addr); res != nil {
+			vals[in.addr.Key] = markSensitive(&rt.Block, res.Value)
+		} else {
+			vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+		}
+	}
+	return refValue(r, vals, insts)
+}
+
+// planResource plans every instance of one resource block, in parallel.
+func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.Resource, rt *schema.ResourceType, insts []instance) (cty.Value, hcl.Diagnostics) {
+	p, d := pl.e.providerFor(rt.Name, rangePtr(r.DeclRange))
+	if d != nil {
+		return cty.DynamicVal, hcl.Diagnostics{d}
+	}
+	vals := make(map[addr.Key]cty.Value, len(insts))
+	var mu sync.Mutex
+	var diags hcl.Diagnostics
+	var wg sync.WaitGroup
+	for _, in := range insts {
+		pl.mu.Lock()
+		pl.seen[in.addr] = true
+		pl.mu.Unlock()
+		wg.Add(1)
+		pl.sem <- struct{}{}
+		go func(in instance) {
+			defer wg.Done()
+			defer func() { <-pl.sem }()
+			v, ch, d := pl.planInstance(ctx, cg, p, r, rt, in)
+			mu.Lock()
+			defer mu.Unlock()
+			vals[in.addr.Key] = v
+			diags = append(diags, d...)
+			if ch != nil {
+				pl.mu.Lock()
+				pl.changes = append(pl.changes, ch)
+				pl.mu.Unlock()
+			}
+		}(in)
+	}
+	wg.Wait()
+	return refValue(r, vals, insts), diags
+}
+
+// planInstance plans one instance: decode, ask the provider, check its
+// answer, decide the action.
+func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p providers.Provider, r *config.Resource, rt *schema.ResourceType, in instance) (cty.Value, *plan.ResourceChange, hcl.Diagnostics) {
+	ty := rt.Block.ImpliedType()
+	unknown := cty.UnknownVal(ty)
+	var diags hcl.Diagnostics
+	priorVal := cty.NullVal(ty)
+	var priorPrivate []byte
+	var priorSensitive []cty.Path
+	if res := pl.prior.Get(in.addr); res != nil {
+		priorVal, priorPrivate, priorSensitive = res.Value, res.Private, res.SensitivePaths
+	}
+	ch := &plan.ResourceChange{
+		Addr: in.addr, Type: rt.Name, Provider: p.Name(),
+		Dependencies:        cg.deps[r.Addr],
+		CreateBeforeDestroy: r.Lifecycle.CreateBeforeDestroy,
+		BeforeSensitive:     priorSensitive,
+	}
+	if from, ok := pl.moved[in.addr]; ok {
+		ch.PrevAddr = from
+	}
+
+	// Import blocks adopt an existing object the state does not have yet.
+	if im, ok := pl.impMap[in.addr]; ok && priorVal.IsNull() {
+		v, private, d := pl.importObject(ctx, p, rt, in, im)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return unknown, nil, diags
+		}
+		priorVal, priorPrivate, ch.ImportID = v, private, importIDString(pl.ev, im)
+	}
+
+	diags = append(diags, pl.ev.checkConditions(r.Preconditions, in.scope, "Resource precondition failed")...)
+	cfgVal, d := pl.ev.decodeInstance(r, rt, in.scope)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return unknown, nil, diags
+	}
+	cfgPlain, marks := cfgVal.UnmarkDeepWithPaths()
+	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
+	body := r.Config
+	find := func(dd *hcl.Diagnostic) *hcl.Range {
+		if path, ok := providers.PathOf(dd); ok {
+			rng := rangeOfPath(body, &rt.Block, path, r.DeclRange)
+			return &rng
+		}
+		return rangePtr(r.DeclRange)
+	}
+
+	resp := p.Plan(ctx, providers.PlanRequest{
+		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain,
+		Proposed: providers.ProposedNew(rt, priorVal, cfgPlain), PriorPrivate: priorPrivate,
+	})
+	diags = append(diags, locateProviderDiags(resp.Diagnostics, find)...)
+	if resp.Diagnostics.HasErrors() {
+		return unknown, nil, diags
+	}
+	if probs := providers.CheckPlanned(rt, cfgPlain, resp.Planned); len(probs) > 0 {
+		return unknown, nil, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
+			fmt.Sprintf("The plan for %s disagrees with the configuration: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+	}
+	planned := resp.Planned
+	ch.Config = cfgPlain
+	ch.Before = priorVal
+	ch.After = planned
+	ch.Private = resp.PlannedPrivate
+	ch.AfterSensitive = sensitivePaths(&rt.Block, marks)
+
+	switch {
+	case priorVal.IsNull():
+		ch.Action = plan.Create
+	default:
+		ch.ReplacePaths = replacePaths(rt, priorVal, planned, resp.RequiresReplace)
+		byRequest := slices.Contains(pl.opts.Replace, in.addr)
+		switch {
+		case len(ch.ReplacePaths) > 0 || byRequest:
+			ch.Action = plan.DeleteThenCreate
+			if r.Lifecycle.CreateBeforeDestroy {
+				ch.Action = plan.CreateThenDelete
+			}
+			ch.Reason = plan.ReplaceBecauseCannotUpdate
+			if byRequest && len(ch.ReplacePaths) == 0 {
+				ch.Reason = plan.ReplaceByRequest
+			}
+			if r.Lifecycle.PreventDestroy {
+				return unknown, nil, append(diags, preventDestroyDiag(in.addr, r.DeclRange))
+			}
+			// The new object is planned as a create.
+			resp2 := p.Plan(ctx, providers.PlanRequest{
+				TypeName: rt.Name, Addr: in.addr, Prior: cty.NullVal(ty), Config: cfgPlain,
+				Proposed: providers.ProposedNew(rt, cty.NullVal(ty), cfgPlain),
+			})
+			diags = append(diags, locateProviderDiags(resp2.Diagnostics, find)...)
+			if resp2.Diagnostics.HasErrors() {
+				return unknown, nil, diags
+			}
+			planned, ch.After, ch.Private = resp2.Planned, resp2.Planned, resp2.PlannedPrivate
+		case valuesEqual(priorVal, planned):
+			ch.Action = plan.NoOp
+		default:
+			ch.Action = plan.Update
+		}
+	}
+	if planned.IsWhollyKnown() {
+		self := markSensitive(&rt.Block, planned)
+		sc := in.scope
+		sc.self = self
+		diags = append(diags, pl.ev.checkConditions(r.Postconditions, sc, "Resource postcondition failed")...)
+	}
+	ref := markSensitive(&rt.Block, planned).MarkWithPaths(marks)
+	return ref, ch, diags
+}
+
+// replacePaths lists the changed attributes that force a replacement.
+func replacePaths(rt *schema.ResourceType, prior, planned cty.Value, required []cty.Path) []cty.Path {
+	out := append([]cty.Path(nil), required...)
+	for _, a := range rt.Block.Attributes {
+		if a.ForceNew && !valuesEqual(prior.GetAttr(a.Name), planned.GetAttr(a.Name)) {
+			out = appendPath(out, cty.GetAttrPath(a.Name))
+		}
+	}
+	for _, nb := range rt.Block.BlockTypes {
+		if nb.ForceNew && !valuesEqual(prior.GetAttr(nb.TypeName), planned.GetAttr(nb.TypeName)) {
+			out = appendPath(out, cty.GetAttrPath(nb.TypeName))
+		}
+	}
+	return out
+}
+
+func appendPath(list []cty.Path, p cty.Path) []cty.Path {
+	for _, q := range list {
+		if q.Equals(p) {
+			return list
+		}
+	}
+	return append(list, p)
+}
+
+// valuesEqual reports whether two values are known and equal (sets compare
+// as sets, unknowns never equal).
+func valuesEqual(a, b cty.Value) bool {
+	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
+		return false
+	}
+	if a.IsNull() || b.IsNull() {
+		return a.IsNull() && b.IsNull()
+	}
+	if !a.Type().Equals(b.Type()) {
+		return false
+	}
+	eq := a.Equals(b)
+	return eq.IsKnown() && eq.True()
+}
+
+// ignoreChanges keeps the prior values of attributes listed in
+// lifecycle.ignore_changes.
+func ignoreChanges(lc config.Lifecycle, rt *schema.ResourceType, prior, cfg cty.Value) cty.Value {
+	if prior.IsNull() || (!lc.IgnoreAll && len(lc.IgnoreChanges) == 0) {
+		return cfg
+	}
+	ignored := map[string]bool{}
+	for _, t := range lc.IgnoreChanges {
+		ignored[t.RootName()] = true
+	}
+	attrs := cfg.AsValueMap()
+	for name := range attrs {
+		a := rt.Block.Attribute(name)
+		if a != nil && a.Computed && !a.Optional {
+			continue
+		}
+		if lc.IgnoreAll || ignored[name] {
+			attrs[name] = prior.GetAttr(name)
+		}
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// importObject adopts the object an import block names.
+func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *schema.ResourceType, in instance, im *config.Import) (cty.Value, []byte, hcl.Diagnostics) {
+	id := importIDString(pl.ev, im)
+	imp, ok := p.(providers.Importer)
+	if !ok {
+		return cty.NilVal, nil, hcl.Diagnostics{errorDiag("Import not supported", fmt.Sprintf("The %s provider cannot import existing objects.", p.Name()), rangePtr(im.DeclRange))}
+	}
+	resp := imp.Import(ctx, providers.ImportRequest{TypeName: rt.Name, Addr: in.addr, ID: id})
+	for _, d := range resp.Diagnostics {
+		if d.Subject == nil {
+			d.Subject = rangePtr(im.DeclRange)
+		}
+	}
+	if resp.Diagnostics.HasErrors() {
+		return cty.NilVal, nil, resp.Diagnostics
+	}
+	if resp.State.IsNull() {
+		return cty.NilVal, nil, append(resp.Diagnostics, errorDiag("Cannot import non-existent object",
+			fmt.Sprintf("There is no %s with id %q to import into %s. Check the id.", rt.Name, id, in.addr), rangePtr(im.DeclRange)))
+	}
+	return resp.State, resp.Private, resp.Diagnostics
+}
+
+func importIDString(ev *evaluator, im *config.Import) string {
+	v, d := ev.evalExpr(im.ID, instanceScope{})
+	if d.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+		return ""
+	}
+	v, _ = v.Unmark()
+	return v.AsString()
+}
+
+// checkConditions evaluates precondition or postcondition blocks.
+func (ev *evaluator) checkConditions(rules []*config.CheckRule, sc instanceScope, summary string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, rule := range rules {
+		ok, d := ev.evalExpr(rule.Condition, sc)
+		diags = append(diags, d...)
+		if d.HasErrors() || !ok.IsKnown() {
+			continue
+		}
+		ok, _ = ok.Unmark()
+		rng := rule.Condition.Range()
+		if ok.IsNull() || ok.Type() != cty.Bool {
+			diags = append(diags, errorDiag("Invalid condition result", "A condition must be true or false.", &rng))
+			continue
+		}
+		if ok.True() {
+			continue
+		}
+		msg := "The condition is false."
+		if m, d := ev.evalExpr(rule.ErrorMessage, sc); !d.HasErrors() && m.IsKnown() && !m.IsNull() && !m.IsMarked() && m.Type() == cty.String {
+			msg = m.AsString()
+		}
+		diags = append(diags, errorDiag(summary, msg+fmt.Sprintf("\n\nThis was checked by the condition at %s.", rng.String()), &rng))
+	}
+	return diags
+}
+
+// planOutputs compares the outputs evaluated now with those in state.
+func planOutputs(cfg *config.Config, prev *state.State, ev *evaluator, mode plan.Mode) []*plan.OutputChange {
+	var out []*plan.OutputChange
+	names := map[string]bool{}
+	for n := range cfg.Outputs {
+		names[n] = true
+	}
+	if prev != nil {
+		for n := range prev.Outputs {
+			names[n] = true
+		}
+	}
+	for _, n := range sortedKeys(names) {
+		oc := &plan.OutputChange{Name: n, Before: cty.NullVal(cty.DynamicPseudoType), After: cty.NullVal(cty.DynamicPseudoType)}
+		if prev != nil && prev.Outputs[n] != nil {
+			oc.Before = prev.Outputs[n].Value
+			oc.Sensitive = prev.Outputs[n].Sensitive
+		}
+		o := cfg.Outputs[n]
+		if o != nil && mode != plan.DestroyMode {
+			oc.Sensitive = oc.Sensitive || o.Sensitive
+			ev.mu.RLock()
+			v, ok := ev.outputs[n]
+			ev.mu.RUnlock()
+			if ok {
+				if v.ContainsMarked() {
+					oc.Sensitive = true
+				}
+				oc.After, _ = v.UnmarkDeep()
+			} else if mode == plan.RefreshOnlyMode {
+				oc.After = oc.Before
+			} else {
+				oc.After = cty.DynamicVal
+			}
+		}
+		switch {
+		case oc.Before.IsNull() && oc.After.IsNull():
+			continue
+		case oc.Before.IsNull():
+			oc.Action = plan.Create
+		case oc.After.IsNull():
+			oc.Action = plan.Delete
+		case valuesEqual(oc.Before, oc.After):
+			oc.Action = plan.NoOp
+		default:
+			oc.Action = plan.Update
+		}
+		out = append(out, oc)
+	}
+	return out
+}
+
+func joinProblems(probs []string) string {
+	if len(probs) == 1 {
+		return probs[0]
+	}
+	s := ""
+	for i, p := range probs {
+		if i > 0 {
+			s += "; "
+		}
+		s += p
+	}
+	return s
+}

@@ -1,0 +1,101 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/providers"
+)
+
+// configureProviders configures, once per engine, every provider that
+// manages one of the given resource types. Types whose provider is not part
+// of this build are reported by the caller when an object needs it.
+func (e *Engine) configureProviders(ctx context.Context, ev *evaluator, types map[string]bool) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	names := map[string]providers.Provider{}
+	for t := range types {
+		if p, ok := e.registry().ForType(t); ok {
+			names[p.Name()] = p
+		}
+	}
+	order := make([]string, 0, len(names))
+	for n := range names {
+		order = append(order, n)
+	}
+	sort.Strings(order)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.configured == nil {
+		e.configured = map[string]bool{}
+	}
+	for _, n := range order {
+		if e.configured[n] {
+			continue
+		}
+		p := names[n]
+		val, d := ev.decodeProvider(p.Schema())
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			continue
+		}
+		plain, _ := val.UnmarkDeep()
+		d = p.Configure(ctx, providers.ConfigureRequest{Config: plain, WorkingDir: ev.cfg.Dir})
+		subject := providerRange(ev.cfg, n)
+		for _, dd := range d {
+			if dd.Subject == nil {
+				dd.Subject = subject
+			}
+		}
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			e.configured[n] = true
+		}
+	}
+	return diags
+}
+
+func providerRange(cfg *config.Config, name string) *hcl.Range {
+	if pb := cfg.Providers[name]; pb != nil {
+		return rangePtr(pb.DeclRange)
+	}
+	return nil
+}
+
+// providerFor returns the provider of a resource type, or a diagnostic
+// saying it is not part of this build.
+func (e *Engine) providerFor(typeName string, subject *hcl.Range) (providers.Provider, *hcl.Diagnostic) {
+	if p, ok := e.registry().ForType(typeName); ok {
+		return p, nil
+	}
+	rt := e.Schemas().ResourceType(typeName)
+	provider := "unknown"
+	if rt != nil {
+		provider = rt.Provider
+	}
+	return nil, errorDiag("Provider not available",
+		fmt.Sprintf("Objects of type %s are managed by the %s provider, which is not part of this build of updplan yet. `updplan validate` checks them; plan and apply cannot. Remove the block (or keep it out of this directory) to plan the rest.", typeName, provider), subject)
+}
+
+// locateProviderDiags gives provider diagnostics without a subject the
+// range of the attribute they name, or the resource block.
+func locateProviderDiags(diags hcl.Diagnostics, find func(d *hcl.Diagnostic) *hcl.Range) hcl.Diagnostics {
+	for _, d := range diags {
+		if d.Subject == nil {
+			d.Subject = find(d)
+		}
+	}
+	return diags
+}
+
+// Close releases every provider that holds connections.
+func (e *Engine) Close() {
+	for _, n := range e.registry().Names() {
+		p, _ := e.registry().Provider(n)
+		if c, ok := p.(providers.Closer); ok {
+			_ = c.Close()
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// refresh reads every object of st through its provider and returns the
+// state as it really is (st is not changed). Providers that read in batches
+// get one call for all their objects.
+func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions) (*state.State, hcl.Diagnostics) {
+	out := st.DeepCopy()
+	byProvider := map[string][]*state.Resource{}
+	var diags hcl.Diagnostics
+	for _, r := range st.Sorted() {
+		p, d := e.providerFor(r.Type, nil)
+		if d != nil {
+			d.Detail = fmt.Sprintf("%s is recorded in state but cannot be read. %s", r.Addr, d.Detail)
+			diags = append(diags, d)
+			continue
+		}
+		byProvider[p.Name()] = append(byProvider[p.Name()], r)
+	}
+	if diags.HasErrors() {
+		return out, diags
+	}
+	var mu sync.Mutex
+	record := func(r *state.Resource, resp providers.ReadResponse) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, d := range resp.Diagnostics {
+			if d.Subject == nil && d.Severity == hcl.DiagError {
+				d.Detail = fmt.Sprintf("While reading %s: %s", r.Addr, d.Detail)
+			}
+		}
+		diags = append(diags, resp.Diagnostics...)
+		if resp.Diagnostics.HasErrors() {
+			return
+		}
+		if resp.NewState.IsNull() {
+			out.Remove(r.Addr)
+			return
+		}
+		nr := *out.Resources[r.Addr]
+		nr.Value = resp.NewState
+		if resp.Private != nil {
+			nr.Private = resp.Private
+		}
+		out.Resources[r.Addr] = &nr
+	}
+	names := make([]string, 0, len(byProvider))
+	for n := range byProvider {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p, _ := e.registry().Provider(n)
+		list := byProvider[n]
+		reqs := make([]providers.ReadRequest, len(list))
+		for i, r := range list {
+			reqs[i] = providers.ReadRequest{TypeName: r.Type, Addr: r.Addr, Prior: r.Value, Private: r.Private}
+			if opts.Hooks.RefreshStart != nil {
+				opts.Hooks.RefreshStart(r.Addr)
+			}
+		}
+		start := time.Now()
+		if br, ok := p.(providers.BatchReader); ok {
+			resps := br.ReadMany(ctx, reqs)
+			if len(resps) != len(reqs) {
+				diags = append(diags, providerBug(n, "Provider answered a batch read wrongly",
+					fmt.Sprintf("It returned %d answers for %d objects.", len(resps), len(reqs)), nil))
+				continue
+			}
+			for i, r := range list {
+				record(r, resps[i])
+				if opts.Hooks.RefreshComplete != nil {
+					opts.Hooks.RefreshComplete(r.Addr, time.Since(start))
+				}
+			}
+			continue
+		}
+		par := opts.Parallelism
+		if par < 1 {
+			par = 10
+		}
+		sem := make(chan struct{}, par)
+		var wg sync.WaitGroup
+		for i, r := range list {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func(i int, r *state.Resource) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				t0 := time.Now()
+				record(r, p.Read(ctx, reqs[i]))
+				if opts.Hooks.RefreshComplete != nil {
+					opts.Hooks.RefreshComplete(r.Addr, time.Since(t0))
+				}
+			}(i, r)
+		}
+		wg.Wait()
+	}
+	return out, diags
+}
+
+// driftBetween lists what changed between the recorded and the refreshed
+// state: updated attributes or deleted objects.
+func driftBetween(before, after *state.State, types Schemas) []*plan.ResourceChange {
+	var out []*plan.ResourceChange
+	for _, r := range before.Sorted() {
+		now := after.Get(r.Addr)
+		ch := &plan.ResourceChange{
+			Addr: r.Addr, Type: r.Type, Provider: r.Provider,
+			Before: r.Value, BeforeSensitive: r.SensitivePaths, AfterSensitive: r.SensitivePaths,
+		}
+		switch {
+		case now == nil:
+			ch.Action = plan.Delete
+			ch.After = cty.NullVal(r.Value.Type())
+		case !valuesEqual(r.Value, now.Value):
+			ch.Action = plan.Update
+			ch.After = now.Value
+		default:
+			continue
+		}
+		out = append(out, ch)
+	}
+	return out
+}
+
+// applyMoves renames objects in st as the moved blocks say and returns the
+// new address -> old address of every moved object.
+func applyMoves(cfg *config.Config, st *state.State) (map[addr.Instance]addr.Instance, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	moved := map[addr.Instance]addr.Instance{}
+	for _, m := range cfg.Moved {
+		var froms []*state.Resource
+		if m.From.Key == addr.NoKey {
+			for _, r := range st.Sorted() {
+				if r.Addr.Resource == m.From.Resource {
+					froms = append(froms, r)
+				}
+			}
+		} else if r := st.Get(m.From); r != nil {
+			froms = append(froms, r)
+		}
+		for _, r := range froms {
+			to := m.To
+			if m.From.Key == addr.NoKey && m.To.Key == addr.NoKey {
+				to = m.To.Resource.Instance(r.Addr.Key)
+			}
+			if st.Get(to) != nil {
+				diags = append(diags, errorDiag("Moved object still exists",
+					fmt.Sprintf("Cannot move %s to %s: an object is already recorded at %s. Remove the moved block, or remove one of the objects from state with `updplan state rm`.", r.Addr, to, to), rangePtr(m.DeclRange)))
+				continue
+			}
+			st.Remove(r.Addr)
+			nr := *r
+			nr.Addr = to
+			st.Set(&nr)
+			moved[to] = r.Addr
+		}
+	}
+	return moved, diags
+}

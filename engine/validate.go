@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Load reads every configuration file in dir. The returned Config is never
+// nil (its Files are needed to render diagnostics) even with errors.
+func (e *Engine) Load(dir string) (*config.Config, hcl.Diagnostics) {
+	l := &config.Loader{Schemas: e.schemas()}
+	return l.LoadDir(dir)
+}
+
+// checkRequiredVersion checks required_version against this build.
+func (e *Engine) checkRequiredVersion(cfg *config.Config) hcl.Diagnostics {
+	if cfg.Settings == nil || cfg.Settings.RequiredVersion == "" || e.Version == "" {
+		return nil
+	}
+	rng := cfg.Settings.RequiredVersionRange
+	cons, err := version.NewConstraint(cfg.Settings.RequiredVersion)
+	if err != nil {
+		return hcl.Diagnostics{errorDiag("Invalid required_version", fmt.Sprintf("%s. Write a constraint such as \">= 0.1, < 2.0\".", err), rangePtr(rng))}
+	}
+	v, err := version.NewVersion(e.Version)
+	if err != nil {
+		return nil // development build without a version
+	}
+	if !cons.Check(v) {
+		return hcl.Diagnostics{errorDiag("Unsupported updplan version",
+			fmt.Sprintf("This configuration requires updplan %s, but this is updplan %s. Install a matching version or change required_version.", cfg.Settings.RequiredVersion, e.Version), rangePtr(rng))}
+	}
+	return nil
+}
+
+// validation is one validate run's per-instance record, for the
+// cross-object rules.
+type validation struct {
+	mu      sync.Mutex
+	objects []schema.Object
+	bodies  map[addr.Instance]validatedBody
+}
+
+type validatedBody struct {
+	body hcl.Body
+	rt   *schema.ResourceType
+	decl hcl.Range
+}
+
+// Validate checks the configuration without reaching any server: structure,
+// types, references, cycles, variable validations and the domain's rules.
+func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hcl.Diagnostics {
+	diags := e.checkRequiredVersion(cfg)
+	vars, d := e.variableValues(cfg, in, true)
+	diags = append(diags, d...)
+	ev := e.newEvaluator(cfg, vars)
+	for _, ps := range e.schemas() {
+		if _, used := cfg.Providers[ps.Name]; !used {
+			continue
+		}
+		val, d := ev.decodeProvider(ps)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			diags = append(diags, checkBody(cfg.Providers[ps.Name].Config, &ps.Config, ev.evalContext(nil, instanceScope{}))...)
+			_ = val
+		}
+	}
+	cg, d := e.buildGraph(cfg)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return diags
+	}
+	vs := &validation{bodies: map[addr.Instance]validatedBody{}}
+	diags = append(diags, ev.walk(ctx, cg, 1, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+		if !known {
+			return cty.DynamicVal, nil
+		}
+		var diags hcl.Diagnostics
+		vals := map[addr.Key]cty.Value{}
+		for _, in := range insts {
+			v, d := e.validateInstance(ctx, ev, cg, vs, r, rt, in)
+			diags = append(diags, d...)
+			vals[in.addr.Key] = v
+		}
+		return refValue(r, vals, insts), diags
+	})...)
+	if diags.HasErrors() {
+		return diags
+	}
+	for _, rule := range schema.SetRules {
+		for _, p := range rule(vs.objects) {
+			vb := vs.bodies[p.Addr]
+			rng := rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.decl)
+			pp := p.Problem
+			diags = append(diags, problemDiag(&pp, &rng))
+		}
+	}
+	return diags
+}
+
+func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *configGraph, vs *validation, r *config.Resource, rt *schema.ResourceType, in instance) (cty.Value, hcl.Diagnostics) {
+	val, diags := ev.decodeInstance(r, rt, in.scope)
+	if diags.HasErrors() {
+		return cty.UnknownVal(rt.Block.ImpliedType()), diags
+	}
+	spec := rt.Block.DecoderSpec()
+	ectx := ev.evalContext(dynblock.VariablesHCLDec(r.Config, spec), in.scope)
+	body := dynblock.Expand(r.Config, ectx)
+	diags = append(diags, checkBody(body, &rt.Block, ectx)...)
+	plain, _ := val.UnmarkDeep()
+	for _, rule := range rt.Rules {
+		for _, p := range rule(plain) {
+			rng := rangeOfPath(body, &rt.Block, p.Path, r.DeclRange)
+			diags = append(diags, problemDiag(p, &rng))
+		}
+	}
+	if p, ok := e.registry().ForType(rt.Name); ok {
+		if v, ok := p.(providers.Validator); ok {
+			for _, d := range v.ValidateResource(ctx, rt.Name, plain) {
+				if path, ok := providers.PathOf(d); ok && d.Subject == nil {
+					rng := rangeOfPath(body, &rt.Block, path, r.DeclRange)
+					d.Subject = &rng
+				} else if d.Subject == nil {
+					d.Subject = rangePtr(r.DeclRange)
+				}
+				diags = append(diags, d)
+			}
+		}
+	}
+	vs.mu.Lock()
+	vs.objects = append(vs.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: plain, Refs: cg.attrRefs[r.Addr]})
+	vs.bodies[in.addr] = validatedBody{body: body, rt: rt, decl: r.DeclRange}
+	vs.mu.Unlock()
+	return markSensitive(&rt.Block, providers.ProposedNew(rt, cty.NullVal(rt.Block.ImpliedType()), val)), diags
+}

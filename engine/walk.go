@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/graph"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// resourceVisitor handles one resource block during a walk, given its
+// expanded instances (known is false when they cannot be known yet). It
+// returns the value references to the resource see.
+type resourceVisitor func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics)
+
+// errVisitFailed marks a vertex whose diagnostics were already recorded.
+var errVisitFailed = errors.New("failed")
+
+// diagCollector gathers diagnostics from concurrent visits.
+type diagCollector struct {
+	mu    sync.Mutex
+	diags hcl.Diagnostics
+}
+
+func (c *diagCollector) add(d hcl.Diagnostics) {
+	if len(d) == 0 {
+		return
+	}
+	c.mu.Lock()
+	c.diags = append(c.diags, d...)
+	c.mu.Unlock()
+}
+
+// walk evaluates locals, resources (through visit) and outputs in
+// dependency order. Vertices that depend on a failed one are skipped
+// without repeating its error.
+func (ev *evaluator) walk(ctx context.Context, cg *configGraph, parallelism int, visit resourceVisitor) hcl.Diagnostics {
+	var dc diagCollector
+	types := ev.e.Schemas()
+	// The walk itself may run many vertices at once; provider calls are
+	// limited to the parallelism inside the visitors.
+	results := cg.g.Walk(ctx, 64, func(ctx context.Context, n node) error {
+		switch n.kind {
+		case varNode:
+			return nil
+		case localNode:
+			l := ev.cfg.Locals[n.name]
+			v, d := ev.evalExpr(l.Expr, instanceScope{})
+			dc.add(d)
+			if d.HasErrors() {
+				return errVisitFailed
+			}
+			ev.setLocal(n.name, v)
+		case resourceNode:
+			r := ev.cfg.Resources[n.res]
+			rt := types.ResourceType(n.res.Type)
+			if rt == nil {
+				return errVisitFailed
+			}
+			insts, known, d := ev.expand(r)
+			dc.add(d)
+			if d.HasErrors() {
+				return errVisitFailed
+			}
+			v, d := visit(ctx, r, rt, insts, known)
+			dc.add(d)
+			if d.HasErrors() {
+				return errVisitFailed
+			}
+			ev.setResource(n.res, v)
+		case outputNode:
+			o := ev.cfg.Outputs[n.name]
+			v, d := ev.evalExpr(o.Expr, instanceScope{})
+			dc.add(d)
+			if d.HasErrors() {
+				return errVisitFailed
+			}
+			ev.setOutput(n.name, v)
+		}
+		return nil
+	})
+	for _, n := range cg.g.Vertices() {
+		err := results[n]
+		if err == nil || errors.Is(err, errVisitFailed) || graph.IsSkipped[node](err) {
+			continue // reported by the failed vertex itself, or cancelled
+		}
+		dc.add(hcl.Diagnostics{errorDiag("Internal error", fmt.Sprintf("Evaluating %s failed: %s.", n, err), nil)})
+	}
+	return dc.diags
+}
