@@ -479,4 +479,3 @@ func (ap *applier) record(ch *plan.ResourceChange, r *state.Resource, diags *hcl
 		*diags = append(*diags, errorDiag("Failed to record a change in the state journal", err.Error(), nil))
 	}
 }
-

@@ -173,4 +173,3 @@ func (e *Engine) GraphDOT(cfg *config.Config, in Inputs) (string, hcl.Diagnostic
 	}
 	return cg.g.DOT(func(n node) string { return n.String() }), diags
 }
-
