@@ -263,4 +263,3 @@ func assertSameState(t *testing.T, got, want *State) {
 		t.Fatalf("states differ:\n--- got\n%s\n--- want\n%s", gb, wb)
 	}
 }
-
