@@ -46,8 +46,8 @@ func fill(t testing.TB, ty cty.Type, attrs map[string]cty.Value) cty.Value {
 	return cty.ObjectVal(vals)
 }
 
-// finding is a problem reduced to what the tests compare.
-type finding struct {
+// Finding is a problem reduced to what the tests compare.
+type Finding struct {
 	Severity string
 	Summary  string
 	Path     string
@@ -82,12 +82,12 @@ func severity(s hcl.DiagnosticSeverity) string {
 	return "error"
 }
 
-func findings(t *testing.T, ps []*Problem) []finding {
+func findings(t *testing.T, ps []*Problem) []Finding {
 	t.Helper()
-	var out []finding
+	var out []Finding
 	for _, p := range ps {
 		checkProblemShape(t, p)
-		out = append(out, finding{severity(p.Severity), p.Summary, pathString(p.Path)})
+		out = append(out, Finding{severity(p.Severity), p.Summary, pathString(p.Path)})
 	}
 	return out
 }
@@ -117,107 +117,107 @@ func TestObjectRules(t *testing.T) {
 	tests := map[string]struct {
 		typ   string
 		attrs map[string]cty.Value
-		want  []finding
+		want  []Finding
 	}{
 		"collection fine": {"collection", map[string]cty.Value{"members": strSetOf("A")}, nil},
 		"collection members and include": {"collection", map[string]cty.Value{"members": strSetOf("A"), "members_include": strSetOf("B")},
-			[]finding{{"error", "Conflicting arguments", "members_include"}}},
+			[]Finding{{"error", "Conflicting arguments", "members_include"}}},
 		"collection members and both": {"collection", map[string]cty.Value{"members": strSetOf("A"), "members_include": strSetOf("B"), "members_exclude": strSetOf("C")},
-			[]finding{{"error", "Conflicting arguments", "members_include"}, {"error", "Conflicting arguments", "members_exclude"}}},
+			[]Finding{{"error", "Conflicting arguments", "members_include"}, {"error", "Conflicting arguments", "members_exclude"}}},
 		"collection members unknown": {"collection", map[string]cty.Value{"members": cty.UnknownVal(cty.Set(cty.String)), "members_include": strSetOf("B")}, nil},
 		"collection include and exclude same": {"collection", map[string]cty.Value{"members_include": strSetOf("PC1"), "members_exclude": strSetOf("pc1")},
-			[]finding{{"error", "Computer both included and excluded", "members_exclude"}}},
+			[]Finding{{"error", "Computer both included and excluded", "members_exclude"}}},
 		"collection periodic without schedule": {"collection", map[string]cty.Value{"refresh": s("periodic")},
-			[]finding{{"error", "Missing refresh schedule", "refresh"}}},
+			[]Finding{{"error", "Missing refresh schedule", "refresh"}}},
 		"collection periodic with unknown schedule": {"collection", map[string]cty.Value{"refresh": s("periodic"), "refresh_schedule": unknownStr}, nil},
 		"collection periodic with schedule":         {"collection", map[string]cty.Value{"refresh": s("periodic"), "refresh_schedule": s("every 1 days")}, nil},
 		"collection manual with schedule": {"collection", map[string]cty.Value{"refresh": s("manual"), "refresh_schedule": s("every 1 days")},
-			[]finding{{"warning", "Refresh schedule not used", "refresh_schedule"}}},
+			[]Finding{{"warning", "Refresh schedule not used", "refresh_schedule"}}},
 		"collection default refresh with schedule": {"collection", map[string]cty.Value{"refresh_schedule": s("every 1 days")},
-			[]finding{{"warning", "Refresh schedule not used", "refresh_schedule"}}},
+			[]Finding{{"warning", "Refresh schedule not used", "refresh_schedule"}}},
 		"collection unknown refresh": {"collection", map[string]cty.Value{"refresh": unknownStr}, nil},
 
 		"advertisement fine": {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": s("2026-12-31T00:00:00Z"), "schedule": strs("every 7 days"), "rerun": s("always")}, nil},
 		"advertisement expires before available": {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": s("2026-11-30T00:00:00Z")},
-			[]finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
+			[]Finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
 		"advertisement expires when available": {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T01:00:00+01:00"), "expires_at": s("2026-12-01T00:00:00Z")},
-			[]finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
+			[]Finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
 		"advertisement expiry unknown":         {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": unknownStr}, nil},
 		"advertisement bad time left to check": {"advertisement", map[string]cty.Value{"available_after": s("soon"), "expires_at": s("2026-12-01T00:00:00Z")}, nil},
 		"advertisement rerun without schedule": {"advertisement", map[string]cty.Value{"rerun": s("always")},
-			[]finding{{"warning", "Rerun behaviour not used", "rerun"}}},
+			[]Finding{{"warning", "Rerun behaviour not used", "rerun"}}},
 		"advertisement rerun with empty schedule": {"advertisement", map[string]cty.Value{"rerun": s("never"), "schedule": strs()},
-			[]finding{{"warning", "Rerun behaviour not used", "rerun"}}},
+			[]Finding{{"warning", "Rerun behaviour not used", "rerun"}}},
 		"advertisement default rerun":       {"advertisement", map[string]cty.Value{"rerun": s("if_failed")}, nil},
 		"advertisement rerun unknown sched": {"advertisement", map[string]cty.Value{"rerun": s("always"), "schedule": cty.UnknownVal(cty.List(cty.String))}, nil},
 		"distribution point server default": {"distribution_point", map[string]cty.Value{}, nil},
 		"distribution point server SMSPKG":  {"distribution_point", map[string]cty.Value{"kind": s("server"), "share": s("SMSPKGD$")}, nil},
 		"distribution point default kind custom share": {"distribution_point", map[string]cty.Value{"share": s("Content")},
-			[]finding{{"error", "Share not used by a server distribution point", "share"}}},
+			[]Finding{{"error", "Share not used by a server distribution point", "share"}}},
 		"distribution point server_share": {"distribution_point", map[string]cty.Value{"kind": s("server_share"), "share": s("Content")}, nil},
 		"distribution point server_share without share": {"distribution_point", map[string]cty.Value{"kind": s("server_share")},
-			[]finding{{"error", "Missing share", "kind"}}},
+			[]Finding{{"error", "Missing share", "kind"}}},
 		"distribution point server_share unknown share": {"distribution_point", map[string]cty.Value{"kind": s("server_share"), "share": unknownStr}, nil},
 		"distribution point bad share name": {"distribution_point", map[string]cty.Value{"kind": s("server_share"), "share": s(`\\dp1\Content`)},
-			[]finding{{"error", "Invalid share name", "share"}}},
+			[]Finding{{"error", "Invalid share name", "share"}}},
 		"distribution point local content": {"distribution_point", map[string]cty.Value{"content_path": s(`D:\SMSPKG`)}, nil},
 		"distribution point posix content": {"distribution_point", map[string]cty.Value{"content_path": s(`/srv/dp1`)}, nil},
 		"distribution point smb content":   {"distribution_point", map[string]cty.Value{"content_path": s(`smb://dp1/SMSPKGD$/content`)}, nil},
 		"distribution point unc content": {"distribution_point", map[string]cty.Value{"content_path": s(`\\dp1\SMSPKGD$`)},
-			[]finding{{"error", "Invalid content path", "content_path"}}},
+			[]Finding{{"error", "Invalid content path", "content_path"}}},
 		"distribution point http content": {"distribution_point", map[string]cty.Value{"content_path": s(`https://dp1/x`)},
-			[]finding{{"error", "Invalid content path", "content_path"}}},
+			[]Finding{{"error", "Invalid content path", "content_path"}}},
 		"distribution point smb without share": {"distribution_point", map[string]cty.Value{"content_path": s(`smb://dp1`)},
-			[]finding{{"error", "Invalid content path", "content_path"}}},
+			[]Finding{{"error", "Invalid content path", "content_path"}}},
 
 		"deployment fine": {"deployment", map[string]cty.Value{"start_time": s("2026-12-01T00:00:00Z"), "deadline": s("2026-12-01T00:00:00Z"),
 			"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": yes_, "schedule": s("every 1 days"), "max_install_minutes": cty.NumberIntVal(60)})}, nil},
 		"deployment deadline before start": {"deployment", map[string]cty.Value{"start_time": s("2026-12-01T00:00:00Z"), "deadline": s("2026-11-01T00:00:00Z")},
-			[]finding{{"error", "Deadline before start time", "deadline"}}},
+			[]Finding{{"error", "Deadline before start time", "deadline"}}},
 		"deployment deadline unknown": {"deployment", map[string]cty.Value{"start_time": s("2026-12-01T00:00:00Z"), "deadline": unknownStr}, nil},
 		"deployment sms2003 schedule while disabled": {"deployment", map[string]cty.Value{"sms2003": cty.ObjectVal(map[string]cty.Value{"schedule": s("every 1 days")})},
-			[]finding{{"warning", "SMS 2003 schedule not used", "sms2003.schedule"}}},
+			[]Finding{{"warning", "SMS 2003 schedule not used", "sms2003.schedule"}}},
 		"deployment sms2003 max without schedule": {"deployment", map[string]cty.Value{"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": yes_, "max_install_minutes": cty.NumberIntVal(60)})},
-			[]finding{{"error", "Maximum installation time without a schedule", "sms2003.max_install_minutes"}}},
+			[]Finding{{"error", "Maximum installation time without a schedule", "sms2003.max_install_minutes"}}},
 		"deployment sms2003 unknown enabled": {"deployment", map[string]cty.Value{"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": cty.UnknownVal(cty.Bool), "schedule": s("every 1 days")})}, nil},
 
 		"share fine": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "read"))}, nil},
 		"share everyone full": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full"))},
-			[]finding{{"error", "Broad share access", `access[…]`}}},
+			[]Finding{{"error", "Broad share access", `access[…]`}}},
 		"share domain users change with prefix": {"share", map[string]cty.Value{"access": withAccess(access(`CORP\domain users`, "change"))},
-			[]finding{{"error", "Broad share access", `access[…]`}}},
+			[]Finding{{"error", "Broad share access", `access[…]`}}},
 		"share builtin users full": {"share", map[string]cty.Value{"access": withAccess(access(`BUILTIN\Users`, "full"))},
-			[]finding{{"error", "Broad share access", `access[…]`}}},
+			[]Finding{{"error", "Broad share access", `access[…]`}}},
 		"share authenticated users": {"share", map[string]cty.Value{"access": withAccess(access(`NT AUTHORITY\Authenticated Users`, "change"))},
-			[]finding{{"error", "Broad share access", `access[…]`}}},
+			[]Finding{{"error", "Broad share access", `access[…]`}}},
 		"share broad allowed":         {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full")), "allow_broad_access": yes_}, nil},
 		"share broad allowed unknown": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full")), "allow_broad_access": cty.UnknownVal(cty.Bool)}, nil},
 		"share broad not allowed": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "full")), "allow_broad_access": no_},
-			[]finding{{"error", "Broad share access", `access[…]`}}},
+			[]Finding{{"error", "Broad share access", `access[…]`}}},
 		"share everyone deny": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "deny"))}, nil},
 		"share power users":   {"share", map[string]cty.Value{"access": withAccess(access("Power Users", "full"))}, nil},
 		"share duplicate principal": {"share", map[string]cty.Value{"access": withAccess(access("sms admins", "read"))},
-			[]finding{{"error", "Duplicate access principal", "access"}}},
+			[]Finding{{"error", "Duplicate access principal", "access"}}},
 		"share duplicate with builtin": {"share", map[string]cty.Value{"access": withAccess(access(`BUILTIN\Administrators`, "read"))},
-			[]finding{{"error", "Duplicate access principal", "access"}}},
+			[]Finding{{"error", "Duplicate access principal", "access"}}},
 		"share no access": {"share", map[string]cty.Value{},
-			[]finding{{"warning", "Share without access entries", ""}}},
+			[]Finding{{"warning", "Share without access entries", ""}}},
 		"share empty access": {"share", map[string]cty.Value{"access": accessSet()},
-			[]finding{{"warning", "Share without access entries", ""}}},
+			[]Finding{{"warning", "Share without access entries", ""}}},
 		"share unknown access":    {"share", map[string]cty.Value{"access": cty.UnknownVal(accessSet().Type())}, nil},
 		"share unknown principal": {"share", map[string]cty.Value{"access": withAccess(cty.ObjectVal(map[string]cty.Value{"principal": unknownStr, "rights": s("full")}))}, nil},
 
 		"catalog url":   {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"url": s("https://x/wsusscn2.cab")})}, nil},
 		"catalog local": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"local_path": s("/srv/cab")})}, nil},
 		"catalog both": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"url": s("https://x/wsusscn2.cab"), "local_path": s("/srv/cab")})},
-			[]finding{{"error", "Conflicting catalog sources", "source.local_path"}}},
+			[]Finding{{"error", "Conflicting catalog sources", "source.local_path"}}},
 		"catalog neither": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{})},
-			[]finding{{"error", "Missing catalog source", "source"}}},
+			[]Finding{{"error", "Missing catalog source", "source"}}},
 		"catalog unknown url": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"url": unknownStr})}, nil},
 		"catalog unverified": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"local_path": s("/srv/cab")}), "verify_signature": no_},
-			[]finding{{"warning", "Catalog signature not verified", "verify_signature"}}},
+			[]Finding{{"warning", "Catalog signature not verified", "verify_signature"}}},
 		"catalog old format": {"catalog", map[string]cty.Value{"source": cty.ObjectVal(map[string]cty.Value{"local_path": s("/srv/cab")}), "file_name": s("WSUSSCAN.CAB")},
-			[]finding{{"warning", "Obsolete catalog", "file_name"}}},
+			[]Finding{{"warning", "Obsolete catalog", "file_name"}}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
