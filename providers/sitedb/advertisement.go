@@ -1,0 +1,41 @@
+package sitedb
+
+import (
+	"context"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// An advertisement gets a counter id; its program must exist in its
+// package: checked at plan time when the package id is known, and again in
+// the write transaction.
+func advertisementKind() *kind {
+	return &kind{
+		rt: schema.Sitedb.ResourceType("advertisement"), table: "advertisements", idAttr: "id", ids: idCounter,
+		planCheck: func(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
+			pkg, prog := str(planned, "package"), str(planned, "program")
+			if pkg == "" || prog == "" || p.isPlanned(p.plannedPrograms, programID(pkg, prog)) {
+				return nil
+			}
+			return programExists(ctx, p.s.conn(), pkg, prog)
+		},
+		applyCheck: func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {
+			return programExists(ctx, c, str(v, "package"), str(v, "program"))
+		},
+	}
+}
+
+func programExists(ctx context.Context, c *conn, pkg, prog string) hcl.Diagnostics {
+	found, err := c.exists(ctx, `SELECT 1 FROM "programs" WHERE "id" = ?`, programID(pkg, prog))
+	if err != nil {
+		return hcl.Diagnostics{c.s.d.explain(err, "look up program "+prog+" of package "+pkg)}
+	}
+	if found {
+		return nil
+	}
+	return hcl.Diagnostics{providers.AttrError(pathAttr("program"), "Program not in package",
+		"Package "+pkg+" has no program named "+quote(prog)+", neither in the site database nor in this configuration. ConfigMgr would accept the advertisement and silently never run it. Declare the program (and refer to it, e.g. program = program.scan.name) or correct the name.")}
+}

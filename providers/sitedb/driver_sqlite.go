@@ -1,0 +1,92 @@
+package sitedb
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/providers"
+	"modernc.org/sqlite"
+)
+
+// SQLite result codes (primary codes, the low byte of an extended code).
+const (
+	sqliteBusy     = 5
+	sqliteLocked   = 6
+	sqliteReadOnly = 8
+	sqliteCantOpen = 14
+	sqliteNotADB   = 26
+	sqliteCorrupt  = 11
+	sqliteFull     = 13
+)
+
+func sqliteDialect(path string, busy time.Duration) *dialect {
+	return &dialect{
+		name:   "sqlite",
+		inJSON: "SELECT value FROM json_each(?)",
+		tables: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+		explain: func(err error, what string) *hcl.Diagnostic {
+			return explainSQLite(err, what, path, busy)
+		},
+	}
+}
+
+// sqliteDSN is the modernc.org/sqlite data source of a file: WAL so readers
+// never wait for the writer, a busy timeout for other writers, immediate
+// write transactions so a lock upgrade never fails half-way.
+func sqliteDSN(path string, busy time.Duration) string {
+	u := url.URL{Scheme: "file", Opaque: path}
+	return u.String() + fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", busy.Milliseconds())
+}
+
+func openSQLite(path string, busy time.Duration) (*store, hcl.Diagnostics) {
+	d := sqliteDialect(path, busy)
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, hcl.Diagnostics{providers.AttrError(pathAttr("path"), "Site database folder missing",
+				fmt.Sprintf("The folder %s of the SQLite site database does not exist. Create it, or set path in the sitedb provider block to a file in an existing folder.", dir))}
+		}
+	}
+	db, err := sql.Open("sqlite", sqliteDSN(path, busy))
+	if err != nil {
+		return nil, hcl.Diagnostics{d.explain(err, "open the site database")}
+	}
+	return &store{db: db, d: d}, nil
+}
+
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+func explainSQLite(err error, what, path string, busy time.Duration) *hcl.Diagnostic {
+	switch sqliteCode(err) {
+	case sqliteBusy, sqliteLocked:
+		return providers.Errorf("Site database locked",
+			"Could not %s: the SQLite file %s stayed locked by another process for longer than busy_timeout (%s). Another updplan apply, or a tool holding a write transaction, is using it. Wait for it to finish and run the command again, or raise busy_timeout in the sitedb provider block.", what, path, busy)
+	case sqliteReadOnly:
+		return providers.Errorf("Site database read-only",
+			"Could not %s: the SQLite file %s (or its folder, which must hold the -wal and -shm files) is read-only. Give the user running updplan write access to both, or point path in the sitedb provider block at a writable copy.", what, path)
+	case sqliteCantOpen:
+		return providers.Errorf("Site database cannot be opened",
+			"Could not %s: the SQLite file %s cannot be opened or created. Check that the folder exists and that the user running updplan may write to it.", what, path)
+	case sqliteNotADB:
+		return providers.Errorf("Not a SQLite database",
+			"Could not %s: %s is not a SQLite database file. Point path in the sitedb provider block at the site database, or move the file away so a new database is created.", what, path)
+	case sqliteCorrupt:
+		return providers.Errorf("Site database damaged",
+			"Could not %s: the SQLite file %s is damaged (%s). Restore it from a backup.", what, path, err)
+	case sqliteFull:
+		return providers.Errorf("Disk full",
+			"Could not %s: the disk holding %s is full. Free some space and run the command again.", what, path)
+	}
+	return providers.Errorf("Site database error", "Could not %s in the SQLite file %s: %s. Check the file and run the command again.", what, path, err)
+}

@@ -1,0 +1,166 @@
+package sitedb
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/providers"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrationFS embed.FS
+
+// application is the marker the first migration writes into updplan_meta;
+// a database without it is another application's and is left alone.
+const application = "updplan-sitedb"
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the numbered migrations of a dialect, in order.
+func migrations(dialect string) []migration {
+	dir := "migrations/" + dialect
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		panic(err) // embedded: cannot happen in a built binary
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			panic(fmt.Sprintf("migration %s/%s is not named NNNN_name.sql", dir, e.Name()))
+		}
+		b, err := migrationFS.ReadFile(path.Join(dir, e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out
+}
+
+// latestVersion is the schema version this binary writes.
+func latestVersion(dialect string) int {
+	ms := migrations(dialect)
+	return ms[len(ms)-1].version
+}
+
+// schemaStatus is what Configure finds in the database.
+type schemaStatus struct {
+	empty   bool // no tables at all: a brand-new database
+	foreign bool // tables, but not ours
+	version int  // our schema version (0 when empty or foreign)
+}
+
+func (s *store) status(ctx context.Context, c *conn) (schemaStatus, error) {
+	rows, err := c.query(ctx, s.d.tables)
+	if err != nil {
+		return schemaStatus{}, err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return schemaStatus{}, err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return schemaStatus{}, err
+	}
+	if len(tables) == 0 {
+		return schemaStatus{empty: true}, nil
+	}
+	has := func(name string) bool {
+		for _, t := range tables {
+			if t == name {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("updplan_meta") || !has("updplan_migrations") {
+		return schemaStatus{foreign: true}, nil
+	}
+	var app string
+	if err := c.queryRow(ctx, `SELECT "value" FROM updplan_meta WHERE "key" = 'application'`).Scan(&app); err != nil || app != application {
+		return schemaStatus{foreign: true}, nil
+	}
+	var v int
+	if err := c.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM updplan_migrations`).Scan(&v); err != nil {
+		return schemaStatus{}, err
+	}
+	return schemaStatus{version: v}, nil
+}
+
+// check turns a status into the diagnostics of Configure: nil when the
+// schema is current.
+func (s *store) check(st schemaStatus) hcl.Diagnostics {
+	latest := latestVersion(s.d.name)
+	switch {
+	case st.foreign:
+		return hcl.Diagnostics{providers.Error("Database of another application",
+			"The site database already holds tables that updplan did not create (no updplan_meta marker). updplan will not change another application's database. Point the sitedb provider at an empty database, or at one updplan created.")}
+	case st.version > latest:
+		return hcl.Diagnostics{providers.Errorf("Site database newer than updplan",
+			"The site database has schema version %d, but this updplan knows versions up to %d: a newer updplan has upgraded it. Upgrade updplan; an older one must not change the database.", st.version, latest)}
+	case st.version < latest:
+		return hcl.Diagnostics{providers.Errorf("Site database schema out of date",
+			"The site database has schema version %d; this updplan needs version %d. Run `updplan init` to upgrade it (take a backup first if you may want to go back to the older updplan).", st.version, latest)}
+	}
+	return nil
+}
+
+// migrate applies every pending migration in one transaction, re-reading
+// the status inside it so two processes never migrate twice.
+func (s *store) migrate(ctx context.Context) hcl.Diagnostics {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return hcl.Diagnostics{s.d.explain(err, "upgrade the site database schema")}
+	}
+	defer tx.Rollback()
+	c := &conn{s: s, q: tx}
+	if s.d.name == "postgres" {
+		if _, err := c.exec(ctx, "SELECT pg_advisory_xact_lock(7533942001)"); err != nil {
+			return hcl.Diagnostics{s.d.explain(err, "lock the site database for its schema upgrade")}
+		}
+	}
+	st, err := s.status(ctx, c)
+	if err != nil {
+		return hcl.Diagnostics{s.d.explain(err, "read the site database schema version")}
+	}
+	if st.foreign || st.version > latestVersion(s.d.name) {
+		return s.check(st)
+	}
+	for _, m := range migrations(s.d.name) {
+		if m.version <= st.version {
+			continue
+		}
+		if _, err := c.exec(ctx, m.sql); err != nil {
+			d := s.d.explain(err, "apply migration "+m.name)
+			return hcl.Diagnostics{d}
+		}
+		if _, err := c.exec(ctx, "INSERT INTO updplan_migrations (version, applied_at) VALUES (?, ?)", m.version, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return hcl.Diagnostics{s.d.explain(err, "record migration "+m.name)}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return hcl.Diagnostics{s.d.explain(err, "commit the site database schema upgrade")}
+	}
+	return nil
+}

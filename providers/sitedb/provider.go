@@ -1,0 +1,183 @@
+package sitedb
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var (
+	_ providers.Provider    = (*Provider)(nil)
+	_ providers.Importer    = (*Provider)(nil)
+	_ providers.BatchReader = (*Provider)(nil)
+	_ providers.Preparer    = (*Provider)(nil)
+	_ providers.Closer      = (*Provider)(nil)
+)
+
+// connectTimeout bounds how long Configure waits for the database.
+const connectTimeout = 15 * time.Second
+
+// Provider is the sitedb provider. Configure opens the database; Read,
+// Plan, Apply, Import and ReadMany are safe for concurrent use after that.
+type Provider struct {
+	kinds map[string]*kind
+
+	s *store
+	w *writer
+	// unusable, when set, says why the database must not be used yet (a
+	// schema that needs `updplan init`); Prepare clears it.
+	mu       sync.Mutex
+	unusable hcl.Diagnostics
+	// planned remembers the sites and programs planned in this run, so
+	// objects that refer to them pass the existence checks before they are
+	// created.
+	plannedSites    map[string]bool
+	plannedPrograms map[string]bool
+}
+
+// New returns an unconfigured sitedb provider.
+func New() *Provider {
+	p := &Provider{kinds: map[string]*kind{}, plannedSites: map[string]bool{}, plannedPrograms: map[string]bool{}}
+	for _, k := range []*kind{
+		siteKind(), collectionKind(), packageKind(), programKind(), advertisementKind(),
+		distributionPointKind(), syncHostKind(), hardwareInventoryKind(),
+		deploymentPackageKind(), deploymentKind(),
+	} {
+		p.kinds[k.rt.Name] = k.init()
+	}
+	return p
+}
+
+func (p *Provider) Name() string { return "sitedb" }
+
+func (p *Provider) Schema() *schema.Provider { return schema.Sitedb }
+
+func pathAttr(name string) cty.Path { return cty.GetAttrPath(name) }
+
+// Configure opens the database and brings a brand-new one to the current
+// schema. An older schema is reported (run `updplan init`) but the database
+// stays open so that Prepare can upgrade it.
+func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest) hcl.Diagnostics {
+	cfg, _ := req.Config.UnmarkDeep()
+	driver := str(cfg, "driver")
+	if driver == "" {
+		driver = "sqlite"
+	}
+	var (
+		s     *store
+		diags hcl.Diagnostics
+	)
+	switch driver {
+	case "sqlite":
+		path := str(cfg, "path")
+		if path == "" {
+			path = "site.db"
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(req.WorkingDir, path)
+		}
+		busy := 5 * time.Second
+		if b := str(cfg, "busy_timeout"); b != "" {
+			d, err := time.ParseDuration(b)
+			if err != nil || d < 0 {
+				return hcl.Diagnostics{providers.AttrError(pathAttr("busy_timeout"), "Invalid busy timeout",
+					"busy_timeout must be a duration such as \"5s\" or \"500ms\". Correct it in the sitedb provider block.")}
+			}
+			busy = d
+		}
+		s, diags = openSQLite(path, busy)
+	case "postgres":
+		dsn := str(cfg, "dsn")
+		if dsn == "" {
+			return hcl.Diagnostics{providers.AttrError(pathAttr("dsn"), "Missing PostgreSQL connection string",
+				"driver = \"postgres\" needs dsn, e.g. \"postgres://updplan@db.example.org:5432/site\". Pass it through a sensitive variable so it never lands in version control.")}
+		}
+		s, diags = openPostgres(dsn)
+	default:
+		return hcl.Diagnostics{providers.AttrError(pathAttr("driver"), "Unknown site database driver",
+			"driver must be \"sqlite\" or \"postgres\". Correct it in the sitedb provider block.")}
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := s.db.PingContext(cctx); err != nil {
+		d := s.d.explain(err, "connect to the site database")
+		s.db.Close()
+		return append(diags, d)
+	}
+	st, err := s.status(cctx, s.conn())
+	if err != nil {
+		d := s.d.explain(err, "read the site database schema version")
+		s.db.Close()
+		return append(diags, d)
+	}
+	if st.empty {
+		if d := s.migrate(cctx); d.HasErrors() {
+			s.db.Close()
+			return append(diags, d...)
+		}
+	} else if d := s.check(st); d.HasErrors() {
+		p.mu.Lock()
+		p.unusable = d
+		p.mu.Unlock()
+		diags = append(diags, d...)
+	}
+	p.s = s
+	p.w = newWriter(s)
+	return diags
+}
+
+// Prepare runs the pending migrations (`updplan init`).
+func (p *Provider) Prepare(ctx context.Context) hcl.Diagnostics {
+	if p.s == nil {
+		return hcl.Diagnostics{notConfigured()}
+	}
+	if d := p.s.migrate(ctx); d.HasErrors() {
+		return d
+	}
+	p.mu.Lock()
+	p.unusable = nil
+	p.mu.Unlock()
+	return nil
+}
+
+// Close stops the writer and closes the database.
+func (p *Provider) Close() error {
+	if p.s == nil {
+		return nil
+	}
+	p.w.close()
+	err := p.s.db.Close()
+	p.s = nil
+	return err
+}
+
+func notConfigured() *hcl.Diagnostic {
+	return providers.Error("Provider not configured", "The sitedb provider was used before Configure. This is a bug in the engine.")
+}
+
+// ready returns the diagnostics that keep the database from being used.
+func (p *Provider) ready() hcl.Diagnostics {
+	if p.s == nil {
+		return hcl.Diagnostics{notConfigured()}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.unusable
+}
+
+func (p *Provider) kind(typeName string) (*kind, hcl.Diagnostics) {
+	k, ok := p.kinds[typeName]
+	if !ok {
+		return nil, hcl.Diagnostics{providers.Errorf("Unknown resource type", "The sitedb provider has no resource type %q. This is a bug in the engine.", typeName)}
+	}
+	return k, nil
+}
