@@ -24,6 +24,9 @@ type configGraph struct {
 	// attrRefs lists, per resource and top-level attribute, the resources
 	// the attribute's expression refers to (for cross-object rules).
 	attrRefs map[addr.Resource]map[string][]addr.Resource
+	// refAt records where a node first refers to another (for cycle
+	// diagnostics).
+	refAt map[[2]node]hcl.Range
 }
 
 // buildGraph builds the graph of cfg. Steps:
@@ -33,11 +36,15 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		g:        graph.New(nodeLess, node.String),
 		deps:     map[addr.Resource][]addr.Resource{},
 		attrRefs: map[addr.Resource]map[string][]addr.Resource{},
+		refAt:    map[[2]node]hcl.Range{},
 	}
 	types := e.Schemas()
-	connect := func(from node, to []node) {
+	connect := func(from node, to []ref) {
 		for _, t := range to {
-			cg.g.Connect(from, t)
+			cg.g.Connect(from, t.node)
+			if _, ok := cg.refAt[[2]node{from, t.node}]; !ok {
+				cg.refAt[[2]node{from, t.node}] = t.rng
+			}
 		}
 	}
 
@@ -57,7 +64,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 
 	// 2. Locals depend on what their expression refers to.
 	for name, l := range cfg.Locals {
-		refs, d := e.resolveRefs(cfg, l.Expr.Variables(), refContext{})
+		refs, d := e.resolveRefRanges(cfg, l.Expr.Variables(), refContext{})
 		diags = append(diags, d...)
 		connect(node{kind: localNode, name: name}, refs)
 	}
@@ -71,19 +78,19 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		}
 		from := node{kind: resourceNode, res: a}
 		rc := refContext{count: r.Count != nil, each: r.ForEach != nil, iterators: dynamicIterators(r.Config)}
-		var all []node
+		var all []ref
 		bodyTravs := dynblock.VariablesHCLDec(r.Config, rt.Block.DecoderSpec())
-		refs, d := e.resolveRefs(cfg, bodyTravs, rc)
+		refs, d := e.resolveRefRanges(cfg, bodyTravs, rc)
 		diags = append(diags, d...)
 		all = append(all, refs...)
 		for _, expr := range []hcl.Expression{r.Count, r.ForEach} {
 			if expr == nil {
 				continue
 			}
-			refs, d := e.resolveRefs(cfg, expr.Variables(), refContext{})
+			refs, d := e.resolveRefRanges(cfg, expr.Variables(), refContext{})
 			diags = append(diags, d...)
-			for _, n := range refs {
-				if n.kind == resourceNode {
+			for _, rf := range refs {
+				if n := rf.node; n.kind == resourceNode {
 					rng := expr.Range()
 					diags = append(diags, errorDiag("Invalid count or for_each argument",
 						fmt.Sprintf("The count and for_each arguments of %s refer to %s. They must be known before any change is made: use variables, locals and constants only.", a, n.res), &rng))
@@ -91,18 +98,18 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 			}
 			all = append(all, refs...)
 		}
-		refs, d = e.resolveRefs(cfg, r.DependsOn, refContext{})
+		refs, d = e.resolveRefRanges(cfg, r.DependsOn, refContext{})
 		diags = append(diags, d...)
 		all = append(all, refs...)
 		for _, c := range r.Preconditions {
-			refs, d := e.resolveRefs(cfg, append(c.Condition.Variables(), c.ErrorMessage.Variables()...), rc)
+			refs, d := e.resolveRefRanges(cfg, append(c.Condition.Variables(), c.ErrorMessage.Variables()...), rc)
 			diags = append(diags, d...)
 			all = append(all, refs...)
 		}
 		post := rc
 		post.self = true
 		for _, c := range r.Postconditions {
-			refs, d := e.resolveRefs(cfg, append(c.Condition.Variables(), c.ErrorMessage.Variables()...), post)
+			refs, d := e.resolveRefRanges(cfg, append(c.Condition.Variables(), c.ErrorMessage.Variables()...), post)
 			diags = append(diags, d...)
 			all = append(all, refs...)
 		}
@@ -112,7 +119,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 
 	// 4. Outputs depend on their value and depends_on.
 	for name, o := range cfg.Outputs {
-		refs, d := e.resolveRefs(cfg, append(o.Expr.Variables(), o.DependsOn...), refContext{})
+		refs, d := e.resolveRefRanges(cfg, append(o.Expr.Variables(), o.DependsOn...), refContext{})
 		diags = append(diags, d...)
 		connect(node{kind: outputNode, name: name}, refs)
 	}
@@ -128,7 +135,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 			Severity: hcl.DiagError,
 			Summary:  "Cycle in references",
 			Detail:   fmt.Sprintf("These objects refer to each other in a loop: %s. Remove one of the references (or depends_on) to break it.", strings.Join(names, " -> ")),
-			Subject:  rangePtr(e.nodeRange(cfg, cycle[0])),
+			Subject:  rangePtr(cg.cycleRange(cfg, e, cycle)),
 		})
 	}
 	if diags.HasErrors() {
@@ -190,7 +197,7 @@ func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schem
 		return out
 	}
 	for name, attr := range content.Attributes {
-		refs, _ := e.resolveRefs(cfg, attr.Expr.Variables(), rc)
+		refs, _ := e.resolveRefRanges(cfg, attr.Expr.Variables(), rc)
 		var list []addr.Resource
 		seen := map[addr.Resource]bool{}
 		var visit func(n node)
@@ -208,15 +215,15 @@ func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schem
 				}
 			case localNode:
 				if l := cfg.Locals[n.name]; l != nil {
-					more, _ := e.resolveRefs(cfg, l.Expr.Variables(), refContext{})
+					more, _ := e.resolveRefRanges(cfg, l.Expr.Variables(), refContext{})
 					for _, m := range more {
-						visit(m)
+						visit(m.node)
 					}
 				}
 			}
 		}
 		for _, n := range refs {
-			visit(n)
+			visit(n.node)
 		}
 		addrSortResources(list)
 		out[name] = list
@@ -276,4 +283,17 @@ func (e *Engine) nodeRange(cfg *config.Config, n node) hcl.Range {
 		}
 	}
 	return hcl.Range{}
+}
+
+// cycleRange is where the first object of a cycle refers to the next one,
+// or its declaration.
+func (cg *configGraph) cycleRange(cfg *config.Config, e *Engine, cycle []node) hcl.Range {
+	next := cycle[0]
+	if len(cycle) > 1 {
+		next = cycle[1]
+	}
+	if rng, ok := cg.refAt[[2]node{cycle[0], next}]; ok {
+		return rng
+	}
+	return e.nodeRange(cfg, cycle[0])
 }

@@ -97,14 +97,43 @@ func rangeOfPath(body hcl.Body, b *schema.Block, path cty.Path, def hcl.Range) h
 	if len(rest) > 0 {
 		if is, ok := rest[0].(cty.IndexStep); ok {
 			rest = rest[1:]
-			if nb.Nesting == schema.NestingList && is.Key.Type() == cty.Number {
+			switch {
+			case nb.Nesting == schema.NestingList && is.Key.Type() == cty.Number:
 				i, _ := is.Key.AsBigFloat().Int64()
 				if int(i) < len(content.Blocks) {
 					idx = int(i)
 				}
+			case nb.Nesting == schema.NestingSet && is.Key.Type().IsObjectType():
+				idx = matchingBlock(content.Blocks, is.Key)
 			}
 		}
 	}
 	blk := content.Blocks[idx]
 	return rangeOfPath(blk.Body, &nb.Block, rest, blk.DefRange)
+}
+
+// matchingBlock finds the block whose literal attributes equal those of
+// elem (a set element), or 0.
+func matchingBlock(blocks hcl.Blocks, elem cty.Value) int {
+	for i, blk := range blocks {
+		attrs, diags := blk.Body.JustAttributes()
+		if diags.HasErrors() || len(attrs) == 0 {
+			continue
+		}
+		match := true
+		for name, attr := range attrs {
+			v, d := attr.Expr.Value(nil)
+			if d.HasErrors() || !elem.Type().HasAttribute(name) {
+				continue
+			}
+			if !valuesEqual(v, elem.GetAttr(name)) {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i
+		}
+	}
+	return 0
 }

@@ -61,8 +61,23 @@ type refContext struct {
 // resolveRefs turns an expression's traversals into graph nodes, reporting
 // references to things that do not exist.
 func (e *Engine) resolveRefs(cfg *config.Config, travs []hcl.Traversal, rc refContext) ([]node, hcl.Diagnostics) {
+	refs, diags := e.resolveRefRanges(cfg, travs, rc)
+	out := make([]node, len(refs))
+	for i, r := range refs {
+		out[i] = r.node
+	}
+	return out, diags
+}
+
+// ref is a resolved reference and where it is written.
+type ref struct {
+	node node
+	rng  hcl.Range
+}
+
+func (e *Engine) resolveRefRanges(cfg *config.Config, travs []hcl.Traversal, rc refContext) ([]ref, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	var out []node
+	var out []ref
 	types := e.Schemas()
 	for _, t := range travs {
 		root := t.RootName()
@@ -93,7 +108,7 @@ func (e *Engine) resolveRefs(cfg *config.Config, travs []hcl.Traversal, rc refCo
 					fmt.Sprintf("An input variable named %q has not been declared.%s Declare it with a variable \"%s\" block, or fix the name.", name, didYouMean(name, sortedKeys(cfg.Variables)), name), &rng))
 				continue
 			}
-			out = append(out, node{kind: varNode, name: name})
+			out = append(out, ref{node{kind: varNode, name: name}, rng})
 		case "local":
 			name, ok := attrAfter()
 			if !ok {
@@ -105,7 +120,7 @@ func (e *Engine) resolveRefs(cfg *config.Config, travs []hcl.Traversal, rc refCo
 					fmt.Sprintf("A local value named %q has not been declared.%s Add it to a locals block, or fix the name.", name, didYouMean(name, sortedKeys(cfg.Locals))), &rng))
 				continue
 			}
-			out = append(out, node{kind: localNode, name: name})
+			out = append(out, ref{node{kind: localNode, name: name}, rng})
 		case "path":
 			name, _ := attrAfter()
 			if name != "root" && name != "cwd" {
@@ -157,7 +172,7 @@ func (e *Engine) resolveRefs(cfg *config.Config, travs []hcl.Traversal, rc refCo
 					fmt.Sprintf("A %s resource named %q has not been declared.%s", root, name, didYouMean(name, same)), &rng))
 				continue
 			}
-			out = append(out, node{kind: resourceNode, res: ra})
+			out = append(out, ref{node{kind: resourceNode, res: ra}, rng})
 		}
 	}
 	return out, diags

@@ -1,0 +1,3 @@
+updplan {
+  required_version = ">= 9.0" # ERROR: Unsupported updplan version
+}
