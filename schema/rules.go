@@ -88,6 +88,16 @@ func warningAt(p cty.Path, summary, detail string) *Problem {
 	return &Problem{Severity: hcl.DiagWarning, Summary: summary, Detail: detail, Path: p}
 }
 
+func siteRules(obj cty.Value) []*Problem {
+	code, cok := strAttr(obj, "code", "")
+	parent, pok := strAttr(obj, "parent", "")
+	if cok && pok && code == parent {
+		return []*Problem{errorAt(path("parent"), "Site is its own parent",
+			fmt.Sprintf("The site %s names itself as its parent. Set `parent` to the code of the site above it, or remove `parent` for a central site.", code))}
+	}
+	return nil
+}
+
 func collectionRules(obj cty.Value) []*Problem {
 	var ps []*Problem
 	if isSet(obj, "members") {
@@ -139,6 +149,25 @@ func advertisementRules(obj cty.Value) []*Problem {
 		if err1 == nil && err2 == nil && !e.After(a) {
 			ps = append(ps, errorAt(path("expires_at"), "Advertisement expires before it is available",
 				fmt.Sprintf("`expires_at` (%s) is not after `available_after` (%s), so no client would ever run the program. Set `expires_at` to a later time or remove it.", exp, avail)))
+		}
+	}
+	if sched, ok := attr(obj, "schedule"); ok {
+		entries, keys := knownStrings(sched)
+		seen := map[string]bool{}
+		for i, e := range entries {
+			k := assignmentEvent(e)
+			if k == "" {
+				c, err := CanonicalSchedule(e)
+				if err != nil {
+					continue // the attribute check reports it
+				}
+				k = c
+			}
+			if seen[k] {
+				ps = append(ps, warningAt(cty.GetAttrPath("schedule").Index(keys[i]), "Duplicate assignment",
+					fmt.Sprintf("The assignment %q appears twice in `schedule` (perhaps spelled differently). Remove one of them.", e)))
+			}
+			seen[k] = true
 		}
 	}
 	// rerun governs repeated mandatory assignments only; the default says

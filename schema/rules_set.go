@@ -15,6 +15,7 @@ import (
 // values.
 var SetRules = []SetRule{
 	uniqueSiteCodes,
+	siteHierarchy,
 	uniqueCollectionNames,
 	uniqueDeploymentPackageNames,
 	uniquePackageSources,
@@ -77,6 +78,41 @@ func uniqueSiteCodes(objs []Object) []ObjectProblem {
 			return errorAt(path("code"), "Duplicate site code",
 				fmt.Sprintf("%s has the same code %q as %s. Site codes must be unique in the hierarchy, Setup does not check this, and a code cannot change after install: give one of the sites another code.", dup.Addr, valueString(dup, "code"), first.Addr))
 		})
+}
+
+// siteHierarchy: following parent codes from a site never leads back to it.
+func siteHierarchy(objs []Object) []ObjectProblem {
+	sites := ofType(objs, "site")
+	parentOf := map[string]string{}
+	for _, o := range sites {
+		code, cok := strAttr(o.Value, "code", "")
+		parent, pok := strAttr(o.Value, "parent", "")
+		if cok && pok && code != parent { // a site naming itself is siteRules' finding
+			if _, dup := parentOf[code]; !dup {
+				parentOf[code] = parent
+			}
+		}
+	}
+	var out []ObjectProblem
+	for _, o := range sites {
+		code, ok := strAttr(o.Value, "code", "")
+		if !ok {
+			continue
+		}
+		chain := []string{code}
+		for cur := parentOf[code]; cur != ""; cur = parentOf[cur] {
+			chain = append(chain, cur)
+			if cur == code {
+				out = append(out, objectProblem(o, errorAt(path("parent"), "Site hierarchy cycle",
+					fmt.Sprintf("The parent sites of %s lead back to it: %s. A hierarchy has one central site at the top: remove `parent` from that site, or correct the parent codes.", code, strings.Join(chain, " -> ")))))
+				break
+			}
+			if len(chain) > len(parentOf)+1 {
+				break // a cycle above this site, reported on its own members
+			}
+		}
+	}
+	return out
 }
 
 func uniqueCollectionNames(objs []Object) []ObjectProblem {

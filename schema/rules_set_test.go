@@ -71,6 +71,19 @@ func TestSetRules(t *testing.T) {
 		"site code unknown": {func(t *testing.T) []Object {
 			return []Object{site(t, "a", "LAB", "s1"), o(t, "site", "b", attrs{"code": unknownStr}, nil)}
 		}, nil},
+		"site hierarchy cycle": {func(t *testing.T) []Object {
+			return []Object{
+				o(t, "site", "a", attrs{"code": s("LAB"), "parent": s("LAC")}, nil),
+				o(t, "site", "b", attrs{"code": s("LAC"), "parent": s("LAB")}, nil),
+				o(t, "site", "c", attrs{"code": s("LAD"), "parent": s("LAB")}, nil),
+				o(t, "site", "d", attrs{"code": s("CEN")}, nil),
+				o(t, "site", "e", attrs{"code": s("CHI"), "parent": s("CEN")}, nil),
+				o(t, "site", "f", attrs{"code": s("SLF"), "parent": s("SLF")}, nil),
+			}
+		}, []setFinding{
+			{"site.a", Finding{"error", "Site hierarchy cycle", "parent"}},
+			{"site.b", Finding{"error", "Site hierarchy cycle", "parent"}},
+		}},
 		"collection names per site": {func(t *testing.T) []Object {
 			return []Object{
 				o(t, "collection", "a", attrs{"site": s("LAB"), "name": s("ITMU Sync")}, nil),

@@ -119,6 +119,10 @@ func TestObjectRules(t *testing.T) {
 		attrs map[string]cty.Value
 		want  []Finding
 	}{
+		"site fine":    {"site", map[string]cty.Value{"code": s("LAC"), "parent": s("LAB")}, nil},
+		"site central": {"site", map[string]cty.Value{"code": s("LAB")}, nil},
+		"site own parent": {"site", map[string]cty.Value{"code": s("LAB"), "parent": s("LAB")},
+			[]Finding{{"error", "Site is its own parent", "parent"}}},
 		"collection fine": {"collection", map[string]cty.Value{"members": strSetOf("A")}, nil},
 		"collection members and include": {"collection", map[string]cty.Value{"members": strSetOf("A"), "members_include": strSetOf("B")},
 			[]Finding{{"error", "Conflicting arguments", "members_include"}}},
@@ -144,6 +148,8 @@ func TestObjectRules(t *testing.T) {
 			[]Finding{{"error", "Advertisement expires before it is available", "expires_at"}}},
 		"advertisement expiry unknown":         {"advertisement", map[string]cty.Value{"available_after": s("2026-12-01T00:00:00Z"), "expires_at": unknownStr}, nil},
 		"advertisement bad time left to check": {"advertisement", map[string]cty.Value{"available_after": s("soon"), "expires_at": s("2026-12-01T00:00:00Z")}, nil},
+		"advertisement duplicate assignments": {"advertisement", map[string]cty.Value{"schedule": strs("every 7 days", "EVERY  7 Days", "at logon", "At  Logon", "weekly on sun at 2:00", "bad schedule")},
+			[]Finding{{"warning", "Duplicate assignment", "schedule[1]"}, {"warning", "Duplicate assignment", "schedule[3]"}}},
 		"advertisement rerun without schedule": {"advertisement", map[string]cty.Value{"rerun": s("always")},
 			[]Finding{{"warning", "Rerun behaviour not used", "rerun"}}},
 		"advertisement rerun with empty schedule": {"advertisement", map[string]cty.Value{"rerun": s("never"), "schedule": strs()},
@@ -252,6 +258,37 @@ func TestObjectRulesOnUnknowns(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// The rules treat a null optional attribute as its default without looking
+// the default up (the tables refer to the rules, so the rules cannot refer
+// to the tables). This test keeps the two in step.
+func TestRuleDefaultsMatchSchema(t *testing.T) {
+	assumed := []struct {
+		typ, block, attr string
+		def              cty.Value
+	}{
+		{"collection", "", "refresh", s("manual")},
+		{"advertisement", "", "rerun", s("if_failed")},
+		{"distribution_point", "", "kind", s("server")},
+		{"deployment", "sms2003", "enabled", cty.False},
+		{"share", "", "on_name_taken", s("fail")},
+		{"share", "", "allow_broad_access", cty.False},
+		{"catalog", "", "verify_signature", cty.True},
+		{"sync_host", "", "internet_access", cty.False},
+		{"program", "", "run_mode", s("whether_or_not_user_logged_on")},
+		{"program", "", "disabled", cty.False},
+	}
+	for _, a := range assumed {
+		blk := &LookupResourceType(a.typ).Block
+		if a.block != "" {
+			blk = &blk.BlockType(a.block).Block
+		}
+		got := blk.Attribute(a.attr).Default
+		if got == cty.NilVal || !got.RawEquals(a.def) {
+			t.Errorf("%s %s: schema default %#v, the rules assume %#v", a.typ, a.attr, got, a.def)
 		}
 	}
 }

@@ -30,6 +30,7 @@ var siteType = &ResourceType{
 		optional("install_dir", str, "Installation folder on the site server."),
 		optional("admins_group", str, "The local group whose members administer the site.").withDefault(cty.StringVal("SMS Admins")),
 	}},
+	Rules: []ObjectRule{siteRules},
 }
 
 var collectionType = &ResourceType{
