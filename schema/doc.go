@@ -6,9 +6,18 @@
 // that must agree with their program, ...).
 //
 // Everything else derives from it: the HCL decoder specs, the implied cty
-// types, the README's resource reference and validation.
+// types, the README's resource reference (MarkdownReference) and
+// validation.
 //
-// It does not talk to any server, evaluate configuration, or know about
+// Files by role: types.go and build.go are the data types and their
+// constructors; sitedb.go, share.go and catalog.go the resource tables;
+// checks.go the attribute checks; rules.go the object rules; rules_set.go
+// the cross-object rules (SetRules); schedule.go the schedule language
+// (ParseSchedule, Schedule.String's canonical form); reference.go the
+// Markdown reference.
+//
+// It does not talk to any server, evaluate configuration, turn problems
+// into diagnostics with source ranges (the engine does that), or know about
 // state. Rules that need the real world (a name already taken in the site
 // database) belong to the providers.
 package schema

@@ -152,6 +152,14 @@ func advertisementRules(obj cty.Value) []*Problem {
 		}
 	}
 	if sched, ok := attr(obj, "schedule"); ok {
+		// maxItems(15) on the attribute covers wholly known lists; the
+		// engine runs attribute checks only on those.
+		if !sched.IsNull() && !sched.IsWhollyKnown() && sched.CanIterateElements() {
+			if n := sched.LengthInt(); n > 15 {
+				ps = append(ps, errorAt(path("schedule"), "Too many items",
+					fmt.Sprintf("The advertisement has %d mandatory assignments, but Configuration Manager holds at most 15. Remove %d of them.", n, n-15)))
+			}
+		}
 		entries, keys := knownStrings(sched)
 		seen := map[string]bool{}
 		for i, e := range entries {
@@ -312,7 +320,11 @@ func shareRules(obj cty.Value) []*Problem {
 		return nil
 	}
 	allowBroad, bok := boolAttr(obj, "allow_broad_access", false)
-	seen := map[string][]string{}
+	type use struct {
+		label string
+		key   cty.Value
+	}
+	seen := map[string][]use{}
 	var order []string
 	for it := access.ElementIterator(); it.Next(); {
 		key, entry := it.Element()
@@ -328,7 +340,7 @@ func shareRules(obj cty.Value) []*Problem {
 		if _, dup := seen[k]; !dup {
 			order = append(order, k)
 		}
-		seen[k] = append(seen[k], principal+" ("+rights+")")
+		seen[k] = append(seen[k], use{principal + " (" + rights + ")", key})
 		if bok && !allowBroad && (rights == "full" || rights == "change") && broadPrincipals[principalBaseName(principal)] {
 			ps = append(ps, errorAt(cty.GetAttrPath("access").Index(key), "Broad share access",
 				fmt.Sprintf("The share grants %q %s rights, so every member of that group could change or replace what the share holds (for PkgSource: the catalog and the programs every client runs). Grant %q `read` rights and give `full` or `change` only to administrators (e.g. Administrators, SMS Admins), or set `allow_broad_access = true` if this is really intended.", principal, rights, principal)))
@@ -336,8 +348,12 @@ func shareRules(obj cty.Value) []*Problem {
 	}
 	for _, k := range order {
 		if list := seen[k]; len(list) > 1 {
-			ps = append(ps, errorAt(path("access"), "Duplicate access principal",
-				fmt.Sprintf("The principal %q appears in %d access blocks: %s. A share ACL holds one entry per principal: keep one `access` block for it.", strings.SplitN(list[0], " (", 2)[0], len(list), strings.Join(list, ", "))))
+			labels := make([]string, len(list))
+			for i, u := range list {
+				labels[i] = u.label
+			}
+			ps = append(ps, errorAt(cty.GetAttrPath("access").Index(list[1].key), "Duplicate access principal",
+				fmt.Sprintf("The principal %q appears in %d access blocks: %s. A share ACL holds one entry per principal: keep one `access` block for it.", strings.SplitN(list[0].label, " (", 2)[0], len(list), strings.Join(labels, ", "))))
 		}
 	}
 	return ps

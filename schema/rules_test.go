@@ -150,6 +150,9 @@ func TestObjectRules(t *testing.T) {
 		"advertisement bad time left to check": {"advertisement", map[string]cty.Value{"available_after": s("soon"), "expires_at": s("2026-12-01T00:00:00Z")}, nil},
 		"advertisement duplicate assignments": {"advertisement", map[string]cty.Value{"schedule": strs("every 7 days", "EVERY  7 Days", "at logon", "At  Logon", "weekly on sun at 2:00", "bad schedule")},
 			[]Finding{{"warning", "Duplicate assignment", "schedule[1]"}, {"warning", "Duplicate assignment", "schedule[3]"}}},
+		"advertisement 16 assignments with unknowns": {"advertisement", map[string]cty.Value{"schedule": cty.ListVal(append(everyNDays(15), unknownStr))},
+			[]Finding{{"error", "Too many items", "schedule"}}},
+		"advertisement 15 assignments with unknowns": {"advertisement", map[string]cty.Value{"schedule": cty.ListVal(append(everyNDays(14), unknownStr))}, nil},
 		"advertisement rerun without schedule": {"advertisement", map[string]cty.Value{"rerun": s("always")},
 			[]Finding{{"warning", "Rerun behaviour not used", "rerun"}}},
 		"advertisement rerun with empty schedule": {"advertisement", map[string]cty.Value{"rerun": s("never"), "schedule": strs()},
@@ -203,9 +206,9 @@ func TestObjectRules(t *testing.T) {
 		"share everyone deny": {"share", map[string]cty.Value{"access": withAccess(access("Everyone", "deny"))}, nil},
 		"share power users":   {"share", map[string]cty.Value{"access": withAccess(access("Power Users", "full"))}, nil},
 		"share duplicate principal": {"share", map[string]cty.Value{"access": withAccess(access("sms admins", "read"))},
-			[]Finding{{"error", "Duplicate access principal", "access"}}},
+			[]Finding{{"error", "Duplicate access principal", "access[…]"}}},
 		"share duplicate with builtin": {"share", map[string]cty.Value{"access": withAccess(access(`BUILTIN\Administrators`, "read"))},
-			[]Finding{{"error", "Duplicate access principal", "access"}}},
+			[]Finding{{"error", "Duplicate access principal", "access[…]"}}},
 		"share no access": {"share", map[string]cty.Value{},
 			[]Finding{{"warning", "Share without access entries", ""}}},
 		"share empty access": {"share", map[string]cty.Value{"access": accessSet()},
@@ -291,4 +294,13 @@ func TestRuleDefaultsMatchSchema(t *testing.T) {
 			t.Errorf("%s %s: schema default %#v, the rules assume %#v", a.typ, a.attr, got, a.def)
 		}
 	}
+}
+
+// everyNDays returns n distinct schedules.
+func everyNDays(n int) []cty.Value {
+	out := make([]cty.Value, n)
+	for i := range out {
+		out[i] = s(fmt.Sprintf("every %d days", i+1))
+	}
+	return out
 }
