@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/updplan/updplan/cmd/updplan/internal/view"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/plan"
+)
+
+const helpDrift = `Usage: updplan [global options] drift [options]
+
+  Reads every object recorded in the state and reports what changed
+  outside updplan. It is read-only: it writes neither the state nor any
+  object. Exits 0 when everything is in sync, 2 when drift was found, 1 on
+  error (so a scheduled job can alert on 2).
+
+Options:
+  -json                 Print the drift report as one JSON document:
+                        {"format_version", "in_sync", "drift": [...]}.
+  -junit=FILE           Also write a JUnit XML report to FILE, one test
+                        case per object (for CI dashboards).
+  -var 'NAME=VALUE'     Set a variable (repeatable).
+  -var-file=FILE        Read variable values from FILE (repeatable).
+  -parallelism=N        Read at most N objects at once (default 10).
+  -lock=false           Do not take the state lock.
+  -lock-timeout=D       Wait up to D for the state lock (default 0s).
+`
+
+// driftExitFound is the exit code of drift when objects changed outside
+// updplan.
+const driftExitFound = 2
+
+type driftFlags struct {
+	json        bool
+	junit       string
+	vars        []config.VarArg
+	parallelism int
+	lock        bool
+	lockTimeout time.Duration
+}
+
+func runDrift(ctx context.Context, c *cli, args []string) int {
+	var f driftFlags
+	fs := newFlagSet("drift")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.StringVar(&f.junit, "junit", "", "")
+	fs.Var(varArgs{list: &f.vars, c: c}, "var", "")
+	fs.Var(varArgs{list: &f.vars, file: true, c: c}, "var-file", "")
+	fs.IntVar(&f.parallelism, "parallelism", 10, "")
+	fs.BoolVar(&f.lock, "lock", true, "")
+	fs.DurationVar(&f.lockTimeout, "lock-timeout", 0, "")
+	err := fs.Parse(args)
+	out := c.diagOutput(f.json || hasJSONFlag(args), nil)
+	switch {
+	case err != nil:
+		return out.fail(hcl.Diagnostics{flagError("drift", err)})
+	case fs.NArg() > 0:
+		return out.fail(hcl.Diagnostics{unexpectedArgs("drift", fs.Args())})
+	case f.parallelism < 1:
+		return out.fail(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid command-line option",
+			Detail: fmt.Sprintf("-parallelism must be 1 or more, not %d. Give e.g. -parallelism=10.", f.parallelism)}})
+	}
+
+	cfg, diags := c.eng.Load(c.dir)
+	out.files = cfg.Files
+	if diags.HasErrors() {
+		return out.fail(diags)
+	}
+	pf := planFlags{refreshOnly: true, refresh: true, parallelism: f.parallelism, lock: f.lock, lockTimeout: f.lockTimeout}
+	opts := pf.options("drift")
+	p, driftDiags := c.eng.Drift(ctx, cfg, c.inputs(f.vars), opts)
+	diags = append(diags, driftDiags...)
+	if diags.HasErrors() || p == nil || interrupted(ctx, c) {
+		return out.fail(diags)
+	}
+	if f.junit != "" {
+		if d := writeJUnit(c.path(f.junit), p); d != nil {
+			return out.fail(append(diags, d))
+		}
+	}
+	if out.json {
+		if err := view.WriteDriftJSON(c.stdout, p, schemas{}); err != nil {
+			fmt.Fprintf(c.stderr, "updplan: writing the drift report: %s\n", err)
+			return 1
+		}
+		// Warnings go to stderr so that stdout stays one document.
+		c.human(cfg.Files).Diagnostics(diags)
+	} else {
+		c.human(cfg.Files).Diagnostics(diags)
+		if len(p.Drift) == 0 {
+			fmt.Fprintf(c.stdout, "%s Every object in the state matches the real world (%d checked).\n",
+				c.styled(colorGreen, "No drift."), len(p.PriorState.Addrs()))
+		} else {
+			c.human(cfg.Files).Plan(p, schemas{})
+		}
+	}
+	if len(p.Drift) > 0 {
+		return driftExitFound
+	}
+	return 0
+}
+
+// writeJUnit writes the JUnit drift report to path.
+func writeJUnit(path string, p *plan.Plan) *hcl.Diagnostic {
+	var buf bytes.Buffer
+	err := view.WriteDriftJUnit(&buf, p, schemas{})
+	if err == nil {
+		err = os.WriteFile(path, buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "JUnit report not written",
+			Detail:   fmt.Sprintf("Cannot write the JUnit report to %q: %s. Give a writable path with -junit.", path, pathErr(err)),
+		}
+	}
+	return nil
+}

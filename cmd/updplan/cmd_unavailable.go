@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+const helpInventory = `Usage: updplan [global options] inventory import FILE...
+
+  Loads client scan results (Inventory Tool for Microsoft Updates, hardware
+  inventory) into the site database.
+
+  Not available yet in this build.
+`
+
+const helpReport = `Usage: updplan [global options] report compliance|catalog|shares|objects [-format=table|csv|json]
+
+  Reports from the site database: update compliance of the clients, the
+  catalog, the shares, or the managed objects.
+
+  Not available yet in this build.
+`
+
+func runInventory(ctx context.Context, c *cli, args []string) int {
+	return notAvailable(c, "inventory")
+}
+
+func runReport(ctx context.Context, c *cli, args []string) int {
+	return notAvailable(c, "report")
+}
+
+// notAvailable refuses a command of the design that this build does not
+// have yet; it never pretends to work.
+func notAvailable(c *cli, cmd string) int {
+	c.human(nil).Diagnostics(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Command not available",
+		Detail:   fmt.Sprintf("%q is not available yet in this build. Load inventory and read reports with the Configuration Manager console until a build that has it.", "updplan "+cmd),
+	}})
+	return 1
+}

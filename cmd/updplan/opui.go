@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/updplan/updplan/cmd/updplan/internal/view"
+	"github.com/updplan/updplan/engine"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+)
+
+// schemas gives the views every built-in resource type, served or not.
+type schemas struct{}
+
+func (schemas) ResourceType(name string) *schema.ResourceType {
+	return schema.LookupResourceType(name)
+}
+
+// opUI is the view of plan, apply and destroy: people's (human) or the
+// machine-readable line stream of -json (stream). Exactly one is set.
+type opUI struct {
+	c      *cli
+	human  *view.Human
+	stream *view.Stream
+	files  map[string]*hcl.File
+
+	mu     sync.Mutex // hooks come from several goroutines
+	counts applyCounts
+}
+
+// applyCounts counts the changes apply finished, for the summary line.
+type applyCounts struct{ add, change, destroy int }
+
+func (c *cli) opUI(asJSON bool) *opUI {
+	u := &opUI{c: c}
+	if asJSON {
+		u.stream = view.NewStream(c.stdout, version)
+	} else {
+		u.human = c.human(nil)
+	}
+	return u
+}
+
+// setFiles gives diagnostics their source snippets once loaded.
+func (u *opUI) setFiles(files map[string]*hcl.File) {
+	u.files = files
+	if u.human != nil {
+		u.human.Files = files
+	}
+}
+
+func (u *opUI) diagnostics(diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.stream != nil {
+		u.stream.Diagnostics(diags, u.files)
+		return
+	}
+	u.human.Diagnostics(diags)
+}
+
+// fail renders diags and returns exit code 1.
+func (u *opUI) fail(diags hcl.Diagnostics) int {
+	u.diagnostics(diags)
+	return 1
+}
+
+func (u *opUI) plan(p *plan.Plan) {
+	if u.stream != nil {
+		u.stream.Plan(p)
+		return
+	}
+	u.human.Plan(p, schemas{})
+}
+
+// log is a line of information: on stdout for people, a log message in the
+// stream.
+func (u *opUI) log(msg string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.stream != nil {
+		u.stream.Log(msg)
+		return
+	}
+	fmt.Fprintln(u.c.stdout, msg)
+}
+
+// hooks adapt the engine's progress calls to the view. progress receives
+// provider progress events on a terminal (nil otherwise).
+func (u *opUI) hooks(progress *view.Progress) engine.Hooks {
+	h := engine.Hooks{
+		LockWaiting: func(holder state.LockInfo) {
+			u.log(fmt.Sprintf("The state is locked by %s (%s since %s); waiting for it to be released...",
+				holder.Who, holder.Operation, holder.Created.UTC().Format(time.RFC3339)))
+		},
+		ApplyStart: func(c *plan.ResourceChange) {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			if u.stream != nil {
+				u.stream.ApplyStart(c)
+				return
+			}
+			u.human.ApplyStart(c)
+		},
+		ApplyProgress: func(ev providers.ProgressEvent) {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			if u.stream != nil {
+				u.stream.ApplyProgress(ev)
+				return
+			}
+			if progress != nil {
+				progress.Event(ev)
+			}
+		},
+		ApplyComplete: func(c *plan.ResourceChange, elapsed time.Duration, diags hcl.Diagnostics) {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			if diags.HasErrors() {
+				if u.stream != nil {
+					u.stream.ApplyErrored(c, elapsed)
+				} else {
+					u.human.ApplyErrored(c, elapsed)
+				}
+				return
+			}
+			u.counts.count(c.Action)
+			if u.stream != nil {
+				u.stream.ApplyComplete(c, elapsed)
+				return
+			}
+			u.human.ApplyComplete(c, elapsed, objectID(c))
+		},
+	}
+	if u.stream != nil {
+		h.RefreshStart = func(a addr.Instance) {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			u.stream.RefreshStart(a)
+		}
+		h.RefreshComplete = func(a addr.Instance, elapsed time.Duration) {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			u.stream.RefreshComplete(a)
+		}
+	}
+	return h
+}
+
+func (n *applyCounts) count(a plan.Action) {
+	switch {
+	case a == plan.Create:
+		n.add++
+	case a == plan.Update:
+		n.change++
+	case a == plan.Delete:
+		n.destroy++
+	case a.IsReplace():
+		n.add++
+		n.destroy++
+	}
+}
+
+// objectID is the identifying attribute of the object a change produced,
+// when the plan knew it ("" otherwise).
+func objectID(c *plan.ResourceChange) string {
+	rt := schema.LookupResourceType(c.Type)
+	if rt == nil || rt.IDAttribute == "" {
+		return ""
+	}
+	v := c.After
+	if c.Action == plan.Delete {
+		v = c.Before
+	}
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute(rt.IDAttribute) {
+		return ""
+	}
+	id := v.GetAttr(rt.IDAttribute)
+	if id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
+		return ""
+	}
+	return id.AsString()
+}
+
+// summary ends an apply: "Apply complete! ..." or the stream's
+// change_summary.
+func (u *opUI) summary(mode plan.Mode) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	n := u.counts
+	if u.stream != nil {
+		op := "apply"
+		if mode == plan.DestroyMode {
+			op = "destroy"
+		}
+		u.stream.ChangeSummary(n.add, n.change, n.destroy, op)
+		return
+	}
+	u.human.ApplySummary(n.add, n.change, n.destroy, mode)
+}
+
+// outputs shows the root outputs recorded in st.
+func (u *opUI) outputs(st *state.State) {
+	outs := stateOutputs(st)
+	if len(outs) == 0 {
+		return
+	}
+	if u.stream != nil {
+		u.stream.Outputs(outs)
+		return
+	}
+	u.human.Outputs(outs)
+}
+
+// stateOutputs lists the outputs of st by name.
+func stateOutputs(st *state.State) []view.Output {
+	if st == nil {
+		return nil
+	}
+	var outs []view.Output
+	for name, o := range st.Outputs {
+		outs = append(outs, view.Output{Name: name, Value: o.Value, Sensitive: o.Sensitive})
+	}
+	sort.Slice(outs, func(i, j int) bool { return outs[i].Name < outs[j].Name })
+	return outs
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/updplan/updplan/cmd/updplan/internal/view"
+)
+
+// diagOutput renders the diagnostics of a command whose -json output is a
+// single document (version, output, show, drift, state ...): for people on
+// stderr, or under -json as one JSON object on stdout:
+// {"format_version":"1.0","error_count","warning_count","diagnostics":[...]}.
+type diagOutput struct {
+	c     *cli
+	json  bool
+	files map[string]*hcl.File
+}
+
+func (c *cli) diagOutput(asJSON bool, files map[string]*hcl.File) *diagOutput {
+	return &diagOutput{c: c, json: asJSON, files: files}
+}
+
+// show renders diags (warnings too); it writes nothing when there are none.
+func (o *diagOutput) show(diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	if o.json {
+		writeDiagnosticsJSON(o.c.stdout, diags, o.files)
+		return
+	}
+	o.c.human(o.files).Diagnostics(diags)
+}
+
+// fail renders diags and returns exit code 1.
+func (o *diagOutput) fail(diags hcl.Diagnostics) int {
+	o.show(diags)
+	return 1
+}
+
+func writeDiagnosticsJSON(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File) {
+	list := make([]map[string]any, 0, len(diags))
+	errs, warns := 0, 0
+	for _, d := range diags {
+		list = append(list, view.DiagnosticJSON(d, files))
+		if d.Severity == hcl.DiagError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	b, err := json.MarshalIndent(map[string]any{
+		"format_version": "1.0",
+		"error_count":    errs,
+		"warning_count":  warns,
+		"diagnostics":    list,
+	}, "", "  ")
+	if err != nil {
+		panic(err) // DiagnosticJSON returns plain JSON values
+	}
+	w.Write(append(b, '\n'))
+}
