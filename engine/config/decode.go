@@ -128,6 +128,16 @@ func (d *decoder) file(body hcl.Body) {
 // finish runs the checks that need every file: import and moved blocks
 // against the declared resources.
 func (d *decoder) finish() {
+	for _, m := range d.cfg.Moved {
+		if m.From.Key != addr.NoKey || m.From.Resource == m.To.Resource {
+			continue
+		}
+		if r, ok := d.cfg.Resources[m.From.Resource]; ok {
+			d.diags = append(d.diags, errorAt(d.movedFrom[m.From], "Moved object still declared",
+				fmt.Sprintf("This moved block moves %s away, but that resource is still declared at %s. Remove or rename that resource block, or remove the moved block.",
+					m.From.Resource, r.DeclRange.String())))
+		}
+	}
 	for _, imp := range d.cfg.Imports {
 		if _, ok := d.cfg.Resources[imp.To.Resource]; !ok {
 			d.diags = append(d.diags, errorAt(imp.ToRange, "Import target not declared",

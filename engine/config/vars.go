@@ -74,7 +74,11 @@ func LoadVarValues(cfg *Config, args []VarArg, env []string) (map[string]*RawVal
 		diags = append(diags, varFile(cfg, vals, filepath.Join(dir, n), n, false)...)
 	}
 
+	varOpts := 0
 	for _, a := range args {
+		if a.File == "" {
+			varOpts++
+		}
 		if a.File != "" {
 			diags = append(diags, varFile(cfg, vals, a.File, a.File, true)...)
 			continue
@@ -84,7 +88,8 @@ func LoadVarValues(cfg *Config, args []VarArg, env []string) (map[string]*RawVal
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid -var option",
-				Detail:   fmt.Sprintf("The -var option %q is not a variable name and a value separated by an equals sign. Write it as -var=\"name=value\".", redactVarArg(a.Value)),
+				// The text is not shown: without a name it may well be a secret.
+				Detail: fmt.Sprintf("The %s -var option is not a variable name and a value separated by an equals sign. Write it as -var=\"name=value\".", ordinal(varOpts)),
 			})
 			continue
 		}
@@ -103,13 +108,19 @@ func LoadVarValues(cfg *Config, args []VarArg, env []string) (map[string]*RawVal
 	return vals, diags
 }
 
-// redactVarArg shows a malformed -var without risking a secret: only a
-// short prefix of it.
-func redactVarArg(s string) string {
-	if len(s) > 20 {
-		return s[:20] + "..."
+// ordinal renders 1 as "1st", 2 as "2nd", ...
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
 	}
-	return s
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 func variableNames(cfg *Config) []string {

@@ -94,7 +94,14 @@ func TestLoadVarValues(t *testing.T) {
 			want: want{values: map[string]string{"password": `cty.StringVal("a=b")`}},
 		},
 		"-var without equals sign": {
-			args: func(string) []VarArg { return []VarArg{{Value: "site_code"}} },
+			args: func(string) []VarArg { return []VarArg{{Value: "server=S"}, {Value: "hunter2"}} },
+			want: want{
+				values: map[string]string{"server": `cty.StringVal("S")`},
+				diags:  []string{"error: Invalid -var option"},
+			},
+		},
+		"-var without a name": {
+			args: func(string) []VarArg { return []VarArg{{Value: "=x"}} },
 			want: want{diags: []string{"error: Invalid -var option"}},
 		},
 		"-var for an undeclared variable": {
@@ -181,6 +188,10 @@ func TestLoadVarValuesDetails(t *testing.T) {
 		if strings.Contains(string(f.Bytes), "hunter2") {
 			t.Errorf("the sensitive value is in Files[%q]", n)
 		}
+	}
+	_, more := LoadVarValues(cfg, []VarArg{{Value: "hunter2"}}, nil)
+	if len(more) != 2 || strings.Contains(more[1].Detail, "hunter2") || !strings.Contains(more[1].Detail, "1st -var option") {
+		t.Errorf("malformed -var: %s", diagsText(more))
 	}
 	for _, d := range diags {
 		if strings.Contains(d.Detail, "hunter2") {
