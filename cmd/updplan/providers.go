@@ -1,6 +1,9 @@
 package main
 
-import "github.com/updplan/updplan/providers"
+import (
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/providers/sitedb"
+)
 
 // version is updplan's version; release builds set it with
 // -ldflags "-X main.version=...".
@@ -8,10 +11,9 @@ var version = "0.1.0"
 
 // newRegistry wires the built-in providers: the one visible list.
 //
-// providers/sitedb is not committed yet: until it is, no provider serves
-// any resource type and the engine says so for each resource. The share
-// and catalog providers come in a later issue; their resource types exist
-// in the schema but no provider serves them.
+// The share and catalog providers come in a later issue: their resource
+// types exist in the schema but no provider serves them yet, and the engine
+// says so for each such resource.
 func newRegistry() *providers.Registry {
-	return providers.NewRegistry()
+	return providers.NewRegistry(sitedb.New())
 }
