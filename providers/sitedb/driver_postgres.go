@@ -98,4 +98,3 @@ func scrub(msg string, secrets []string) string {
 	}
 	return msg
 }
-
