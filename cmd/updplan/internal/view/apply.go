@@ -257,7 +257,7 @@ func writeBlockValues(b *strings.Builder, blk *schema.Block, v cty.Value, path c
 		width = max(width, len(at.Name))
 	}
 	for _, l := range lines {
-		fmt.Fprintf(b, "%s%-*s = %s\n", in, width, l.k, l.v)
+		fmt.Fprintf(b, "%s%-*s = %s\n", in, width, l.k, indentHeredoc(l.v, in))
 	}
 	for _, nb := range blk.BlockTypes {
 		bv := attrOf(v, nb.TypeName)

@@ -122,7 +122,7 @@ func (r *renderer) blockDiff(level int, blk *schema.Block, path cty.Path, b, a c
 		width = max(width, len(it.name))
 	}
 	for _, it := range items {
-		fmt.Fprintf(&r.b, "%s%s %-*s = %s\n", indent(level), r.sym(it.sym), width, it.name, it.value)
+		fmt.Fprintf(&r.b, "%s%s %-*s = %s\n", indent(level), r.sym(it.sym), width, it.name, indentHeredoc(it.value, closeIndent(level+1)))
 		for _, l := range it.more {
 			r.b.WriteString(l + "\n")
 		}
@@ -301,6 +301,9 @@ func (r *renderer) valueString(path cty.Path, v cty.Value, ctx *diffCtx) string 
 	if ctx != nil && ctx.sensitive(path) {
 		return sensitiveValue
 	}
+	if v.Type().IsPrimitiveType() {
+		return primitiveString(v) // a multi-line string as a heredoc
+	}
 	return compactValue(v)
 }
 
@@ -311,6 +314,8 @@ func compactValue(v cty.Value) string {
 		return "null"
 	case !v.IsKnown():
 		return knownAfterApply
+	case v.Type() == cty.String:
+		return hclQuote(v.AsString())
 	case v.Type().IsPrimitiveType():
 		return primitiveString(v)
 	case v.Type().IsListType() || v.Type().IsSetType() || v.Type().IsTupleType():
@@ -346,7 +351,12 @@ func (r *renderer) collectionDiff(level int, path cty.Path, name string, ty cty.
 	inner := level + 1
 	var lines []string
 	hidden := 0
-	elemStr := func(p cty.Path, v cty.Value) string { return r.valueString(p, v, ctx) }
+	elemStr := func(p cty.Path, v cty.Value) string {
+		if ctx.sensitive(p) {
+			return sensitiveValue
+		}
+		return compactValue(v)
+	}
 	open, closing, sep := "[", "]", ","
 	if ty.IsMapType() {
 		open, closing, sep = "{", "}", ""
@@ -461,12 +471,13 @@ func lcsDiff(b, a []cty.Value) []diffOp {
 			ops = append(ops, diffOp{sym: " ", v: a[j], bi: i, ai: j})
 			i++
 			j++
-		case j < m && (i == n || l[i][j+1] >= l[i+1][j]):
-			ops = append(ops, diffOp{sym: "+", v: a[j], bi: i, ai: j})
-			j++
-		default:
+		case i < n && (j == m || l[i+1][j] >= l[i][j+1]):
+			// On a tie the removal comes first, as in Terraform.
 			ops = append(ops, diffOp{sym: "-", v: b[i], bi: i, ai: j})
 			i++
+		default:
+			ops = append(ops, diffOp{sym: "+", v: a[j], bi: i, ai: j})
+			j++
 		}
 	}
 	return ops
@@ -505,4 +516,21 @@ func setDiff(b, a []cty.Value) ([]diffOp, int) {
 		return ops[i].sym == "-" && ops[j].sym == "+"
 	})
 	return ops, same
+}
+
+// indentHeredoc indents the lines after the first of a value holding
+// heredocs: the text four spaces deeper than base, the EOT markers at base.
+func indentHeredoc(s, base string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i := 1; i < len(lines); i++ {
+		if strings.HasPrefix(lines[i], "EOT") {
+			lines[i] = base + lines[i]
+		} else {
+			lines[i] = base + "    " + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
