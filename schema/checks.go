@@ -184,6 +184,8 @@ func siteCode(v cty.Value) *Problem {
 		detail := fmt.Sprintf("The site code %q is not three characters A–Z and 0–9.", s)
 		if up := strings.ToUpper(s); siteCodeRE.MatchString(up) && !reservedSiteCodes[up] {
 			detail += fmt.Sprintf(" Site codes are upper case: use %q.", up)
+		} else if reservedSiteCodes[up] {
+			detail += fmt.Sprintf(" Site codes are upper case, but %q is a reserved Windows device name that cannot be a folder name: choose another site code.", up)
 		} else {
 			detail += " Use exactly three upper-case letters or digits, e.g. \"LAB\"."
 		}
@@ -280,12 +282,14 @@ func assignmentSchedules(v cty.Value) *Problem {
 			continue
 		}
 		if _, err := ParseSchedule(s); err != nil {
-			detail := fmt.Sprintf("The assignment %q is neither an event nor a schedule: as a schedule, %s.", s, err)
-			first := strings.ToLower(strings.Fields(s + " x")[0])
-			if first == "at" || first == "as" {
-				detail += fmt.Sprintf(" The events are %s.", quoteList(assignmentEvents, "and"))
-			} else {
-				detail += fmt.Sprintf(" Alternatively use one of the events %s.", quoteList(assignmentEvents, "or"))
+			var detail string
+			switch strings.ToLower(strings.Fields(s + " x")[0]) {
+			case "at", "as":
+				detail = fmt.Sprintf("%q is not an assignment event. Use one of %s, or a schedule such as \"every 7 days\".", s, quoteList(assignmentEvents, "or"))
+			case "every", "weekly", "monthly", "once":
+				detail = fmt.Sprintf("The schedule %q cannot be read: %s.", s, err)
+			default:
+				detail = fmt.Sprintf("%q is neither an assignment event nor a schedule (%s). Use one of the events %s, or a schedule such as \"every 7 days\".", s, err, quoteList(assignmentEvents, "or"))
 			}
 			p := problem("Invalid assignment schedule", detail)
 			p.Path = cty.Path{cty.IndexStep{Key: keys[i]}}

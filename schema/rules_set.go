@@ -351,7 +351,7 @@ func syncHostRules(objs []Object) []ObjectProblem {
 		for _, c := range refersTo(h, "collection", "collection", collections) {
 			if members, _ := knownStrings(attrOrNil(c.Value, "members")); isSet(c.Value, "members") && !containsFold(members, computer) && allKnown(c.Value, "members") {
 				out = append(out, objectProblem(h, errorAt(path("collection"), "Sync host not in its collection",
-					fmt.Sprintf("%s sets the exact members of its collection and leaves out the sync host %q, so the two resources would undo each other's changes and the catalog would never be synchronized. Add %q to `members` of %s.", c.Addr, computer, computer, c.Addr))))
+					fmt.Sprintf("%s sets its exact members and leaves out the sync host %q, so the two resources would undo each other's changes and the catalog would never be synchronized. Add %q to `members` of %s.", c.Addr, computer, computer, c.Addr))))
 			}
 			if excluded, _ := knownStrings(attrOrNil(c.Value, "members_exclude")); containsFold(excluded, computer) {
 				out = append(out, objectProblem(h, errorAt(path("collection"), "Sync host excluded from its collection",
