@@ -30,3 +30,30 @@ func FuzzLoadSources(f *testing.F) {
 		}
 	})
 }
+
+// FuzzVarFile feeds random variable files: no panic, the file is kept for
+// snippets, and values only for declared variables.
+func FuzzVarFile(f *testing.F) {
+	f.Add([]byte("site_code = \"LAB\"\nclients = [\"PC-0101\"]\n"), false)
+	f.Add([]byte(`{"site_code": "LAB", "nope": 1}`), true)
+	f.Fuzz(func(t *testing.T, src []byte, json bool) {
+		cfg, diags := testLoader().LoadSources(".", map[string][]byte{"main.upd.hcl": []byte(varsConfig)})
+		if diags.HasErrors() {
+			t.Fatal(diagsText(diags))
+		}
+		name := "x.updvars"
+		if json {
+			name += ".json"
+		}
+		vals := map[string]*RawValue{}
+		parseVarFile(cfg, vals, name, src, true)
+		if cfg.Files[name] == nil {
+			t.Fatal("file not kept")
+		}
+		for n := range vals {
+			if cfg.Variables[n] == nil {
+				t.Fatalf("value for undeclared variable %q", n)
+			}
+		}
+	})
+}

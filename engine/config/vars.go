@@ -158,6 +158,11 @@ func varFile(cfg *Config, vals map[string]*RawValue, path, name string, fromArgs
 			Detail:   fmt.Sprintf("The variable file %q cannot be read: %s. Check the path and its permissions.", name, plainErr(err)),
 		}}
 	}
+	return parseVarFile(cfg, vals, name, src, fromArgs)
+}
+
+// parseVarFile reads the contents of one variable file into vals.
+func parseVarFile(cfg *Config, vals map[string]*RawValue, name string, src []byte, fromArgs bool) hcl.Diagnostics {
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(name, ".json") {
