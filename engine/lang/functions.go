@@ -94,6 +94,7 @@ func baseFunctions(baseDir string) map[string]function.Function {
 		"csvdecode":    stdlib.CSVDecodeFunc,
 		"jsondecode":   stdlib.JSONDecodeFunc,
 		"jsonencode":   stdlib.JSONEncodeFunc,
+		"urlencode":    URLEncodeFunc,
 
 		// hashing
 		"md5":    MD5Func,
@@ -101,8 +102,12 @@ func baseFunctions(baseDir string) map[string]function.Function {
 		"sha256": SHA256Func,
 
 		// files and environment
+		"abspath":    makeAbsPathFunc(baseDir),
+		"basename":   BasenameFunc,
+		"dirname":    DirnameFunc,
 		"env":        EnvFunc,
 		"file":       makeFileFunc(baseDir),
+		"filebase64": makeFileBase64Func(baseDir),
 		"fileexists": makeFileExistsFunc(baseDir),
 		"filesha256": makeFileSHA256Func(baseDir),
 
