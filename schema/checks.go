@@ -495,6 +495,23 @@ func httpURL(v cty.Value) *Problem {
 	return nil
 }
 
+var collectionIDRE = regexp.MustCompile(`^[A-Z0-9]{3}[0-9A-F]{5}$`)
+
+// collectionID allows a collection id: a site code and five hex digits
+// (SMS00001 for the built-in All Systems).
+func collectionID(v cty.Value) *Problem {
+	s, ok := stringOf(v)
+	if !ok || collectionIDRE.MatchString(s) {
+		return nil
+	}
+	detail := fmt.Sprintf("%q is not a collection id, which is a site code and five hexadecimal digits.", s)
+	if up := strings.ToUpper(strings.TrimSpace(s)); collectionIDRE.MatchString(up) {
+		detail += fmt.Sprintf(" Did you mean %q?", up)
+	}
+	detail += ` Refer to the collection's id (e.g. collection.sync.id), or write an id such as "LAB0002C" or "SMS00001".`
+	return problem("Invalid collection id", detail)
+}
+
 // dependentProgram allows `<package id>;;<program name>`.
 func dependentProgram(v cty.Value) *Problem {
 	s, ok := stringOf(v)

@@ -134,6 +134,11 @@ func TestChecks(t *testing.T) {
 		"httpURL no scheme":               {httpURL, s("example.com/wsusscn2.cab"), "Invalid URL", "no scheme"},
 		"httpURL no host":                 {httpURL, s("https:///wsusscn2.cab"), "Invalid URL", "no host"},
 		"httpURL junk":                    {httpURL, s("http://[::1"), "Invalid URL", "is not a URL"},
+		"collectionID ok":                 {collectionID, s("LAB0002C"), "", ""},
+		"collectionID built-in":           {collectionID, s("SMS00001"), "", ""},
+		"collectionID lower case":         {collectionID, s("lab0002c"), "Invalid collection id", `Did you mean "LAB0002C"?`},
+		"collectionID name":               {collectionID, s("Microsoft Updates Tool Sync"), "Invalid collection id", "Refer to the collection's id"},
+		"collectionID not hex":            {collectionID, s("LAB0002G"), "Invalid collection id", ""},
 		"dependentProgram ok":             {dependentProgram, s("LAB00006;;Microsoft Updates Tool"), "", ""},
 		"dependentProgram one semicolon":  {dependentProgram, s("LAB00006;Microsoft Updates Tool"), "Invalid dependent program", "two semicolons"},
 		"dependentProgram no package":     {dependentProgram, s(";;Microsoft Updates Tool"), "Invalid dependent program", ""},
@@ -181,7 +186,7 @@ func TestChecksSkipUnknownAndNull(t *testing.T) {
 		"siteCode": siteCode, "siteName": siteName, "schedule": schedule, "diskSpace": diskSpace, "timestamp": timestamp,
 		"assignmentSchedules": assignmentSchedules, "uncPath": uncPath, "updateIDs": updateIDs,
 		"packageShareName": packageShareName, "shareName": shareName, "fileName": fileName, "httpURL": httpURL,
-		"dependentProgram": dependentProgram,
+		"dependentProgram": dependentProgram, "collectionID": collectionID,
 	}
 	vals := []cty.Value{
 		cty.UnknownVal(cty.String), cty.NullVal(cty.String), cty.UnknownVal(cty.List(cty.String)),

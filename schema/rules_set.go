@@ -23,6 +23,8 @@ var SetRules = []SetRule{
 	uniqueDistributionPoints,
 	oneHardwareInventoryPerSite,
 	uniqueShareNames,
+	uniqueSyncHosts,
+	uniqueCatalogDestinations,
 	syncHostRules,
 	advertisementProgramRules,
 }
@@ -286,6 +288,35 @@ func uniqueShareNames(objs []Object) []ObjectProblem {
 	}
 	slices.SortStableFunc(out, func(a, b ObjectProblem) int { return addr.Compare(a.Addr, b.Addr) })
 	return out
+}
+
+// uniqueSyncHosts: one sync_host resource per computer and site (its id).
+func uniqueSyncHosts(objs []Object) []ObjectProblem {
+	return duplicates(ofType(objs, "sync_host"),
+		func(o Object) (string, bool) {
+			site, sok := strAttr(o.Value, "site", "")
+			computer, cok := strAttr(o.Value, "computer", "")
+			host, _, _ := strings.Cut(fold(computer), ".")
+			return site + "\x00" + host, sok && cok
+		},
+		func(first, dup Object) *Problem {
+			return errorAt(path("computer"), "Duplicate sync host",
+				fmt.Sprintf("%s and %s both make %q the sync host of site %s. Remove one of them.", first.Addr, dup.Addr, valueString(dup, "computer"), valueString(dup, "site")))
+		})
+}
+
+// uniqueCatalogDestinations: two catalogs in one folder would replace each
+// other's copy on every apply.
+func uniqueCatalogDestinations(objs []Object) []ObjectProblem {
+	return duplicates(ofType(objs, "catalog"),
+		func(o Object) (string, bool) {
+			dest, ok := strAttr(o.Value, "destination", "")
+			return normPath(dest), ok
+		},
+		func(first, dup Object) *Problem {
+			return errorAt(path("destination"), "Duplicate catalog destination",
+				fmt.Sprintf("%s and %s both keep a catalog in %q and would replace each other's copy. Give each catalog its own destination, or remove one of them.", first.Addr, dup.Addr, valueString(dup, "destination")))
+		})
 }
 
 // sameComputer compares computer names, also when one is written as a DNS

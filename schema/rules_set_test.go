@@ -150,13 +150,28 @@ func TestSetRules(t *testing.T) {
 				o(t, "share", "e", attrs{"server": s("SRV3"), "name": s("PackageSrc"), "path": s("/e"), "on_name_taken": s("next_free")}, nil),
 			}
 		}, []setFinding{{"share.b", Finding{"error", "Duplicate share name", "name"}}}},
+		"duplicate sync hosts and catalogs": {func(t *testing.T) []Object {
+			return []Object{
+				o(t, "sync_host", "a", attrs{"site": s("LAB"), "computer": s("WS1")}, nil),
+				o(t, "sync_host", "b", attrs{"site": s("LAB"), "computer": s("ws1.corp.example")}, nil),
+				o(t, "sync_host", "c", attrs{"site": s("LAC"), "computer": s("WS1")}, nil),
+				o(t, "catalog", "a", attrs{"destination": s("/srv/PkgSource")}, nil),
+				o(t, "catalog", "b", attrs{"destination": s("/srv/PkgSource/")}, nil),
+				o(t, "catalog", "c", attrs{"destination": unknownStr}, nil),
+			}
+		}, []setFinding{
+			{"sync_host.b", Finding{"error", "Duplicate sync host", "computer"}},
+			{"catalog.b", Finding{"error", "Duplicate catalog destination", "destination"}},
+		}},
 		"sync host on the site server with internet": {func(t *testing.T) []Object {
 			return []Object{
 				site(t, "main", "LAB", "srv1.corp.example"),
+				site(t, "second", "LAC", "srv1"),
+				site(t, "third", "LAD", "srv1"),
 				o(t, "sync_host", "h", attrs{"site": s("LAB"), "computer": s("SRV1"), "internet_access": yes_}, nil),
-				o(t, "sync_host", "ws", attrs{"site": s("LAB"), "computer": s("WS1"), "internet_access": yes_}, nil),
-				o(t, "sync_host", "offline", attrs{"site": s("LAB"), "computer": s("srv1"), "internet_access": no_}, nil),
-				o(t, "sync_host", "unknown", attrs{"site": s("LAB"), "computer": s("srv1"), "internet_access": cty.UnknownVal(cty.Bool)}, nil),
+				o(t, "sync_host", "ws", attrs{"site": s("LAC"), "computer": s("WS1"), "internet_access": yes_}, nil),
+				o(t, "sync_host", "offline", attrs{"site": s("LAC"), "computer": s("srv1"), "internet_access": no_}, nil),
+				o(t, "sync_host", "unknown", attrs{"site": s("LAD"), "computer": s("srv1"), "internet_access": cty.UnknownVal(cty.Bool)}, nil),
 			}
 		}, []setFinding{{"sync_host.h", Finding{"warning", "Site server with Internet access", "internet_access"}}}},
 		"sync host matched by reference": {func(t *testing.T) []Object {
@@ -171,8 +186,8 @@ func TestSetRules(t *testing.T) {
 				o(t, "collection", "excl", attrs{"site": s("LAB"), "name": s("Other"), "members_exclude": strSetOf("ws1")}, nil),
 				o(t, "collection", "ok", attrs{"site": s("LAB"), "name": s("Fine"), "members": strSetOf("ws1.corp.example")}, nil),
 				o(t, "sync_host", "a", attrs{"site": s("LAB"), "computer": s("WS1"), "collection": unknownStr}, refs{"collection": "collection.sync"}),
-				o(t, "sync_host", "b", attrs{"site": s("LAB"), "computer": s("WS1"), "collection": unknownStr}, refs{"collection": "collection.excl"}),
-				o(t, "sync_host", "c", attrs{"site": s("LAB"), "computer": s("WS1"), "collection": unknownStr}, refs{"collection": "collection.ok"}),
+				o(t, "sync_host", "b", attrs{"site": s("LAC"), "computer": s("WS1"), "collection": unknownStr}, refs{"collection": "collection.excl"}),
+				o(t, "sync_host", "c", attrs{"site": s("LAD"), "computer": s("WS1"), "collection": unknownStr}, refs{"collection": "collection.ok"}),
 			}
 		}, []setFinding{
 			{"sync_host.a", Finding{"error", "Sync host not in its collection", "collection"}},

@@ -96,7 +96,7 @@ var advertisementType = &ResourceType{
 	Block: Block{Attributes: []*Attribute{
 		required("site", str, "Site code.").forceNew().check(siteCode),
 		required("name", str, "Advertisement name."),
-		required("collection", str, "Id of the target collection."),
+		required("collection", str, "Id of the target collection.").check(collectionID),
 		required("package", str, "Id of the package."),
 		required("program", str, "Name of the program in that package."),
 		optional("include_subcollections", boolean, "Also target subcollections.").withDefault(cty.True),
@@ -135,7 +135,7 @@ var syncHostType = &ResourceType{
 		required("computer", str, "Computer name of a Configuration Manager 2007 client."),
 		optional("mode", str, "`interactive` (a user must be logged on at sync time; default) or `unattended`.").withDefault(cty.StringVal("interactive")).check(oneOf("interactive", "unattended")),
 		optional("internet_access", boolean, "Whether the host reaches Microsoft Update directly. Not needed when the catalog comes from a local catalog location.").withDefault(cty.False),
-		optional("collection", str, "Id of the sync collection the host is placed in (Setup's `Microsoft Updates Tool Sync`)."),
+		optional("collection", str, "Id of the sync collection the host is placed in (Setup's `Microsoft Updates Tool Sync`).").check(collectionID),
 		computed("id", str, "`<site code>/<computer>`."),
 	}},
 }
@@ -174,7 +174,7 @@ var deploymentType = &ResourceType{
 			required("name", str, "Deployment name."),
 			optional("description", str, "Description."),
 			required("updates", strSet, "Updates to deploy: update ids or KB articles (`KB958644`).").check(updateIDs),
-			required("collection", str, "Id of the target collection."),
+			required("collection", str, "Id of the target collection.").check(collectionID),
 			optional("package", str, "Id of the deployment package that holds the updates."),
 			required("start_time", str, "When the deployment starts (RFC 3339).").check(timestamp),
 			optional("deadline", str, "Enforcement deadline (RFC 3339); null makes the updates optional.").check(timestamp),
