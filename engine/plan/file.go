@@ -580,6 +580,9 @@ func decodeValue(fv *fileValue) (cty.Value, error) {
 	if fv == nil {
 		return cty.NilVal, nil
 	}
+	if err := checkMsgpack(fv.Msgpack); err != nil {
+		return cty.NilVal, fmt.Errorf("invalid value: %v", err)
+	}
 	v, err := ctymsgpack.Unmarshal(fv.Msgpack, cty.DynamicPseudoType)
 	if err != nil {
 		return cty.NilVal, fmt.Errorf("invalid value: %v", err)
@@ -599,6 +602,112 @@ func decodeValue(fv *fileValue) (cty.Value, error) {
 		marks = append(marks, cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(SensitiveMark)})
 	}
 	return v.MarkWithPaths(marks), nil
+}
+
+// maxValueDepth bounds the nesting of a saved value; real values are a
+// few levels deep.
+const maxValueDepth = 1000
+
+// checkMsgpack checks that b is one complete MessagePack value in which no
+// string, array or map claims more bytes or elements than b has left, and
+// nesting stays under maxValueDepth. cty's decoder allocates what a length
+// claims before reading, so five bytes of a crafted file could otherwise
+// make it ask for gigabytes.
+func checkMsgpack(b []byte) error {
+	pos, items := 0, 1
+	var stack []int // items left in the enclosing containers
+	need := func(n uint64) error {
+		if n > uint64(len(b)-pos) {
+			return errors.New("a length runs past the end of the value")
+		}
+		return nil
+	}
+	length := func(size int) (uint64, error) {
+		if err := need(uint64(size)); err != nil {
+			return 0, err
+		}
+		var n uint64
+		for i := 0; i < size; i++ {
+			n = n<<8 | uint64(b[pos+i])
+		}
+		pos += size
+		return n, nil
+	}
+	for items > 0 || len(stack) > 0 {
+		if items == 0 {
+			items, stack = stack[len(stack)-1], stack[:len(stack)-1]
+			continue
+		}
+		items--
+		if pos >= len(b) {
+			return errors.New("the value ends too early")
+		}
+		c := b[pos]
+		pos++
+		var skip, children uint64
+		var err error
+		switch {
+		case c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
+		case c >= 0x80 && c <= 0x8f:
+			children = 2 * uint64(c&0x0f)
+		case c >= 0x90 && c <= 0x9f:
+			children = uint64(c & 0x0f)
+		case c >= 0xa0 && c <= 0xbf:
+			skip = uint64(c & 0x1f)
+		case c == 0xc4 || c == 0xd9:
+			skip, err = length(1)
+		case c == 0xc5 || c == 0xda:
+			skip, err = length(2)
+		case c == 0xc6 || c == 0xdb:
+			skip, err = length(4)
+		case c == 0xc7 || c == 0xc8 || c == 0xc9:
+			skip, err = length(1 << (c - 0xc7))
+			skip++ // the extension type
+		case c == 0xca:
+			skip = 4
+		case c == 0xcb:
+			skip = 8
+		case c >= 0xcc && c <= 0xcf:
+			skip = 1 << (c - 0xcc)
+		case c >= 0xd0 && c <= 0xd3:
+			skip = 1 << (c - 0xd0)
+		case c >= 0xd4 && c <= 0xd8:
+			skip = 1 + 1<<(c-0xd4)
+		case c == 0xdc:
+			children, err = length(2)
+		case c == 0xdd:
+			children, err = length(4)
+		case c == 0xde:
+			children, err = length(2)
+			children *= 2
+		case c == 0xdf:
+			children, err = length(4)
+			children *= 2
+		default:
+			return fmt.Errorf("invalid MessagePack code 0x%02x", c)
+		}
+		if err != nil {
+			return err
+		}
+		if err := need(skip); err != nil {
+			return err
+		}
+		pos += int(skip)
+		if children > 0 {
+			if err := need(children); err != nil {
+				return err
+			}
+			if len(stack) >= maxValueDepth {
+				return errors.New("the value is nested too deeply")
+			}
+			stack = append(stack, items)
+			items = int(children)
+		}
+	}
+	if pos != len(b) {
+		return errors.New("extra bytes after the value")
+	}
+	return nil
 }
 
 // pathThroughUnknown reports whether p runs into an unknown or null value

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -242,4 +243,41 @@ func FuzzReadPlanFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDecodeValueRefusesHugeLengths(t *testing.T) {
+	fv, err := encodeValue(cty.ObjectVal(map[string]cty.Value{
+		"l": cty.ListValEmpty(cty.String),
+		"m": cty.MapVal(map[string]cty.Value{"k": cty.StringVal("v")}),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeValue(fv); err != nil {
+		t.Fatalf("a good value: %v", err)
+	}
+	tests := map[string]struct{ old, new []byte }{
+		"array32 length": {[]byte{0x90}, []byte{0xdd, 0x7f, 0xff, 0xff, 0xff}},
+		"map32 length":   {[]byte{0x81}, []byte{0xdf, 0x7f, 0xff, 0xff, 0xff}},
+		"str32 length":   {[]byte{0xa1, 'v'}, []byte{0xdb, 0x7f, 0xff, 0xff, 0xff, 'v'}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if !bytes.Contains(fv.Msgpack, tt.old) {
+				t.Fatalf("fixture lacks % x: % x", tt.old, fv.Msgpack)
+			}
+			bad := bytes.Replace(fv.Msgpack, tt.old, tt.new, 1)
+			_, err := decodeValue(&fileValue{Msgpack: bad})
+			if err == nil || !strings.Contains(err.Error(), "runs past the end") {
+				t.Errorf("err = %v; want a length error", err)
+			}
+		})
+	}
+	deep := bytes.Repeat([]byte{0x91}, 5000)
+	if err := checkMsgpack(append(deep, 0xc0)); err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("deep nesting: err = %v", err)
+	}
+	if err := checkMsgpack(append(fv.Msgpack, 0xc0)); err == nil {
+		t.Errorf("trailing bytes accepted")
+	}
 }
