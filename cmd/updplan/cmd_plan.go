@@ -222,6 +222,9 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 			fmt.Fprintln(c.stdout, "Apply cancelled.")
 			return 1
 		}
+		if f.autoApprove && ui.human != nil {
+			fmt.Fprintln(c.stdout) // the prompt's answer line separates otherwise
+		}
 	}
 
 	st, applyDiags := c.eng.Apply(ctx, cfg, p, opts)
