@@ -15,7 +15,9 @@ func thingAddr(name string) addr.Instance {
 	return addr.Instance{Resource: addr.Resource{Type: "fake_thing", Name: name}}
 }
 
-// createThing plans and applies a create through f.
+// createThing plans and applies a create through f. It reports a failed
+// plan with Errorf (not Fatal: it runs in goroutines too) and returns the
+// plan's response then.
 func createThing(t *testing.T, f *Fake, a addr.Instance, config cty.Value) providers.ApplyResponse {
 	t.Helper()
 	ctx := context.Background()
@@ -23,7 +25,8 @@ func createThing(t *testing.T, f *Fake, a addr.Instance, config cty.Value) provi
 	null := cty.NullVal(rt.Block.ImpliedType())
 	plan := f.Plan(ctx, providers.PlanRequest{TypeName: "fake_thing", Addr: a, Prior: null, Config: config, Proposed: providers.ProposedNew(rt, null, config)})
 	if plan.Diagnostics.HasErrors() {
-		t.Fatal(plan.Diagnostics.Error())
+		t.Errorf("plan: %s", plan.Diagnostics.Error())
+		return providers.ApplyResponse{NewState: null, Diagnostics: plan.Diagnostics}
 	}
 	return f.Apply(ctx, providers.ApplyRequest{TypeName: "fake_thing", Addr: a, Prior: null, Planned: plan.Planned, Config: config, Progress: providers.NoProgress})
 }
