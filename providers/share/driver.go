@@ -37,21 +37,21 @@ type folder struct {
 
 // Share is one share of the table. Names compare case-insensitively.
 type Share struct {
-	Name                string    `json:"name"`
-	Path                string    `json:"path"` // as configured, e.g. D:\ITMU\PkgSource
-	Description         string    `json:"description,omitempty"`
-	Access              []ACE     `json:"access"` // sorted by principal, case-insensitively
-	ConcurrentUserLimit int64     `json:"concurrent_user_limit"`
-	FolderEnumeration   string    `json:"folder_enumeration"`
-	Caching             string    `json:"caching"`
-	Owner               string    `json:"owner,omitempty"` // address of the resource that manages it
+	Name                string `json:"name"`
+	Path                string `json:"path"` // as configured, e.g. D:\ITMU\PkgSource
+	Description         string `json:"description,omitempty"`
+	Access              []ACE  `json:"access"` // sorted by principal, case-insensitively
+	ConcurrentUserLimit int64  `json:"concurrent_user_limit"`
+	FolderEnumeration   string `json:"folder_enumeration"`
+	Caching             string `json:"caching"`
+	Owner               string `json:"owner,omitempty"` // address of the resource that manages it
 	// What the owner's configuration asked for, so that an import restores
 	// it: the name before next_free, on_name_taken, allow_broad_access.
-	RequestedName    string `json:"requested_name,omitempty"`
-	OnNameTaken      string `json:"on_name_taken,omitempty"`
-	AllowBroadAccess bool   `json:"allow_broad_access,omitempty"`
-	ID                  string    `json:"id"`              // changes when a share is created or adopted
-	Created             time.Time `json:"created"`
+	RequestedName    string    `json:"requested_name,omitempty"`
+	OnNameTaken      string    `json:"on_name_taken,omitempty"`
+	AllowBroadAccess bool      `json:"allow_broad_access,omitempty"`
+	ID               string    `json:"id"` // changes when a share is created or adopted
+	Created          time.Time `json:"created"`
 }
 
 // ACE is one share ACL entry.
