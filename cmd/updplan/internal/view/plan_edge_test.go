@@ -113,3 +113,21 @@ func TestWritePlanJSONEdges(t *testing.T) {
 		t.Errorf("previous_address missing")
 	}
 }
+
+// ACL entries are a set: the same entries listed in another order are no
+// change.
+func TestHumanPlanSetOrderIsNoChange(t *testing.T) {
+	mk := func(desc string, entries ...cty.Value) cty.Value {
+		return obj("share", map[string]cty.Value{
+			"server": cty.StringVal("SRV01"), "name": cty.StringVal("PackageSrc"), "path": cty.StringVal(`D:\PkgSource`),
+			"description": cty.StringVal(desc), "access": cty.SetVal(entries),
+		})
+	}
+	before := mk("a", access("Administrators", "full"), access("SMS Admins", "full"))
+	after := mk("b", access("SMS Admins", "full"), access("Administrators", "full"))
+	p := &plan.Plan{Changes: []*plan.ResourceChange{{Addr: inst("share", "s"), Type: "share", Provider: "share", Action: plan.Update, Before: before, After: after}}}
+	out := renderPlan(t, p, false)
+	if strings.Contains(out, "access {") || !strings.Contains(out, "# (2 unchanged blocks hidden)") {
+		t.Errorf("reordered set shown as a change:\n%s", out)
+	}
+}

@@ -82,3 +82,34 @@ func TestStreamDiagnosticLevels(t *testing.T) {
 		t.Errorf("got:\n%s", out.String())
 	}
 }
+
+// Engine hooks call the stream from many goroutines: every line must stay
+// one whole JSON object.
+func TestStreamConcurrent(t *testing.T) {
+	var out bytes.Buffer
+	s := NewStream(&out, "0.1.0")
+	p := mixedPlan()
+	done := make(chan struct{})
+	for _, c := range p.Changes {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			s.ApplyStart(c)
+			for i := range 20 {
+				s.ApplyProgress(providers.ProgressEvent{Addr: c.Addr, Label: "step", Done: int64(i), Total: 20})
+			}
+			s.ApplyComplete(c, time.Second)
+		}()
+	}
+	for range p.Changes {
+		<-done
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if want := 1 + len(p.Changes)*22; len(lines) != want {
+		t.Fatalf("%d lines, want %d", len(lines), want)
+	}
+	for _, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Fatalf("invalid line %q", l)
+		}
+	}
+}
