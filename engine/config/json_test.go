@@ -64,6 +64,9 @@ func TestLoadJSON(t *testing.T) {
 				}
 			},
 		},
+		"byte order mark from a Windows editor": {
+			src: "\ufeff{\"locals\": {\"x\": 1}}",
+		},
 		"syntax error": {
 			src:    `{"site": `,
 			errors: []string{"Missing value", "Unclosed object", "Root value must be object"},

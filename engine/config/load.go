@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -125,16 +126,18 @@ func (l *Loader) LoadSources(dir string, files map[string][]byte) (*Config, hcl.
 	for _, name := range names {
 		var f *hcl.File
 		var pd hcl.Diagnostics
+		src := files[name]
 		if strings.HasSuffix(name, SuffixJSON) {
-			f, pd = parser.ParseJSON(files[name], name)
+			src = trimBOM(src)
+			f, pd = parser.ParseJSON(src, name)
 		} else {
-			f, pd = parser.ParseHCL(files[name], name)
+			f, pd = parser.ParseHCL(src, name)
 		}
 		diags = append(diags, pd...)
 		if f == nil {
 			// The JSON parser returns no file on some errors; keep the bytes
 			// for snippets anyway.
-			f = &hcl.File{Bytes: files[name]}
+			f = &hcl.File{Bytes: src}
 		}
 		cfg.Files[name] = f
 		if !pd.HasErrors() && f.Body != nil {
@@ -151,6 +154,12 @@ func (l *Loader) LoadSources(dir string, files map[string][]byte) (*Config, hcl.
 	advise(d.diags)
 	diags = append(diags, d.diags...)
 	return cfg, diags
+}
+
+// trimBOM drops a UTF-8 byte order mark, which Windows editors write and
+// the JSON parser refuses (the native parser skips it itself).
+func trimBOM(b []byte) []byte {
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 }
 
 // digest is the SHA-256 over each file's name and bytes, in name order, with

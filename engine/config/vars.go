@@ -166,6 +166,7 @@ func parseVarFile(cfg *Config, vals map[string]*RawValue, name string, src []byt
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(name, ".json") {
+		src = trimBOM(src)
 		f, diags = hcljson.Parse(src, name)
 	} else {
 		f, diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
