@@ -16,6 +16,8 @@ import (
 
 	"github.com/updplan/updplan/cmd/updplan/internal/view"
 	"github.com/updplan/updplan/engine"
+	"github.com/updplan/updplan/engine/lang"
+	"github.com/updplan/updplan/engine/plan"
 	"github.com/updplan/updplan/providers"
 )
 
@@ -124,6 +126,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	c.reg = newRegistry()
 	c.eng = &engine.Engine{Providers: c.reg, Version: version}
+	// Saved plans record the version that wrote them, and mark the
+	// sensitive values they read back with the language's own mark.
+	plan.UpdplanVersion = version
+	plan.SensitiveMark = lang.Sensitive
 
 	rest := fs.Args()
 	if g.version {
