@@ -216,21 +216,20 @@ func (p *Provider) pickName(ctx context.Context, owner string, prior cty.Value, 
 }
 
 // choose returns name when no one else holds it; else, with next_free, the
-// lowest free name_n. A share owned or reserved by owner is free to it.
-// reservedBy names who reserved a candidate in this run ("" for no one).
+// lowest free name_n. A share owned by owner is free to it, and so is one
+// with no owner that owner reserved (its prior state names it: an imported
+// share). reservedBy names who reserved a candidate in this run ("" for no
+// one).
 func choose(shares []Share, owner, server, name, mode string, reservedBy func(string) string) (string, error) {
 	holder := func(cand string) string {
 		r := reservedBy(cand)
-		if r == owner {
-			return ""
-		}
-		if s := find(shares, cand); s != nil && s.Owner != owner {
+		if s := find(shares, cand); s != nil && s.Owner != owner && (s.Owner != "" || r != owner) {
 			if s.Owner == "" {
 				return fmt.Sprintf("a share updplan does not manage (path %s)", s.Path)
 			}
 			return fmt.Sprintf("%s (path %s)", s.Owner, s.Path)
 		}
-		if r != "" {
+		if r != "" && r != owner {
 			return r + " (planned in this run)"
 		}
 		return ""
@@ -301,6 +300,13 @@ func (p *Provider) put(ctx context.Context, req providers.ApplyRequest) provider
 	}
 	server, name, mode := str(cfg, "server"), str(cfg, "name"), str(cfg, "on_name_taken")
 	owner := req.Addr.String()
+	// From now on the table says whose the name is; after a failure the
+	// next plan chooses again.
+	defer func() {
+		p.mu.Lock()
+		p.release(owner)
+		p.mu.Unlock()
+	}()
 	f, err := p.drv.Locate(server, want.Path)
 	if err != nil {
 		return failed(diagOf(err, cty.GetAttrPath("path")))
@@ -346,10 +352,6 @@ func (p *Provider) put(ctx context.Context, req providers.ApplyRequest) provider
 	if err != nil {
 		return failed(diagOf(err, cty.GetAttrPath("name")))
 	}
-	// The table says whose the name is now.
-	p.mu.Lock()
-	p.release(owner)
-	p.mu.Unlock()
 	vals := cfg.AsValueMap()
 	vals["actual_name"] = cty.StringVal(made.Name)
 	vals["unc"] = cty.StringVal(unc(server, made.Name))
