@@ -175,3 +175,28 @@ func TestWriteValidateJSONValid(t *testing.T) {
 		t.Error(diff)
 	}
 }
+
+// Parse errors at the end of a file have empty ranges past the last byte;
+// the snippet must still be cut within the code.
+func TestDiagnosticJSONParseErrorAtEOF(t *testing.T) {
+	for _, src := range []string{"site \"main\" {\n  code = \"LAB\"\n", "site \"main\" {", "x = \r\n", ""} {
+		p := hclparse.NewParser()
+		_, diags := p.ParseHCL([]byte(src), "main.upd.hcl")
+		if len(diags) == 0 && src != "" {
+			t.Fatalf("%q parsed without error", src)
+		}
+		for _, d := range diags {
+			m := DiagnosticJSON(d, p.Files())
+			if sn, ok := m["snippet"].(*diagSnippet); ok {
+				if sn.HighlightStartOffset < 0 || sn.HighlightEndOffset > len(sn.Code) || sn.HighlightStartOffset > sn.HighlightEndOffset {
+					t.Errorf("%q: offsets %d-%d outside code %q", src, sn.HighlightStartOffset, sn.HighlightEndOffset, sn.Code)
+				}
+			}
+			var out bytes.Buffer
+			(&Human{Err: &out, Files: p.Files()}).Diagnostics(hcl.Diagnostics{d})
+			if !strings.HasPrefix(out.String(), "Error: ") {
+				t.Errorf("%q: %q", src, out.String())
+			}
+		}
+	}
+}

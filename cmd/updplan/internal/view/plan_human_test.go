@@ -46,6 +46,10 @@ func TestHumanPlan(t *testing.T) {
 	}
 	destroy.Changes = destroyChanges
 
+	errored := mixedPlan()
+	errored.Errored = true
+	errored.Drift = nil
+
 	onlyOutputs := &plan.Plan{Outputs: []*plan.OutputChange{{Name: "share_unc", Action: plan.Update, Before: cty.StringVal("a"), After: cty.StringVal("b")}}}
 
 	for name, p := range map[string]*plan.Plan{
@@ -58,6 +62,7 @@ func TestHumanPlan(t *testing.T) {
 		"plan_destroy_empty":      {Mode: plan.DestroyMode, PriorState: state.New()},
 		"plan_no_changes":         {},
 		"plan_only_outputs":       onlyOutputs,
+		"plan_errored":            errored,
 	} {
 		t.Run(name, func(t *testing.T) {
 			checkGolden(t, name, []byte(renderPlan(t, p, false)))
