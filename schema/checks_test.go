@@ -200,3 +200,28 @@ func TestChecksSkipUnknownAndNull(t *testing.T) {
 		}
 	}
 }
+
+// FuzzStringChecks: no check panics, and every problem has a summary and a
+// detail that ends a sentence.
+func FuzzStringChecks(f *testing.F) {
+	for _, s := range []string{"LAB", `\\srv\share\x`, "50 MB", "KB958644", "at logon", "smb://h/s", "http://[::1", "ITMU\\", "a;;b", "\x00", "é"} {
+		f.Add(s)
+	}
+	checks := []Check{
+		oneOf("a", "b"), setOf("a"), maxLen(3), maxItems(1), siteCode, siteName, schedule, diskSpace, timestamp,
+		assignmentSchedules, uncPath, updateIDs, packageShareName, shareName, fileName, httpURL, dependentProgram, collectionID,
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, v := range []cty.Value{cty.StringVal(in), cty.ListVal([]cty.Value{cty.StringVal(in)}), cty.SetVal([]cty.Value{cty.StringVal(in)})} {
+			for _, c := range checks {
+				if p := c(v); p != nil {
+					if p.Summary == "" || (!strings.HasSuffix(p.Detail, ".") && !strings.HasSuffix(p.Detail, "?")) {
+						t.Fatalf("problem %q / %q for %q is not well formed", p.Summary, p.Detail, in)
+					}
+				}
+			}
+		}
+		obj := map[string]cty.Value{"content_path": cty.StringVal(in), "share": cty.StringVal(in), "kind": cty.StringVal("server_share")}
+		_ = distributionPointRules(cty.ObjectVal(obj))
+	})
+}
