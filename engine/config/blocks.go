@@ -19,8 +19,10 @@ var backendSchemas = map[string]*schema.Block{
 		{Name: "path", Type: cty.String, Optional: true, Doc: "State file, relative to the configuration directory (default updplan.state)."},
 	}},
 	"postgres": {Attributes: []*schema.Attribute{
-		{Name: "dsn", Type: cty.String, Required: true, Sensitive: true, Doc: "PostgreSQL connection string."},
-		{Name: "schema_name", Type: cty.String, Optional: true, Doc: "Schema that holds the state table."},
+		// The engine falls back to an environment variable when dsn is
+		// not set (the DSN holds a password).
+		{Name: "dsn", Type: cty.String, Optional: true, Sensitive: true, Doc: "PostgreSQL connection string."},
+		{Name: "workspace", Type: cty.String, Optional: true, Doc: "Name under which the state is kept (default \"default\")."},
 	}},
 }
 

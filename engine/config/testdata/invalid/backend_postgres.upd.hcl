@@ -1,5 +1,8 @@
 updplan {
-  backend "postgres" { # ERROR: Missing required argument
-    path = "x" # ERROR: Unsupported argument
+  backend "postgres" {
+    path      = "x" # ERROR: Unsupported argument
+    workspace = "lab"
+    dsn       = "postgres://updplan@db/updplan"
+    shema     = "x" # ERROR: Unsupported argument
   }
 }

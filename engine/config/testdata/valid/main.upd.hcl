@@ -5,7 +5,7 @@ updplan {
   required_version = ">= 0.1, < 2.0"
 
   backend "local" {
-    path = "state/lab.updstate"
+    path = "lab.updstate"
   }
 }
 
