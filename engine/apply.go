@@ -54,23 +54,31 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 		return cur, append(diags, d)
 	}
 
+	// Apply on top of the refreshed state the plan was made from: objects
+	// found gone or changed outside updplan are recorded as they are.
 	working := cur.DeepCopy()
 	if working == nil {
 		working = state.New()
 	}
 	base := working.Serial
-	if p.Mode == plan.RefreshOnlyMode {
-		next := p.PriorState.DeepCopy()
-		next.Lineage, next.Version = working.Lineage, state.FormatVersion
-		if next.Outputs == nil {
-			next.Outputs = map[string]*state.Output{}
+	if p.PriorState != nil {
+		refreshed := p.PriorState.DeepCopy()
+		refreshed.Lineage, refreshed.Serial, refreshed.Version = working.Lineage, working.Serial, state.FormatVersion
+		if refreshed.Outputs == nil {
+			refreshed.Outputs = map[string]*state.Output{}
 		}
-		next.Serial = base + 1
-		next.UpdplanVersion = e.Version
-		if err := be.Write(ctx, next); err != nil {
+		if refreshed.Resources == nil {
+			refreshed.Resources = map[addr.Instance]*state.Resource{}
+		}
+		working = refreshed
+	}
+	if p.Mode == plan.RefreshOnlyMode {
+		working.Serial = base + 1
+		working.UpdplanVersion = e.Version
+		if err := be.Write(ctx, working); err != nil {
 			return cur, append(diags, errorDiag("Failed to write state", err.Error(), nil))
 		}
-		return next, diags
+		return working, diags
 	}
 
 	// Moves first: they only rename objects in state.

@@ -577,3 +577,18 @@ func TestProviderBreakingContractIsBlamed(t *testing.T) {
 		t.Fatalf("provider not blamed: %v", diags)
 	}
 }
+
+func TestApplyRecordsObjectsGoneOutside(t *testing.T) {
+	f := newFixture(t, twoThings)
+	f.apply(opts())
+	f.fake.DeleteObject(must(t, "fake_thing.b"))
+	f.write(strings.SplitN(twoThings, `fake_thing "b"`, 2)[0]) // b no longer configured
+	p := f.plan(opts())
+	if got := actions(p); got["fake_thing.b"] != "" || len(p.Drift) != 1 {
+		t.Fatalf("b is gone: want drift only, got actions %v, drift %d", got, len(p.Drift))
+	}
+	st := f.apply(opts())
+	if st.Get(must(t, "fake_thing.b")) != nil {
+		t.Fatalf("an object deleted outside updplan stays in state: %v", st.Addrs())
+	}
+}

@@ -55,10 +55,20 @@ type filePlan struct {
 	Changes            []*fileChange         `json:"changes"`
 	Drift              []*fileChange         `json:"drift,omitempty"`
 	Outputs            []*fileOutput         `json:"outputs,omitempty"`
-	// The states are embedded in the state file format (engine/state).
-	PrevRunState json.RawMessage `json:"prev_run_state,omitempty"`
-	PriorState   json.RawMessage `json:"prior_state,omitempty"`
+	PrevRunState       *fileState            `json:"prev_run_state,omitempty"`
+	PriorState         *fileState            `json:"prior_state,omitempty"`
 }
+
+// fileState embeds a state in the state file format (engine/state). That
+// format requires a lineage; the state of a first run has none yet, which
+// NoLineage records.
+type fileState struct {
+	State     json.RawMessage `json:"state"`
+	NoLineage bool            `json:"no_lineage,omitempty"`
+}
+
+// placeholderLineage stands in for a missing lineage inside fileState.
+const placeholderLineage = "none"
 
 // fileValue is a cty value as MessagePack with its type (so unknown values
 // and the exact type travel), base64 in the JSON, and the paths that were
@@ -236,14 +246,19 @@ func EncodeFile(p *Plan) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func encodeState(s *state.State) (json.RawMessage, error) {
+func encodeState(s *state.State) (*fileState, error) {
 	if s == nil {
 		return nil, nil
 	}
+	fs := &fileState{}
 	if s.Lineage == "" {
-		return nil, errors.New("the state has no lineage; this is a bug in updplan")
+		c := *s
+		c.Lineage = placeholderLineage
+		s, fs.NoLineage = &c, true
 	}
-	return state.Encode(s)
+	var err error
+	fs.State, err = state.Encode(s)
+	return fs, err
 }
 
 func encodeChanges(cs []*ResourceChange) ([]*fileChange, error) {
@@ -459,11 +474,21 @@ func lookup[K comparable](names map[K]string, name string) (K, bool) {
 	return zero, false
 }
 
-func decodeState(raw json.RawMessage, types state.TypeFunc) (*state.State, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+func decodeState(fs *fileState, types state.TypeFunc) (*state.State, error) {
+	if fs == nil {
 		return nil, nil
 	}
-	return state.Decode(raw, types)
+	if len(fs.State) == 0 || string(fs.State) == "null" {
+		return nil, errors.New("the state is missing")
+	}
+	s, err := state.Decode(fs.State, types)
+	if err != nil {
+		return nil, err
+	}
+	if fs.NoLineage {
+		s.Lineage = ""
+	}
+	return s, nil
 }
 
 func decodeChanges(fcs []*fileChange, types state.TypeFunc) ([]*ResourceChange, error) {

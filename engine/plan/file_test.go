@@ -196,6 +196,25 @@ func TestDecodeFileErrors(t *testing.T) {
 	}
 }
 
+func TestFileStateWithoutLineage(t *testing.T) {
+	// The engine's prior state on a first run: no lineage yet.
+	first := &state.State{Resources: map[addr.Instance]*state.Resource{}, Outputs: map[string]*state.Output{}}
+	b, err := EncodeFile(&Plan{PrevRunState: nil, PriorState: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := DecodeFile(b, testTypes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PrevRunState != nil {
+		t.Errorf("PrevRunState = %+v; want nil", p.PrevRunState)
+	}
+	if p.PriorState == nil || p.PriorState.Lineage != "" || len(p.PriorState.Resources) != 0 {
+		t.Errorf("PriorState = %+v; want an empty state without lineage", p.PriorState)
+	}
+}
+
 func TestReadFileNames(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p")
 	os.WriteFile(path, []byte("nope"), 0o600)
