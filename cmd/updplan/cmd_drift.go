@@ -77,7 +77,7 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 	opts := pf.options("drift")
 	p, driftDiags := c.eng.Drift(ctx, cfg, c.inputs(f.vars), opts)
 	diags = append(diags, driftDiags...)
-	if diags.HasErrors() || p == nil || interrupted(ctx, c) {
+	if interrupted(ctx, c) || diags.HasErrors() || p == nil {
 		return out.fail(diags)
 	}
 	if f.junit != "" {

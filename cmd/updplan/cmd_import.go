@@ -68,7 +68,7 @@ func runImport(ctx context.Context, c *cli, args []string) int {
 	opts.Hooks = ui.hooks(nil)
 	diags = append(diags, c.eng.Import(ctx, cfg, c.inputs(f.vars), f.target, f.id, opts)...)
 	ui.diagnostics(diags)
-	if diags.HasErrors() || interrupted(ctx, c) {
+	if interrupted(ctx, c) || diags.HasErrors() {
 		return 1
 	}
 	fmt.Fprintf(c.stdout, "\n%s\n\nThe object %q is now in the state at %s and managed by updplan.\nRun \"updplan plan\" to see whether the configuration matches it.\n",

@@ -46,7 +46,7 @@ func runInit(ctx context.Context, c *cli, args []string) int {
 		diags = append(diags, c.eng.Init(ctx, cfg, engine.Inputs{Args: f.vars, Env: c.env})...)
 	}
 	c.human(cfg.Files).Diagnostics(diags)
-	if diags.HasErrors() || interrupted(ctx, c) {
+	if interrupted(ctx, c) || diags.HasErrors() {
 		return 1
 	}
 	fmt.Fprintln(c.stdout, c.styled(colorGreen, "updplan has been successfully initialized!"))

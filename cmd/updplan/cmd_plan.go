@@ -124,7 +124,7 @@ func runPlan(ctx context.Context, c *cli, args []string) int {
 		ui.plan(p)
 	}
 	ui.diagnostics(diags)
-	if diags.HasErrors() || p == nil || p.Errored || interrupted(ctx, c) {
+	if interrupted(ctx, c) || diags.HasErrors() || p == nil || p.Errored {
 		return 1
 	}
 	if f.out != "" {
@@ -210,7 +210,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 			ui.plan(p)
 		}
 		ui.diagnostics(planDiags)
-		if planDiags.HasErrors() || p == nil || p.Errored || interrupted(ctx, c) {
+		if interrupted(ctx, c) || planDiags.HasErrors() || p == nil || p.Errored {
 			return 1
 		}
 		if !p.Applyable() {

@@ -29,7 +29,7 @@ func interrupted(ctx context.Context, c *cli) bool {
 	if ctx.Err() == nil {
 		return false
 	}
-	fmt.Fprintln(c.stderr, "\nInterrupted: the work in flight was finished and the state saved.")
+	fmt.Fprintln(c.stderr, "\nInterrupted: updplan stopped after the work in flight; the state records what was done.")
 	return true
 }
 

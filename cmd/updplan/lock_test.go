@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/updplan/updplan/engine/state"
+)
+
+// TestStateLockHeld runs commands while another run holds the state lock:
+// they fail naming the holder, and force-unlock releases the lock.
+func TestStateLockHeld(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(approvalConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	runIn := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, append([]string{"-chdir=" + dir}, args...), strings.NewReader(""), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	if code, out, errOut := runIn("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	holder := state.NewLocal(filepath.Join(dir, state.DefaultLocalPath))
+	id, err := holder.Lock(ctx, state.LockInfo{Operation: "apply", Who: "alice@ci-7", Version: version, Created: time.Now()}, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Close() })
+
+	for _, args := range [][]string{
+		{"plan"},
+		{"apply", "-auto-approve"},
+		{"state", "rm", "site.lab"},
+		{"state", "mv", "site.lab", "site.other"},
+	} {
+		code, _, errOut := runIn(args...)
+		if code != 1 {
+			t.Errorf("%v with the lock held: exit %d, want 1", args, code)
+		}
+		if !strings.Contains(errOut, "alice@ci-7") {
+			t.Errorf("%v with the lock held does not name the holder:\n%s", args, errOut)
+		}
+	}
+	// Reading needs no lock.
+	if code, out, errOut := runIn("state", "list"); code != 0 || !strings.Contains(out, "site.lab") {
+		t.Errorf("state list with the lock held: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// -lock=false edits anyway.
+	if code, out, errOut := runIn("state", "mv", "-lock=false", "-dry-run", "site.lab", "site.other"); code != 0 {
+		t.Errorf("state mv -lock=false: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	if code, _, errOut := runIn("force-unlock", "-force", "not-the-id"); code != 1 {
+		t.Errorf("force-unlock with a wrong id: exit %d, want 1\n%s", code, errOut)
+	}
+	// The local backend knows the holder is alive and refuses.
+	if code, _, errOut := runIn("force-unlock", "-force", id); code != 1 || !strings.Contains(errOut, "held by a live process") {
+		t.Errorf("force-unlock of a live lock: exit %d, want 1\n%s", code, errOut)
+	}
+	if err := holder.Unlock(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runIn("state", "rm", "site.lab"); code != 0 {
+		t.Errorf("state rm after the holder unlocked: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestInterrupted: a command whose context is cancelled (SIGINT) exits 1
+// and says so.
+func TestInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(approvalConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"-chdir=" + dir, "apply", "-auto-approve"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Interrupted") {
+		t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
+	}
+	if strings.Contains(stdout.String(), "Apply complete!") {
+		t.Errorf("an interrupted run claims to be complete:\n%s", stdout.String())
+	}
+}
