@@ -24,6 +24,11 @@ type diffCtx struct {
 
 func (c *diffCtx) sensitive(p cty.Path) bool { return c.before.at(p) || c.after.at(p) }
 
+// sensitiveInside reports whether anything in the value at p is sensitive.
+func (c *diffCtx) sensitiveInside(p cty.Path) bool {
+	return c.before.inside(p) || c.after.inside(p)
+}
+
 func (c *diffCtx) forcesReplacement(p cty.Path) bool {
 	for _, q := range c.replace {
 		if q.Equals(p) {
@@ -298,7 +303,7 @@ func (r *renderer) attrDiff(level int, path cty.Path, name string, ty cty.Type, 
 // valueString renders a value on one line (collections compactly), or the
 // placeholder for sensitive and unknown values.
 func (r *renderer) valueString(path cty.Path, v cty.Value, ctx *diffCtx) string {
-	if ctx != nil && ctx.sensitive(path) {
+	if ctx != nil && ctx.sensitiveInside(path) {
 		return sensitiveValue
 	}
 	if v.Type().IsPrimitiveType() {
@@ -352,7 +357,7 @@ func (r *renderer) collectionDiff(level int, path cty.Path, name string, ty cty.
 	var lines []string
 	hidden := 0
 	elemStr := func(p cty.Path, v cty.Value) string {
-		if ctx.sensitive(p) {
+		if ctx.sensitiveInside(p) {
 			return sensitiveValue
 		}
 		return compactValue(v)

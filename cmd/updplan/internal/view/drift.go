@@ -46,7 +46,7 @@ func driftAttributes(c *plan.ResourceChange, s Schemas) []driftAttr {
 				continue
 			}
 			p := path.GetAttr(at.Name)
-			out = append(out, driftAttr{path: prefix + at.Name, p: p, before: bv, after: av, sensitive: bs.at(p) || as.at(p)})
+			out = append(out, driftAttr{path: prefix + at.Name, p: p, before: bv, after: av, sensitive: bs.inside(p) || as.inside(p)})
 		}
 		for _, nb := range blk.BlockTypes {
 			bv, av := attrOf(b, nb.TypeName), attrOf(a, nb.TypeName)
@@ -58,7 +58,7 @@ func driftAttributes(c *plan.ResourceChange, s Schemas) []driftAttr {
 				walk(&nb.Block, p, prefix+nb.TypeName+".", bv, av)
 				continue
 			}
-			out = append(out, driftAttr{path: prefix + nb.TypeName, p: p, before: bv, after: av, sensitive: bs.at(p) || as.at(p)})
+			out = append(out, driftAttr{path: prefix + nb.TypeName, p: p, before: bv, after: av, sensitive: bs.inside(p) || as.inside(p)})
 		}
 	}
 	walk(blk, nil, "", before, after)

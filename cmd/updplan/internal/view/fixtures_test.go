@@ -16,11 +16,20 @@ type testSchemas struct{}
 
 var vaultSecretType = &schema.ResourceType{
 	Name: "vault_secret", Provider: "sitedb", IDAttribute: "id",
-	Block: schema.Block{Attributes: []*schema.Attribute{
-		{Name: "name", Type: cty.String, Required: true},
-		{Name: "password", Type: cty.String, Required: true, Sensitive: true},
-		{Name: "id", Type: cty.String, Computed: true},
-	}},
+	Block: schema.Block{
+		Attributes: []*schema.Attribute{
+			{Name: "name", Type: cty.String, Required: true},
+			{Name: "password", Type: cty.String, Required: true, Sensitive: true},
+			{Name: "id", Type: cty.String, Computed: true},
+		},
+		BlockTypes: []*schema.NestedBlock{{
+			TypeName: "grant", Nesting: schema.NestingSet,
+			Block: schema.Block{Attributes: []*schema.Attribute{
+				{Name: "principal", Type: cty.String, Required: true},
+				{Name: "token", Type: cty.String, Required: true, Sensitive: true},
+			}},
+		}},
+	},
 }
 
 func (testSchemas) ResourceType(name string) *schema.ResourceType {

@@ -50,6 +50,48 @@ func (s sensitivity) at(p cty.Path) bool {
 	return false
 }
 
+// inside reports whether the value at p is or holds anything sensitive: p
+// itself, a sensitive path below it, or a sensitive attribute of the nested
+// block at p. Renderers that print a value whole (one line, a drift report)
+// hide it then.
+func (s sensitivity) inside(p cty.Path) bool {
+	if s.at(p) {
+		return true
+	}
+	for _, q := range s.paths {
+		if q.HasPrefix(p) {
+			return true
+		}
+	}
+	blk := s.blk
+	for _, step := range p {
+		ga, ok := step.(cty.GetAttrStep)
+		if !ok || blk == nil {
+			continue
+		}
+		nb := blk.BlockType(ga.Name)
+		if nb == nil {
+			return false
+		}
+		blk = &nb.Block
+	}
+	return len(p) > 0 && blk != nil && blk != s.blk && hasSensitive(blk)
+}
+
+func hasSensitive(blk *schema.Block) bool {
+	for _, a := range blk.Attributes {
+		if a.Sensitive {
+			return true
+		}
+	}
+	for _, nb := range blk.BlockTypes {
+		if hasSensitive(&nb.Block) {
+			return true
+		}
+	}
+	return false
+}
+
 // unmark strips marks (sensitive values carried as cty marks) and returns
 // the marked paths, so that marked values are treated as sensitive.
 func unmark(v cty.Value) (cty.Value, []cty.Path) {
