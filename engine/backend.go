@@ -59,6 +59,9 @@ func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(cfg.Dir, path)
 		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, hcl.Diagnostics{errorDiag("Cannot create the state directory", fmt.Sprintf("%s. Check the path and its permissions.", err), rangePtr(b.DeclRange))}
+		}
 		return state.NewLocal(path), nil
 	case "postgres":
 		dsn, d := str("dsn")
