@@ -63,7 +63,11 @@ func runValidate(ctx context.Context, c *cli, args []string) int {
 		}
 	} else {
 		c.human(files).Diagnostics(diags)
-		if !diags.HasErrors() {
+		switch {
+		case diags.HasErrors():
+		case len(diags) > 0:
+			fmt.Fprintln(c.stdout, c.styled(colorGreen, "Success!")+" The configuration is valid, but there were some validation warnings as shown above.")
+		default:
 			fmt.Fprintln(c.stdout, c.styled(colorGreen, "Success!")+" The configuration is valid.")
 		}
 	}
