@@ -22,6 +22,7 @@ func objectID(site string, serial int64) string {
 // object is deleted.
 func (c *conn) nextSerial(ctx context.Context, site string) (int64, hcl.Diagnostics) {
 	var n int64
+	c.writes++
 	err := c.queryRow(ctx, `INSERT INTO id_counter (site, next_value) VALUES (?, 2)
 ON CONFLICT (site) DO UPDATE SET next_value = id_counter.next_value + 1
 RETURNING next_value - 1`, site).Scan(&n)

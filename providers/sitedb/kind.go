@@ -51,7 +51,8 @@ type kind struct {
 	// membership marks the collection: members vs members_include/exclude.
 	membership bool
 
-	cols []column // derived from rt by init
+	cols    []column // derived from rt by init
+	implied cty.Type
 }
 
 type column struct {
@@ -60,6 +61,7 @@ type column struct {
 }
 
 func (k *kind) init() *kind {
+	k.implied = k.rt.Block.ImpliedType()
 	for _, a := range k.rt.Block.Attributes {
 		if a.Name == k.idAttr || k.virtual[a.Name] {
 			continue
@@ -72,7 +74,7 @@ func (k *kind) init() *kind {
 	return k
 }
 
-func (k *kind) ty() cty.Type { return k.rt.Block.ImpliedType() }
+func (k *kind) ty() cty.Type { return k.implied }
 
 // selectList is the column list of a SELECT: id, owner, then the columns.
 func (k *kind) selectList() string {

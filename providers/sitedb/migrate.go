@@ -16,7 +16,11 @@ import (
 )
 
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
-var migrationFS embed.FS
+var embeddedMigrations embed.FS
+
+// migrationFS holds migrations/<dialect>/NNNN_name.sql; tests swap it to
+// play a newer binary.
+var migrationFS fs.FS = embeddedMigrations
 
 // application is the marker the first migration writes into updplan_meta;
 // a database without it is another application's and is left alone.
@@ -42,7 +46,7 @@ func migrations(dialect string) []migration {
 		if !ok || err != nil {
 			panic(fmt.Sprintf("migration %s/%s is not named NNNN_name.sql", dir, e.Name()))
 		}
-		b, err := migrationFS.ReadFile(path.Join(dir, e.Name()))
+		b, err := fs.ReadFile(migrationFS, path.Join(dir, e.Name()))
 		if err != nil {
 			panic(err)
 		}
@@ -134,7 +138,7 @@ func (s *store) migrate(ctx context.Context) hcl.Diagnostics {
 		return hcl.Diagnostics{s.d.explain(err, "upgrade the site database schema")}
 	}
 	defer tx.Rollback()
-	c := &conn{s: s, q: tx}
+	c := &conn{s: s, tx: tx}
 	if s.d.name == "postgres" {
 		if _, err := c.exec(ctx, "SELECT pg_advisory_xact_lock(7533942001)"); err != nil {
 			return hcl.Diagnostics{s.d.explain(err, "lock the site database for its schema upgrade")}

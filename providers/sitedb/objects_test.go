@@ -200,16 +200,24 @@ func TestPlanRules(t *testing.T) {
 	}
 	rules := []rule{
 		{name: "collection name taken outside updplan", typ: "collection",
-			setup:  func(t *testing.T, p *Provider) { sqlExec(t, p, `INSERT INTO collections (id, site, name) VALUES ('LAB000FF', 'LAB', 'All Clients')`) },
+			setup: func(t *testing.T, p *Provider) {
+				sqlExec(t, p, `INSERT INTO collections (id, site, name) VALUES ('LAB000FF', 'LAB', 'All Clients')`)
+			},
 			config: collectionConfig("LAB", "All Clients", nil), summary: "Duplicate collection name", path: "name"},
 		{name: "collection name taken by another address", typ: "collection",
-			setup:  func(t *testing.T, p *Provider) { apply(t, p, at("collection", "first"), cty.NilVal, collectionConfig("LAB", "All Clients", nil)) },
+			setup: func(t *testing.T, p *Provider) {
+				apply(t, p, at("collection", "first"), cty.NilVal, collectionConfig("LAB", "All Clients", nil))
+			},
 			config: collectionConfig("LAB", "All Clients", nil), summary: "Duplicate collection name", path: "name"},
 		{name: "same collection name in another site", typ: "collection",
-			setup:  func(t *testing.T, p *Provider) { apply(t, p, at("collection", "first"), cty.NilVal, collectionConfig("LAB", "All Clients", nil)) },
+			setup: func(t *testing.T, p *Provider) {
+				apply(t, p, at("collection", "first"), cty.NilVal, collectionConfig("LAB", "All Clients", nil))
+			},
 			config: collectionConfig("XYZ", "All Clients", nil)},
 		{name: "collection keeps its own name", typ: "collection",
-			prior:  func(t *testing.T, p *Provider) cty.Value { return apply(t, p, at("collection", "x"), cty.NilVal, collectionConfig("LAB", "Mine", nil)) },
+			prior: func(t *testing.T, p *Provider) cty.Value {
+				return apply(t, p, at("collection", "x"), cty.NilVal, collectionConfig("LAB", "Mine", nil))
+			},
 			config: collectionConfig("LAB", "Mine", map[string]cty.Value{"comment": sv("c")})},
 		{name: "deployment package source used by a package", typ: "deployment_package",
 			setup: func(t *testing.T, p *Provider) {

@@ -33,20 +33,56 @@ type store struct {
 	queries atomic.Int64
 
 	rebound sync.Map // query text -> $n form
+	stmts   sync.Map // query text -> *sql.Stmt
+}
+
+// stmt returns the prepared statement of a query, preparing it once:
+// parsing SQL costs more than running these small statements.
+func (s *store) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.bind(q))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // conn runs statements on the database or inside a transaction, rewriting
 // placeholders and counting statements.
 type conn struct {
-	s *store
-	q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-		QueryRowContext(context.Context, string, ...any) *sql.Row
-	}
+	s  *store
+	tx *sql.Tx // nil: outside a transaction
+	// writes and failed tell the writer whether a failed job left
+	// anything to undo (see writer.run).
+	writes int
+	failed bool
 }
 
-func (s *store) conn() *conn { return &conn{s: s, q: s.db} }
+func (c *conn) note(err error) error {
+	if err != nil {
+		c.failed = true
+	}
+	return err
+}
+
+func (s *store) conn() *conn { return &conn{s: s} }
+
+// prepared returns the statement of q for this conn. Inside a
+// transaction that changes the schema (a migration) preparing on another
+// connection fails; callers then run the statement unprepared.
+func (c *conn) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	st, err := c.s.stmt(ctx, q)
+	if err != nil || c.tx == nil {
+		return st, err
+	}
+	return c.tx.StmtContext(ctx, st), nil
+}
 
 func (s *store) bind(q string) string {
 	if !s.d.dollar {
@@ -71,18 +107,76 @@ func (s *store) bind(q string) string {
 }
 
 func (c *conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	c.s.queries.Add(1)
-	return c.q.QueryContext(ctx, c.s.bind(q), args...)
+	rows, err := c.query1(ctx, q, args...)
+	return rows, c.note(err)
 }
 
+func (c *conn) query1(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	c.s.queries.Add(1)
+	st, err := c.prepared(ctx, q)
+	if err != nil {
+		if c.tx != nil {
+			return c.tx.QueryContext(ctx, c.s.bind(q), args...)
+		}
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// exec runs a statement. Statements without arguments (savepoints,
+// migrations holding several statements) are not prepared.
 func (c *conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	c.s.queries.Add(1)
-	return c.q.ExecContext(ctx, c.s.bind(q), args...)
+	c.writes++
+	res, err := c.exec1(ctx, q, args...)
+	return res, c.note(err)
 }
 
-func (c *conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (c *conn) exec1(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	c.s.queries.Add(1)
-	return c.q.QueryRowContext(ctx, c.s.bind(q), args...)
+	if len(args) == 0 {
+		if c.tx != nil {
+			return c.tx.ExecContext(ctx, c.s.bind(q))
+		}
+		return c.s.db.ExecContext(ctx, c.s.bind(q))
+	}
+	st, err := c.prepared(ctx, q)
+	if err != nil {
+		if c.tx != nil {
+			return c.tx.ExecContext(ctx, c.s.bind(q), args...)
+		}
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// row is a single-row query result whose Scan reports a failed prepare.
+type singleRow struct {
+	c   *conn
+	row *sql.Row
+	err error
+}
+
+func (r singleRow) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.c.note(r.err)
+	}
+	err := r.row.Scan(dest...)
+	if err != nil && err != sql.ErrNoRows {
+		r.c.note(err)
+	}
+	return err
+}
+
+func (c *conn) queryRow(ctx context.Context, q string, args ...any) singleRow {
+	c.s.queries.Add(1)
+	st, err := c.prepared(ctx, q)
+	if err != nil {
+		if c.tx != nil {
+			return singleRow{c: c, row: c.tx.QueryRowContext(ctx, c.s.bind(q), args...)}
+		}
+		return singleRow{c: c, err: err}
+	}
+	return singleRow{c: c, row: st.QueryRowContext(ctx, args...)}
 }
 
 // exists reports whether a query returns a row.

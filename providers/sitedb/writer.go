@@ -94,61 +94,81 @@ func (w *writer) loop() {
 	}
 }
 
+// run answers every job of the batch. It first runs the batch without
+// savepoints, which cost two statements per job; when a job fails after
+// writing something (or after a statement failed, which aborts a
+// PostgreSQL transaction), it rolls back and runs the batch again with a
+// savepoint around each job. Jobs are re-runnable: they compute their result
+// from the database they see.
 func (w *writer) run(batch []*job) {
-	fail := func(err error) {
+	if !w.attempt(batch, false) {
+		w.attempt(batch, true)
+	}
+}
+
+// attempt runs the batch in one transaction and reports whether every job
+// got its answer; false means it rolled back to be run with savepoints.
+func (w *writer) attempt(batch []*job, savepoints bool) bool {
+	ctx := context.Background()
+	fail := func(err error) bool {
 		d := w.s.d.explain(err, "write to the site database")
 		for _, j := range batch {
 			if !j.diags.HasErrors() {
 				j.diags = append(j.diags, d)
 			}
 		}
+		return true
 	}
-	tx, err := w.s.db.BeginTx(context.Background(), nil)
+	for _, j := range batch {
+		j.diags = nil
+	}
+	tx, err := w.s.db.BeginTx(ctx, nil)
 	if err != nil {
-		fail(err)
-		return
+		return fail(err)
 	}
-	c := &conn{s: w.s, q: tx}
-	ctx := context.Background()
-	// Savepoints cost two statements per job; a lone job does not need them.
-	savepoints := len(batch) > 1
+	c := &conn{s: w.s, tx: tx}
+	sp := func(q string) error {
+		_, err := c.exec(ctx, q)
+		return err
+	}
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.diags = hcl.Diagnostics{providers.Error("Change cancelled", "The operation was cancelled before this change was made; nothing was written. Run apply again.")}
 			continue
 		}
 		if savepoints {
-			if _, err := c.exec(ctx, "SAVEPOINT job"); err != nil {
+			if err := sp("SAVEPOINT job"); err != nil {
 				_ = tx.Rollback()
-				fail(err)
-				return
+				return fail(err)
 			}
 		}
+		c.writes, c.failed = 0, false
 		j.diags = j.run(c)
 		switch {
-		case !j.diags.HasErrors() && savepoints:
-			if _, err := c.exec(ctx, "RELEASE SAVEPOINT job"); err != nil {
+		case savepoints && !j.diags.HasErrors():
+			if err := sp("RELEASE SAVEPOINT job"); err != nil {
 				_ = tx.Rollback()
-				fail(err)
-				return
+				return fail(err)
 			}
-		case j.diags.HasErrors() && savepoints:
-			if _, err := c.exec(ctx, "ROLLBACK TO SAVEPOINT job"); err != nil {
+		case savepoints:
+			if err := sp("ROLLBACK TO SAVEPOINT job"); err != nil {
 				_ = tx.Rollback()
-				fail(err)
-				return
+				return fail(err)
 			}
-			if _, err := c.exec(ctx, "RELEASE SAVEPOINT job"); err != nil {
+			if err := sp("RELEASE SAVEPOINT job"); err != nil {
 				_ = tx.Rollback()
-				fail(err)
-				return
+				return fail(err)
 			}
-		case j.diags.HasErrors():
+		case j.diags.HasErrors() && (c.writes > 0 || c.failed):
 			_ = tx.Rollback()
-			return
+			if len(batch) == 1 {
+				return true // the job's own error stands; nothing was kept
+			}
+			return false
 		}
 	}
 	if err := tx.Commit(); err != nil && !errors.Is(err, sql.ErrTxDone) {
-		fail(err)
+		return fail(err)
 	}
+	return true
 }
