@@ -177,20 +177,21 @@ func TestRunExitCodes(t *testing.T) {
 		wantStdout string
 		wantStderr string
 	}{
-		"no command":              {nil, 1, "", "Usage: updplan"},
-		"help":                    {[]string{"-help"}, 0, "Commands:", ""},
-		"command help":            {[]string{"apply", "-help"}, 0, "-auto-approve", ""},
-		"help after terminator":   {[]string{"fmt", "--", "-help"}, 1, "", "No such file or directory"},
-		"unknown command":         {[]string{"aplly"}, 1, "", `Did you mean "apply"?`},
-		"unknown state command":   {[]string{"state", "lst"}, 1, "", `Did you mean "list"?`},
-		"state without command":   {[]string{"state"}, 1, "", "Subcommands:"},
-		"version":                 {[]string{"version"}, 0, "updplan v" + version, ""},
-		"inventory not available": {[]string{"inventory", "import", "x"}, 1, "", "not available yet in this build"},
-		"report not available":    {[]string{"report", "shares"}, 1, "", "not available yet in this build"},
-		"force-unlock refuses":    {[]string{"force-unlock", "abc"}, 1, "", "Pass -force"},
-		"import arguments":        {[]string{"import", "site.a"}, 1, "", "import takes two arguments"},
-		"output raw and json":     {[]string{"output", "-raw", "-json", "x"}, 1, `"summary": "Incompatible command-line options"`, ""},
-		"output raw needs a name": {[]string{"output", "-raw"}, 1, "", "-raw needs the name of one output"},
+		"no command":               {nil, 1, "", "Usage: updplan"},
+		"help":                     {[]string{"-help"}, 0, "Commands:", ""},
+		"command help":             {[]string{"apply", "-help"}, 0, "-auto-approve", ""},
+		"help after terminator":    {[]string{"fmt", "--", "-help"}, 1, "", "No such file or directory"},
+		"unknown command":          {[]string{"aplly"}, 1, "", `Did you mean "apply"?`},
+		"unknown state command":    {[]string{"state", "lst"}, 1, "", `Did you mean "list"?`},
+		"state without command":    {[]string{"state"}, 1, "", "Subcommands:"},
+		"version":                  {[]string{"version"}, 0, "updplan v" + version, ""},
+		"inventory not available":  {[]string{"inventory", "import", "x"}, 1, "", "not available yet in this build"},
+		"report not available":     {[]string{"report", "shares"}, 1, "", "not available yet in this build"},
+		"force-unlock refuses":     {[]string{"force-unlock", "abc"}, 1, "", "Pass -force"},
+		"import arguments":         {[]string{"import", "site.a"}, 1, "", "import takes two arguments"},
+		"output raw and json":      {[]string{"output", "-raw", "-json", "x"}, 1, `"summary": "Incompatible command-line options"`, ""},
+		"output raw needs a name":  {[]string{"output", "-raw"}, 1, "", "-raw needs the name of one output"},
+		"bad -var hides its value": {[]string{"plan", "-var", "pw-s3cret"}, 1, "", "Invalid value for flag -var: it must be NAME=VALUE"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -204,6 +205,9 @@ func TestRunExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), tt.wantStderr) {
 				t.Errorf("stderr does not contain %q:\n%s", tt.wantStderr, stderr.String())
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "s3cret") {
+				t.Errorf("the output repeats a -var value:\n%s\n%s", stdout.String(), stderr.String())
 			}
 			if tt.wantStdout == "" && stdout.Len() > 0 && tt.want != 0 {
 				t.Errorf("stdout should be empty on this error:\n%s", stdout.String())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -280,10 +281,14 @@ func runHelp(ctx context.Context, c *cli, args []string) int {
 	return 0
 }
 
+// varValueInError matches the flag package's quoting of a -var value.
+var varValueInError = regexp.MustCompile(`^invalid value (?s:.*) for flag -var:`)
+
 // flagError turns a flag package error into a diagnostic naming the
 // command's help.
 func flagError(cmdName string, err error) *hcl.Diagnostic {
-	msg := err.Error()
+	// A -var value may be a secret: never repeat it.
+	msg := varValueInError.ReplaceAllString(err.Error(), "invalid value for flag -var:")
 	help := "updplan -help"
 	if cmdName != "updplan" {
 		help = "updplan " + cmdName + " -help"
