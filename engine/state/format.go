@@ -32,6 +32,21 @@ type fileOutput struct {
 	Sensitive bool            `json:"sensitive"`
 }
 
+// inResource is fileResource as read: attributes as plain JSON values.
+type inResource struct {
+	fileResource
+	Attributes any `json:"attributes"`
+}
+
+type inState struct {
+	Version        int                    `json:"version"`
+	Serial         uint64                 `json:"serial"`
+	Lineage        string                 `json:"lineage"`
+	UpdplanVersion string                 `json:"updplan_version"`
+	Outputs        map[string]*fileOutput `json:"outputs"`
+	Resources      []*inResource          `json:"resources"`
+}
+
 type fileResource struct {
 	Address             string          `json:"address"`
 	Type                string          `json:"type"`
@@ -222,7 +237,7 @@ func Decode(b []byte, types TypeFunc) (*State, error) {
 	if *head.Version < 1 {
 		return nil, fmt.Errorf("format version %d, which no updplan writes: this is not an updplan state file", *head.Version)
 	}
-	var f fileState
+	var f inState
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&f); err != nil {
@@ -269,7 +284,7 @@ func Decode(b []byte, types TypeFunc) (*State, error) {
 	return s, nil
 }
 
-func decodeResource(fr *fileResource, types TypeFunc) (*Resource, error) {
+func decodeResource(fr *inResource, types TypeFunc) (*Resource, error) {
 	what := fr.Address
 	if what == "" {
 		what = fr.Type + "." + fr.Name
@@ -298,9 +313,9 @@ func decodeResource(fr *fileResource, types TypeFunc) (*Resource, error) {
 	if !ok {
 		return nil, fmt.Errorf("resource %s has type %q, which this updplan does not know. Use a version of updplan that has it, or remove the resource with \"updplan state rm %s\"", a, fr.Type, a)
 	}
-	v, err := decodeAttributes(fr.Attributes, ty)
+	v, err := jsonToValue(fr.Attributes, ty, nil)
 	if err != nil {
-		return nil, fmt.Errorf("resource %s has invalid attributes: %v", a, err)
+		return nil, fmt.Errorf("resource %s has invalid attributes: %s", a, valueError(err))
 	}
 	r := &Resource{Addr: a, Type: fr.Type, Provider: fr.Provider, Value: v}
 	for _, steps := range fr.SensitiveAttributes {
@@ -324,36 +339,6 @@ func decodeResource(fr *fileResource, types TypeFunc) (*Resource, error) {
 		r.Dependencies = append(r.Dependencies, ra)
 	}
 	return r, nil
-}
-
-// decodeAttributes decodes plain JSON attributes with ty. Attributes that
-// ty no longer has (removed from the schema) are dropped; missing ones are
-// null.
-func decodeAttributes(raw json.RawMessage, ty cty.Type) (cty.Value, error) {
-	if len(raw) == 0 {
-		return cty.NullVal(ty), nil
-	}
-	if ty.IsObjectType() && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return cty.NilVal, err
-		}
-		dropped := false
-		for k := range m {
-			if !ty.HasAttribute(k) {
-				delete(m, k)
-				dropped = true
-			}
-		}
-		if dropped {
-			b, err := json.Marshal(m)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			raw = b
-		}
-	}
-	return ctyjson.Unmarshal(raw, ty)
 }
 
 func decodePath(steps []pathStep) (cty.Path, error) {

@@ -38,8 +38,14 @@ func encodeRemove(a addr.Instance) ([]byte, error) {
 	return json.Marshal(journalRecord{Remove: a.String()})
 }
 
-func decodeRecord(b []byte) (*journalRecord, error) {
-	var rec journalRecord
+// inRecord is journalRecord as read.
+type inRecord struct {
+	Set    *inResource `json:"set,omitempty"`
+	Remove string      `json:"remove,omitempty"`
+}
+
+func decodeRecord(b []byte) (*inRecord, error) {
+	var rec inRecord
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&rec); err != nil {
