@@ -215,3 +215,33 @@ func TestRunExitCodes(t *testing.T) {
 		})
 	}
 }
+
+func TestUseColor(t *testing.T) {
+	tests := map[string]struct {
+		outTerm, errTerm, flag bool
+		env                    string
+		want                   bool
+	}{
+		"terminal":               {outTerm: true, errTerm: true, want: true},
+		"stdout piped":           {outTerm: false, errTerm: true, want: false},
+		"stderr piped":           {outTerm: true, errTerm: false, want: false},
+		"-no-color":              {outTerm: true, errTerm: true, flag: true, want: false},
+		"NO_COLOR":               {outTerm: true, errTerm: true, env: "1", want: false},
+		"NO_COLOR set but empty": {outTerm: true, errTerm: true, env: "", want: true},
+	}
+	for name, tt := range tests {
+		if got := useColor(tt.outTerm, tt.errTerm, tt.flag, tt.env); got != tt.want {
+			t.Errorf("%s: useColor = %v, want %v", name, got, tt.want)
+		}
+	}
+}
+
+// TestNotTerminal: streams that are not files are no terminal: no colour,
+// no prompt, no progress bars.
+func TestNotTerminal(t *testing.T) {
+	c := &cli{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	c.setTerminal(false)
+	if c.color || c.stdinTerminal || c.stdoutTerminal || c.width != 0 {
+		t.Errorf("buffers taken for a terminal: %+v", c)
+	}
+}

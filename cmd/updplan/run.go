@@ -177,13 +177,19 @@ func (c *cli) setTerminal(noColor bool) {
 	_, errTerm := terminalFd(c.stderr)
 	_, c.stdinTerminal = terminalFd(c.stdin)
 	c.stdoutTerminal = outTerm
-	// NO_COLOR counts when set and not empty (no-color.org).
-	c.color = outTerm && errTerm && !noColor && os.Getenv("NO_COLOR") == ""
+	c.color = useColor(outTerm, errTerm, noColor, os.Getenv("NO_COLOR"))
 	if outTerm {
 		if w, _, err := term.GetSize(outFd); err == nil {
 			c.width = w
 		}
 	}
+}
+
+// useColor decides colour: only when both output streams are terminals,
+// and neither -no-color nor NO_COLOR (set and not empty, no-color.org) says
+// otherwise.
+func useColor(outTerm, errTerm, noColorFlag bool, noColorEnv string) bool {
+	return outTerm && errTerm && !noColorFlag && noColorEnv == ""
 }
 
 func terminalFd(v any) (int, bool) {
