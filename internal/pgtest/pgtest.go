@@ -155,7 +155,7 @@ func start() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "updplan-pgtest-")
+	dir, err := os.MkdirTemp(tempParent(ra), "updplan-pgtest-")
 	if err != nil {
 		return nil, err
 	}
@@ -338,6 +338,24 @@ func unprivilegedUser() (*runAs, error) {
 		return &runAs{name: name, uid: uid, gid: gid}, nil
 	}
 	return nil, errors.New("running as root and no unprivileged user (postgres or nobody) exists to run PostgreSQL: create one with useradd")
+}
+
+// tempParent picks where the cluster's directory goes: the usual temp dir,
+// unless the server's user could not reach it (a TMPDIR under /root).
+func tempParent(ra *runAs) string {
+	parent := os.TempDir()
+	if ra == nil {
+		return parent
+	}
+	for d := parent; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if d == filepath.Dir(d) {
+			return parent
+		}
+	}
 }
 
 func freePort() (int, error) {
