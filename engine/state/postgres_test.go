@@ -278,3 +278,39 @@ func TestPostgresErrorsAreRedacted(t *testing.T) {
 		t.Errorf("a cancelled context is no longer recognisable: %v", err)
 	}
 }
+
+// BenchmarkPostgresJournalSet1000 is the journal cost of an apply of 1,000
+// objects on PostgreSQL: one committed insert per object.
+func BenchmarkPostgresJournalSet1000(b *testing.B) {
+	ctx := context.Background()
+	p, err := NewPostgres(ctx, pgtest.DSN(b), "default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	base := bigState(1000)
+	if err := p.Write(ctx, base); err != nil {
+		b.Fatal(err)
+	}
+	resources := base.Sorted()
+	b.ReportAllocs()
+	for b.Loop() {
+		j, err := p.OpenJournal(ctx, base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range resources {
+			if err := j.Set(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := j.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := p.Write(ctx, base); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
