@@ -41,7 +41,11 @@ func (e *Engine) newEvaluator(cfg *config.Config, vars map[string]cty.Value) *ev
 	return &evaluator{
 		e: e, cfg: cfg,
 		funcs:     lang.Functions(cfg.Dir),
-		path:      lang.PathValue(cfg.Dir, cwd),
+		// path.root is the configuration directory as Terraform shows it,
+		// ".": relative paths in resource arguments are resolved by the
+		// providers against the configuration directory, so site
+		// definitions and their plans do not depend on where updplan runs.
+		path:      lang.PathValue(".", cwd),
 		vars:      varObj,
 		locals:    map[string]cty.Value{},
 		resources: map[addr.Resource]cty.Value{},
