@@ -40,7 +40,7 @@ func (e *Engine) newEvaluator(cfg *config.Config, vars map[string]cty.Value) *ev
 	}
 	return &evaluator{
 		e: e, cfg: cfg,
-		funcs:     lang.Functions(cfg.Dir),
+		funcs: lang.Functions(cfg.Dir),
 		// path.root is the configuration directory as Terraform shows it,
 		// ".": relative paths in resource arguments are resolved by the
 		// providers against the configuration directory, so site
