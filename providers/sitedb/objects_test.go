@@ -446,3 +446,48 @@ func TestReadManyQueryCount(t *testing.T) {
 		}
 	})
 }
+
+// A job that fails after writing (here: an id taken by a row made outside
+// updplan) makes the writer run its batch again with savepoints: the other
+// jobs of the batch still land, the failed one leaves nothing.
+func TestGroupCommitFailureAfterWrite(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d testDriver) {
+		p := open(t, d)
+		sqlExec(t, p, `INSERT INTO sync_hosts (id, site, computer) VALUES ('LAB/TAKEN', 'LAB', 'TAKEN')`)
+		const n = 100
+		errs := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				computer := fmt.Sprint("WS", i)
+				if i%10 == 3 {
+					computer = "TAKEN"
+				}
+				cfg := obj("sync_host", map[string]cty.Value{"site": sv("LAB"), "computer": sv(computer)})
+				planned := with(cfg, map[string]cty.Value{"id": sv(syncHostID("LAB", computer))})
+				resp := p.Apply(context.Background(), providers.ApplyRequest{TypeName: "sync_host", Addr: at("sync_host", fmt.Sprint("h", i)), Prior: cty.NullVal(cfg.Type()), Planned: planned, Config: cfg, Progress: providers.NoProgress})
+				if resp.Diagnostics.HasErrors() {
+					errs[i] = resp.Diagnostics[0].Summary
+				}
+			}()
+		}
+		wg.Wait()
+		for i, e := range errs {
+			want := ""
+			if i%10 == 3 {
+				want = "Object already exists"
+			}
+			if e != want {
+				t.Errorf("h%d: error %q, want %q", i, e, want)
+			}
+		}
+		if got := sqlCount(t, p, `SELECT COUNT(*) FROM sync_hosts`); got != 1+n-10 {
+			t.Errorf("%d sync hosts, want %d", got, 1+n-10)
+		}
+		if got := sqlCount(t, p, `SELECT COUNT(*) FROM sync_hosts WHERE owner IS NULL`); got != 1 {
+			t.Errorf("the row made outside updplan was taken over: %d unowned rows", got)
+		}
+	})
+}
