@@ -132,6 +132,8 @@ func runPlan(ctx context.Context, c *cli, args []string) int {
 			return ui.fail(diags)
 		}
 		ui.log(fmt.Sprintf("\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  updplan apply %q", f.out, f.out))
+	} else if ui.human != nil && p.Applyable() {
+		ui.log("\nNote: You didn't use the -out option to save this plan, so updplan can't guarantee to take exactly these actions if you run \"updplan apply\" now.")
 	}
 	if f.detailedExitcode && p.Applyable() {
 		return planDetailedChanges
