@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,30 @@ func runBackendContract(t *testing.T, newKit func(t *testing.T) backendKit) {
 			t.Fatal(err)
 		}
 		assertSameState(t, again, want)
+	})
+
+	t.Run("journal records from parallel workers", func(t *testing.T) {
+		kit := newKit(t)
+		base := New()
+		j, err := kit.open(t).OpenJournal(ctx, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const workers = 40
+		errs := make(chan error, workers)
+		for i := range workers {
+			go func() { errs <- j.Set(siteResource(fmt.Sprintf("s%d", i), "ABC")) }()
+		}
+		for range workers {
+			must(t, <-errs)
+		}
+		got, err := kit.open(t).Read(ctx, testTypes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Resources) != workers {
+			t.Fatalf("replay found %d resources, want %d", len(got.Resources), workers)
+		}
 	})
 
 	t.Run("journal of a first apply", func(t *testing.T) {
