@@ -89,13 +89,6 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 			}
 			refs, d := e.resolveRefRanges(cfg, expr.Variables(), refContext{})
 			diags = append(diags, d...)
-			for _, rf := range refs {
-				if n := rf.node; n.kind == resourceNode {
-					rng := expr.Range()
-					diags = append(diags, errorDiag("Invalid count or for_each argument",
-						fmt.Sprintf("The count and for_each arguments of %s refer to %s. They must be known before any change is made: use variables, locals and constants only.", a, n.res), &rng))
-				}
-			}
 			all = append(all, refs...)
 		}
 		refs, d = e.resolveRefRanges(cfg, r.DependsOn, refContext{})

@@ -164,7 +164,13 @@ func (pl *planner) planNormal(ctx context.Context, cg *configGraph) hcl.Diagnost
 	targeted := pl.targetSet(cg)
 	diags := pl.ev.walk(ctx, cg, pl.opts.Parallelism, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
 		if !known {
-			return cty.DynamicVal, hcl.Diagnostics{errorDiag("Instances not known", fmt.Sprintf("The instances of %s cannot be determined.", r.Addr), rangePtr(r.DeclRange))}
+			expr := r.Count
+			what := "count"
+			if expr == nil {
+				expr, what = r.ForEach, "for_each"
+			}
+			return cty.DynamicVal, hcl.Diagnostics{errorDiag("Invalid "+what+" argument",
+				fmt.Sprintf("The %s of %s depends on values known only after apply, so updplan cannot tell how many instances to plan. Base it on variables, locals or attributes that are known when planning (for_each keys must be known; their values may be unknown).", what, r.Addr), rangePtr(expr.Range()))}
 		}
 		if targeted != nil && !targeted[r.Addr] {
 			return pl.priorRefValue(r, rt, insts), nil

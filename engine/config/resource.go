@@ -15,8 +15,11 @@ var resourceMetaSchema = &hcl.BodySchema{
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "precondition"}, {Type: "postcondition"}},
 }
 
+// lifecycleSchema: conditions may also stand inside lifecycle, where
+// Terraform puts them.
 var lifecycleSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "prevent_destroy"}, {Name: "create_before_destroy"}, {Name: "ignore_changes"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "precondition"}, {Type: "postcondition"}},
 }
 
 func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
@@ -58,7 +61,7 @@ func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 				continue
 			}
 			lifecycle = mb
-			d.lifecycle(mb, rt, &r.Lifecycle)
+			d.lifecycle(mb, rt, r)
 		case "precondition":
 			if rule := d.checkRule(mb); rule != nil {
 				r.Preconditions = append(r.Preconditions, rule)
@@ -72,9 +75,19 @@ func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 	d.diags = append(d.diags, checkBody(rest, &rt.Block, b.DefRange, fmt.Sprintf("%s %q", b.Type, name), true)...)
 }
 
-func (d *decoder) lifecycle(b *hcl.Block, rt *schema.ResourceType, lc *Lifecycle) {
+func (d *decoder) lifecycle(b *hcl.Block, rt *schema.ResourceType, r *Resource) {
+	lc := &r.Lifecycle
 	content, diags := b.Body.Content(lifecycleSchema)
 	d.diags = append(d.diags, diags...)
+	for _, cb := range content.Blocks {
+		if rule := d.checkRule(cb); rule != nil {
+			if cb.Type == "precondition" {
+				r.Preconditions = append(r.Preconditions, rule)
+			} else {
+				r.Postconditions = append(r.Postconditions, rule)
+			}
+		}
+	}
 	if a, ok := content.Attributes["prevent_destroy"]; ok {
 		v, diags := literalBool(a.Expr, "prevent_destroy")
 		d.diags = append(d.diags, diags...)
