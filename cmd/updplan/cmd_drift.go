@@ -81,12 +81,12 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 		return out.fail(diags)
 	}
 	if f.junit != "" {
-		if d := writeJUnit(c.path(f.junit), p); d != nil {
+		if d := writeJUnit(c.path(f.junit), p, c.schemas()); d != nil {
 			return out.fail(append(diags, d))
 		}
 	}
 	if out.json {
-		if err := view.WriteDriftJSON(c.stdout, p, schemas{}); err != nil {
+		if err := view.WriteDriftJSON(c.stdout, p, c.schemas()); err != nil {
 			fmt.Fprintf(c.stderr, "updplan: writing the drift report: %s\n", err)
 			return 1
 		}
@@ -98,7 +98,7 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 			fmt.Fprintf(c.stdout, "%s Every object in the state matches the real world (%d checked).\n",
 				c.styled(colorGreen, "No drift."), len(p.PriorState.Addrs()))
 		} else {
-			c.human(cfg.Files).Plan(p, schemas{})
+			c.human(cfg.Files).Plan(p, c.schemas())
 		}
 	}
 	if len(p.Drift) > 0 {
@@ -108,9 +108,9 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 }
 
 // writeJUnit writes the JUnit drift report to path.
-func writeJUnit(path string, p *plan.Plan) *hcl.Diagnostic {
+func writeJUnit(path string, p *plan.Plan, s view.Schemas) *hcl.Diagnostic {
 	var buf bytes.Buffer
-	err := view.WriteDriftJUnit(&buf, p, schemas{})
+	err := view.WriteDriftJUnit(&buf, p, s)
 	if err == nil {
 		err = os.WriteFile(path, buf.Bytes(), 0o644)
 	}

@@ -234,13 +234,12 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		progress.Close()
 	}
 	ui.diagnostics(applyDiags)
-	if interrupted(ctx, c) {
+	// As Terraform: no "Apply complete!" after an error or an interrupt;
+	// the diagnostics and the per-object lines say what was done.
+	if interrupted(ctx, c) || applyDiags.HasErrors() {
 		return 1
 	}
 	ui.summary(p.Mode)
-	if applyDiags.HasErrors() {
-		return 1
-	}
 	ui.outputs(st)
 	return 0
 }

@@ -49,7 +49,7 @@ func runShow(ctx context.Context, c *cli, args []string) int {
 			return out.fail(readDiags)
 		}
 		if f.json {
-			in := view.PlanJSONInput{Plan: p, Schemas: schemas{}, Version: version}
+			in := view.PlanJSONInput{Plan: p, Schemas: c.schemas(), Version: version}
 			if !diags.HasErrors() {
 				in.Config = configSummary(cfg)
 			}
@@ -59,7 +59,7 @@ func runShow(ctx context.Context, c *cli, args []string) int {
 			}
 			return 0
 		}
-		c.human(cfg.Files).Plan(p, schemas{})
+		c.human(cfg.Files).Plan(p, c.schemas())
 		return 0
 	}
 
@@ -74,7 +74,7 @@ func runShow(ctx context.Context, c *cli, args []string) int {
 		if st == nil {
 			st = &state.State{Version: state.FormatVersion}
 		}
-		if err := view.WriteStateJSON(c.stdout, st, schemas{}, version); err != nil {
+		if err := view.WriteStateJSON(c.stdout, st, c.schemas(), version); err != nil {
 			fmt.Fprintf(c.stderr, "updplan: writing the state JSON: %s\n", err)
 			return 1
 		}
@@ -84,6 +84,6 @@ func runShow(ctx context.Context, c *cli, args []string) int {
 		fmt.Fprintln(c.stdout, "No state.")
 		return 0
 	}
-	c.human(cfg.Files).State(st, schemas{})
+	c.human(cfg.Files).State(st, c.schemas())
 	return 0
 }

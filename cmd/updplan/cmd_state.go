@@ -182,7 +182,7 @@ func runStateShow(ctx context.Context, c *cli, args []string) int {
 		h.Diagnostics(hcl.Diagnostics{noObject(st, target)})
 		return 1
 	}
-	h.StateResource(r, schemas{})
+	h.StateResource(r, c.schemas())
 	return 0
 }
 

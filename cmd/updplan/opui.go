@@ -18,12 +18,22 @@ import (
 	"github.com/updplan/updplan/schema"
 )
 
-// schemas gives the views every built-in resource type, served or not.
-type schemas struct{}
+// schemas gives the views the resource types: those of the wired
+// providers, then the built-in ones no provider serves yet.
+type schemas struct{ reg *providers.Registry }
 
-func (schemas) ResourceType(name string) *schema.ResourceType {
+func (s schemas) ResourceType(name string) *schema.ResourceType {
+	if s.reg != nil {
+		if p, ok := s.reg.ForType(name); ok {
+			if rt := p.Schema().ResourceType(name); rt != nil {
+				return rt
+			}
+		}
+	}
 	return schema.LookupResourceType(name)
 }
+
+func (c *cli) schemas() schemas { return schemas{c.reg} }
 
 // opUI is the view of plan, apply and destroy: people's (human) or the
 // machine-readable line stream of -json (stream). Exactly one is set.
@@ -82,7 +92,7 @@ func (u *opUI) plan(p *plan.Plan) {
 		u.stream.Plan(p)
 		return
 	}
-	u.human.Plan(p, schemas{})
+	u.human.Plan(p, u.c.schemas())
 }
 
 // log is a line of information: on stdout for people, a log message in the
@@ -141,7 +151,7 @@ func (u *opUI) hooks(progress *view.Progress) engine.Hooks {
 				u.stream.ApplyComplete(c, elapsed)
 				return
 			}
-			u.human.ApplyComplete(c, elapsed, objectID(c))
+			u.human.ApplyComplete(c, elapsed, objectID(u.c.schemas(), c))
 		},
 	}
 	if u.stream != nil {
@@ -175,8 +185,8 @@ func (n *applyCounts) count(a plan.Action) {
 
 // objectID is the identifying attribute of the object a change produced,
 // when the plan knew it ("" otherwise).
-func objectID(c *plan.ResourceChange) string {
-	rt := schema.LookupResourceType(c.Type)
+func objectID(s schemas, c *plan.ResourceChange) string {
+	rt := s.ResourceType(c.Type)
 	if rt == nil || rt.IDAttribute == "" {
 		return ""
 	}
