@@ -31,9 +31,16 @@ type localDriver struct {
 	file string // the share table
 	lock string // the lock file beside it
 
-	mu sync.Mutex // guards cache and orders this process's edits
+	// qmu guards the queue of edits waiting for a commit, and whether a
+	// caller is committing.
+	qmu        sync.Mutex
+	queue      []*editRequest
+	committing bool
+
+	mu sync.Mutex // guards cache
 	// cache is the last table read or written, with the exact bytes of the
-	// file it came from: it is reused only when the file holds those bytes.
+	// file it came from: it is reused only when the file holds those bytes,
+	// so it is never stale.
 	cache struct {
 		raw []byte
 		t   *table
@@ -181,8 +188,6 @@ func (d *localDriver) MakeFolder(f folder) error {
 }
 
 func (d *localDriver) Shares(_ context.Context, server string) ([]Share, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	t, err := d.load()
 	if err != nil {
 		return nil, err
@@ -194,8 +199,6 @@ func (d *localDriver) Shares(_ context.Context, server string) ([]Share, error) 
 }
 
 func (d *localDriver) Servers(_ context.Context) ([]string, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	t, err := d.load()
 	if err != nil {
 		return nil, err
@@ -209,37 +212,87 @@ func (d *localDriver) Servers(_ context.Context) ([]string, error) {
 	return out, nil
 }
 
+// Edit queues the edit; the first caller that finds no commit under way
+// commits every queued edit in one write (group commit), so parallel applies
+// share a lock and an fsync. Each decide sees the edits decided before it.
 func (d *localDriver) Edit(ctx context.Context, server string, decide func([]Share) ([]edit, error)) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	req := &editRequest{server: server, decide: decide, done: make(chan error, 1)}
+	d.qmu.Lock()
+	d.queue = append(d.queue, req)
+	leader := !d.committing
+	d.committing = true
+	d.qmu.Unlock()
+	if leader {
+		for {
+			d.qmu.Lock()
+			batch := d.queue
+			d.queue = nil
+			if len(batch) == 0 {
+				d.committing = false
+				d.qmu.Unlock()
+				break
+			}
+			d.qmu.Unlock()
+			d.commit(ctx, batch)
+		}
+	}
+	return <-req.done
+}
+
+// editRequest is one queued Edit.
+type editRequest struct {
+	server string
+	decide func([]Share) ([]edit, error)
+	done   chan error
+}
+
+// commit decides and writes a batch of edits under the file lock, and
+// answers every request of the batch. The context is the committing
+// caller's.
+func (d *localDriver) commit(ctx context.Context, batch []*editRequest) {
+	answer := func(reqs []*editRequest, err error) {
+		for _, r := range reqs {
+			r.done <- err
+		}
+	}
 	l, err := d.acquire(ctx)
 	if err != nil {
-		return err
+		answer(batch, err)
+		return
 	}
 	defer l.unlock()
 	t, err := d.load()
 	if err != nil {
-		return err
+		answer(batch, err)
+		return
 	}
-	var current []Share
-	if st := t.server(server); st != nil {
-		current = slices.Clone(st.Shares)
-	}
-	edits, err := decide(slices.Clone(current))
-	if err != nil || len(edits) == 0 {
-		return err
-	}
-	for _, e := range edits {
-		if e.remove != "" {
-			current = slices.DeleteFunc(current, func(s Share) bool { return fold(s.Name) == fold(e.remove) })
+	var changed []*editRequest
+	for _, r := range batch {
+		var current []Share
+		if st := t.server(r.server); st != nil {
+			current = slices.Clone(st.Shares)
 		}
-		if e.put != nil {
-			normalise(e.put)
-			current = slices.DeleteFunc(current, func(s Share) bool { return fold(s.Name) == fold(e.put.Name) })
-			current = append(current, *e.put)
+		edits, err := r.decide(slices.Clone(current))
+		if err != nil || len(edits) == 0 {
+			r.done <- err
+			continue
 		}
+		for _, e := range edits {
+			if e.remove != "" {
+				current = slices.DeleteFunc(current, func(s Share) bool { return fold(s.Name) == fold(e.remove) })
+			}
+			if e.put != nil {
+				normalise(e.put)
+				current = slices.DeleteFunc(current, func(s Share) bool { return fold(s.Name) == fold(e.put.Name) })
+				current = append(current, *e.put)
+			}
+		}
+		t = t.with(r.server, current)
+		changed = append(changed, r)
 	}
-	return d.write(t.with(server, current))
+	if len(changed) > 0 {
+		answer(changed, d.write(t))
+	}
 }
 
 // acquire takes the share table's file lock, waiting for another holder up
@@ -267,8 +320,8 @@ func (d *localDriver) acquire(ctx context.Context) (*fileLock, error) {
 	}
 }
 
-// load reads the share table; a missing file is an empty table. d.mu is
-// held. The table returned is shared with the cache: never modify it.
+// load reads the share table; a missing file is an empty table. The table
+// returned is shared with the cache: never modify it.
 func (d *localDriver) load() (*table, error) {
 	raw, err := os.ReadFile(d.file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -277,6 +330,8 @@ func (d *localDriver) load() (*table, error) {
 	if err != nil {
 		return nil, fault("Unreadable share table", fmt.Sprintf("Reading %s failed: %v. Check the file's permissions; updplan changes no share while it cannot read the table.", d.file, errText(err)))
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.cache.t != nil && bytes.Equal(raw, d.cache.raw) {
 		return d.cache.t, nil
 	}
@@ -394,7 +449,8 @@ func (t *table) with(server string, shares []Share) *table {
 }
 
 // write replaces the share table atomically: a reader sees the old table or
-// the new one, never a part. d.mu and the file lock are held.
+// the new one, never a part. The caller commits (one per process at a time)
+// and holds the file lock.
 func (d *localDriver) write(t *table) error {
 	raw, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
@@ -427,7 +483,9 @@ func (d *localDriver) write(t *table) error {
 		return fail(err)
 	}
 	syncDir(d.dir)
+	d.mu.Lock()
 	d.cache.raw, d.cache.t = raw, t
+	d.mu.Unlock()
 	return nil
 }
 

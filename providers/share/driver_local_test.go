@@ -161,12 +161,10 @@ func TestBadShareTable(t *testing.T) {
 }
 
 func TestUnreadableShareTable(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root reads every file: an unreadable share table cannot be made")
-	}
 	p, root := open(t)
+	// A folder where the table should be cannot be read, even by root.
 	file := filepath.Join(root, "shares.json")
-	if err := os.WriteFile(file, []byte(`{"format_version": 1, "servers": []}`), 0o000); err != nil {
+	if err := os.Mkdir(file, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	_, d := plan(t, p, object{addr: at("s")}, shareCfg(nil))
