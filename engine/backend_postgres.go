@@ -1,13 +1,12 @@
 package engine
 
 import (
-	"errors"
+	"context"
 
 	"github.com/updplan/updplan/engine/state"
 )
 
-// openPostgres opens the PostgreSQL state backend (wired when
-// state.NewPostgres lands).
+// openPostgres opens the PostgreSQL state backend.
 func openPostgres(dsn, workspace string) (state.Backend, error) {
-	return nil, errors.New("the PostgreSQL state backend is not part of this build yet")
+	return state.NewPostgres(context.Background(), dsn, workspace)
 }
