@@ -120,6 +120,7 @@ func runPlan(ctx context.Context, c *cli, args []string) int {
 	opts.Hooks = ui.hooks(nil)
 	p, planDiags := c.eng.Plan(ctx, cfg, c.inputs(f.vars), opts)
 	diags = append(diags, planDiags...)
+	diags = append(diags, f.targetWarning()...)
 	if p != nil {
 		ui.plan(p)
 	}
@@ -207,7 +208,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 	} else {
 		var planDiags hcl.Diagnostics
 		p, planDiags = c.eng.Plan(ctx, cfg, c.inputs(f.vars), opts)
-		planDiags = append(loadDiags, planDiags...)
+		planDiags = append(append(loadDiags, planDiags...), f.targetWarning()...)
 		if p != nil {
 			ui.plan(p)
 		}

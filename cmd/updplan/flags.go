@@ -121,6 +121,19 @@ func (f *planFlags) check(cmd string) hcl.Diagnostics {
 	return diags
 }
 
+// targetWarning is Terraform's warning that -target is not for routine
+// use, or nil without -target.
+func (f *planFlags) targetWarning() hcl.Diagnostics {
+	if len(f.targets) == 0 {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagWarning,
+		Summary:  "Resource targeting is in effect",
+		Detail:   "The plan covers only the objects given with -target and what they depend on, so it may not show every change the configuration calls for. -target is for exceptional situations such as recovering from a mistake; do not use it routinely. Run a plan without -target afterwards to see the rest.",
+	}}
+}
+
 func (f *planFlags) mode() plan.Mode {
 	switch {
 	case f.destroy:
