@@ -95,3 +95,32 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("an interrupted run claims to be complete:\n%s", stdout.String())
 	}
 }
+
+// TestForceUnlockAsks: on a terminal force-unlock asks, and anything but
+// "yes" leaves the lock alone.
+func TestForceUnlockAsks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(approvalConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, stdout, stderr := terminalCLI(t, dir, "no\n")
+	if code := runForceUnlock(context.Background(), c, []string{"some-id"}); code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "Do you really want to force-unlock?") || !strings.Contains(out, "force-unlock cancelled.") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("a cancelled force-unlock reports an error:\n%s", stderr)
+	}
+
+	// "yes" goes on to the backend, which has no such lock.
+	c, stdout, stderr = terminalCLI(t, dir, "yes\n")
+	if code := runForceUnlock(context.Background(), c, []string{"some-id"}); code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr.String(), "State not unlocked") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
