@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/updplan/updplan/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -325,4 +327,84 @@ func TestLockHeldByAnotherHolder(t *testing.T) {
 	if err != nil {
 		t.Errorf("edit after the lock was released: %v", err)
 	}
+}
+
+// TestConcurrentProcesses runs two helper processes (this test binary) and
+// this process against one root at once: every share of all three lands in
+// the table.
+func TestConcurrentProcesses(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skipf("cannot find the test binary: %v", err)
+	}
+	p, root := open(t)
+	const each = 30
+	var cmds []*exec.Cmd
+	var outs []*bytes.Buffer
+	for _, prefix := range []string{"A", "B"} {
+		cmd := exec.Command(exe, "-test.run=^TestHelperProcess$")
+		cmd.Env = append(os.Environ(), "UPDPLAN_SHARE_HELPER="+root+string(os.PathListSeparator)+prefix+string(os.PathListSeparator)+fmt.Sprint(each))
+		out := &bytes.Buffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs = append(cmds, cmd), append(outs, out)
+	}
+	if err := createMany(p, "C", each); err != nil {
+		t.Error(err)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("helper %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	st := readTable(t, root).server("SRV01")
+	if st == nil || len(st.Shares) != 3*each {
+		t.Fatalf("the share table holds %d shares, want %d", len(st.Shares), 3*each)
+	}
+}
+
+// TestHelperProcess is the other process of TestConcurrentProcesses; it
+// does nothing in a normal run.
+func TestHelperProcess(t *testing.T) {
+	spec := os.Getenv("UPDPLAN_SHARE_HELPER")
+	if spec == "" {
+		t.Skip("helper process for TestConcurrentProcesses")
+	}
+	parts := strings.Split(spec, string(os.PathListSeparator))
+	var n int
+	fmt.Sscan(parts[2], &n)
+	if err := createMany(openOn(t, parts[0]), parts[1], n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// createMany creates n shares named prefix0, prefix1, ... from 5
+// goroutines.
+func createMany(p *Provider, prefix string, n int) error {
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for w := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 5 {
+				name := fmt.Sprintf("%s%d", prefix, i)
+				o := object{addr: at(name)}
+				cfg := shareCfg(map[string]cty.Value{"name": sv(name), "path": sv(`D:\Shares\` + name)})
+				resp := p.Plan(context.Background(), providers.PlanRequest{TypeName: "share", Addr: o.addr, Prior: cty.NullVal(shareType), Config: cfg, Proposed: providers.ProposedNew(schemaType(), cty.NullVal(shareType), cfg)})
+				if resp.Diagnostics.HasErrors() {
+					errs <- fmt.Errorf("plan %s: %s", name, resp.Diagnostics.Error())
+					continue
+				}
+				if ar := applyPlanned(p, o, resp.Planned, cfg); ar.Diagnostics.HasErrors() {
+					errs <- fmt.Errorf("apply %s: %s", name, ar.Diagnostics.Error())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }

@@ -17,6 +17,7 @@ var (
 	_ providers.Provider    = (*Provider)(nil)
 	_ providers.Importer    = (*Provider)(nil)
 	_ providers.BatchReader = (*Provider)(nil)
+	_ providers.Validator   = (*Provider)(nil)
 )
 
 // Provider is the share provider. Configure picks the driver; Read, Plan,
@@ -78,6 +79,27 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		return append(diags, diagOf(err, cty.GetAttrPath("root")))
 	}
 	p.drv = d
+	return diags
+}
+
+// ValidateResource checks what needs no file server: the server name and
+// that the path is absolute and free of "..". It works unconfigured.
+func (p *Provider) ValidateResource(_ context.Context, typeName string, config cty.Value) hcl.Diagnostics {
+	cfg, _ := config.UnmarkDeep()
+	if typeName != "share" || cfg.IsNull() || !cfg.IsKnown() {
+		return nil
+	}
+	var diags hcl.Diagnostics
+	if server, ok := known(cfg, "server"); ok && !cfg.GetAttr("server").IsNull() {
+		if _, err := serverFolder(server); err != nil {
+			diags = append(diags, diagOf(err, nil))
+		}
+	}
+	if path, ok := known(cfg, "path"); ok && !cfg.GetAttr("path").IsNull() {
+		if _, err := pathSegments(path); err != nil {
+			diags = append(diags, diagOf(err, nil))
+		}
+	}
 	return diags
 }
 

@@ -453,3 +453,30 @@ func ctxTimeout(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+func TestValidateResource(t *testing.T) {
+	tests := map[string]struct {
+		set  map[string]cty.Value
+		want string // summaries
+	}{
+		"fine":          {},
+		"posix path":    {set: map[string]cty.Value{"path": sv("/srv/updates")}},
+		"relative path": {set: map[string]cty.Value{"path": sv(`PkgSource`)}, want: "Relative share path"},
+		"dot dot":       {set: map[string]cty.Value{"path": sv(`D:\ITMU\..\..\Windows`)}, want: "Share path leaves its folder"},
+		"bad server":    {set: map[string]cty.Value{"server": sv(`SRV01\x`)}, want: "Invalid server name"},
+		"unknown path":  {set: map[string]cty.Value{"path": cty.UnknownVal(cty.String)}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			d := New().ValidateResource(context.Background(), "share", shareCfg(tt.set))
+			if got := summaries(d); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			for _, x := range d {
+				if path, ok := providers.PathOf(x); !ok || len(path) != 1 {
+					t.Errorf("%s: no attribute path", x.Summary)
+				}
+			}
+		})
+	}
+}
