@@ -38,7 +38,7 @@ func sms2003Enabled(v cty.Value) (enabled, isKnown bool) {
 }
 
 func planDeployment(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
-	prior, _ := req.Prior.UnmarkDeep()
+	prior, _ := unmark(req.Prior)
 	if prior == cty.NilVal || prior.IsNull() {
 		return nil
 	}

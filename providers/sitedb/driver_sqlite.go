@@ -38,10 +38,15 @@ func sqliteDialect(path string, busy time.Duration) *dialect {
 
 // sqliteDSN is the modernc.org/sqlite data source of a file: WAL so readers
 // never wait for the writer, a busy timeout for other writers, immediate
-// write transactions so a lock upgrade never fails half-way.
+// write transactions so a lock upgrade never fails half-way. The WAL is
+// checkpointed every 10,000 pages (40 MB) instead of SQLite's 1,000: a
+// checkpoint syncs the file inside a commit, and at the default every few
+// hundred group commits of a large apply waited for one (measured: about
+// half the throughput of BenchmarkApplyCollections10k). Closing the last
+// connection checkpoints and removes the WAL.
 func sqliteDSN(path string, busy time.Duration) string {
 	u := url.URL{Scheme: "file", Opaque: path}
-	return u.String() + fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", busy.Milliseconds())
+	return u.String() + fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate", busy.Milliseconds())
 }
 
 func openSQLite(path string, busy time.Duration) (*store, hcl.Diagnostics) {

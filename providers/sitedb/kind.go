@@ -265,3 +265,11 @@ func str(v cty.Value, name string) string {
 func known(v cty.Value, name string) bool {
 	return v.IsKnown() && !v.IsNull() && v.GetAttr(name).IsKnown()
 }
+
+// unmark drops marks (sensitive values) without copying an unmarked value.
+func unmark(v cty.Value) (cty.Value, cty.ValueMarks) {
+	if v == cty.NilVal || !v.ContainsMarked() {
+		return v, nil
+	}
+	return v.UnmarkDeep()
+}

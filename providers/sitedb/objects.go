@@ -78,14 +78,14 @@ func (p *Provider) ReadMany(ctx context.Context, reqs []providers.ReadRequest) [
 		}
 		ids := make([]string, 0, len(idx))
 		for _, i := range idx {
-			prior, _ := reqs[i].Prior.UnmarkDeep()
+			prior, _ := unmark(reqs[i].Prior)
 			if id := str(prior, k.idAttr); id != "" {
 				ids = append(ids, id)
 			}
 		}
 		found, err := k.getMany(ctx, c, ids)
 		for _, i := range idx {
-			prior, _ := reqs[i].Prior.UnmarkDeep()
+			prior, _ := unmark(reqs[i].Prior)
 			if err != nil {
 				out[i] = providers.ReadResponse{NewState: reqs[i].Prior, Diagnostics: hcl.Diagnostics{p.rowError(err, "read "+tn+" objects")}}
 				continue
@@ -188,7 +188,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	if d.HasErrors() {
 		return providers.PlanResponse{Planned: req.Proposed, Diagnostics: d}
 	}
-	config, _ := req.Config.UnmarkDeep()
+	config, _ := unmark(req.Config)
 	if config.IsNull() {
 		return providers.PlanResponse{Planned: cty.NullVal(k.ty())}
 	}
@@ -197,7 +197,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		planned = req.Config
 	}
 	planned, marks := planned.UnmarkDeepWithPaths()
-	prior, _ := req.Prior.UnmarkDeep()
+	prior, _ := unmark(req.Prior)
 	if prior == cty.NilVal {
 		prior = cty.NullVal(k.ty())
 	}
@@ -291,11 +291,11 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	if d := p.ready(); d.HasErrors() {
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: d}
 	}
-	prior, _ := req.Prior.UnmarkDeep()
+	prior, _ := unmark(req.Prior)
 	if prior == cty.NilVal {
 		prior = cty.NullVal(k.ty())
 	}
-	planned, _ := req.Planned.UnmarkDeep()
+	planned, _ := unmark(req.Planned)
 	if planned == cty.NilVal || planned.IsNull() {
 		id := str(prior, k.idAttr)
 		diags := p.w.do(ctx, func(c *conn) hcl.Diagnostics {
@@ -309,7 +309,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 		}
 		return providers.ApplyResponse{NewState: cty.NullVal(k.ty()), Diagnostics: diags}
 	}
-	config, _ := req.Config.UnmarkDeep()
+	config, _ := unmark(req.Config)
 	v := resolve(planned, config)
 	if !prior.IsNull() {
 		// Computed attributes still unknown keep their prior value.

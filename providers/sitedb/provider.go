@@ -64,7 +64,7 @@ func pathAttr(name string) cty.Path { return cty.GetAttrPath(name) }
 // schema. An older schema is reported (run `updplan init`) but the database
 // stays open so that Prepare can upgrade it.
 func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest) hcl.Diagnostics {
-	cfg, _ := req.Config.UnmarkDeep()
+	cfg, _ := unmark(req.Config)
 	driver := str(cfg, "driver")
 	if driver == "" {
 		driver = "sqlite"
