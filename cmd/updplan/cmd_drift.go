@@ -99,6 +99,8 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 				c.styled(colorGreen, "No drift."), len(p.PriorState.Addrs()))
 		} else {
 			c.human(cfg.Files).Plan(p, c.schemas())
+			fmt.Fprintf(c.stdout, "%s %d of %d objects changed outside updplan. Run \"updplan plan\" to see what apply would do about it, or \"updplan apply -refresh-only\" to record it in the state.\n",
+				c.styled(colorBold, "Drift found:"), len(p.Drift), len(p.PriorState.Addrs()))
 		}
 	}
 	if len(p.Drift) > 0 {
