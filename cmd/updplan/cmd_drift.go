@@ -94,13 +94,16 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 		c.human(cfg.Files).Diagnostics(diags)
 	} else {
 		c.human(cfg.Files).Diagnostics(diags)
+		// Objects deleted outside updplan are gone from the refreshed state:
+		// count the state as it was recorded.
+		checked := max(len(p.PrevRunState.Addrs()), len(p.PriorState.Addrs()))
 		if len(p.Drift) == 0 {
 			fmt.Fprintf(c.stdout, "%s Every object in the state matches the real world (%d checked).\n",
-				c.styled(colorGreen, "No drift."), len(p.PriorState.Addrs()))
+				c.styled(colorGreen, "No drift."), checked)
 		} else {
 			c.human(cfg.Files).Plan(p, c.schemas())
 			fmt.Fprintf(c.stdout, "%s %d of %d objects changed outside updplan. Run \"updplan plan\" to see what apply would do about it, or \"updplan apply -refresh-only\" to record it in the state.\n",
-				c.styled(colorBold, "Drift found:"), len(p.Drift), len(p.PriorState.Addrs()))
+				c.styled(colorBold, "Drift found:"), len(p.Drift), checked)
 		}
 	}
 	if len(p.Drift) > 0 {
