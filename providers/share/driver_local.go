@@ -301,7 +301,7 @@ func (d *localDriver) acquire(ctx context.Context) (*fileLock, error) {
 	deadline := time.Now().Add(lockTimeout)
 	wait := time.Millisecond
 	for {
-		l, ok, err := tryLock(ctx, d.lock)
+		l, ok, err := tryLock(d.lock)
 		if err != nil {
 			return nil, fault("Cannot lock the share table", fmt.Sprintf("Locking %s failed: %v. Check the permissions of the driver's root.", d.lock, errText(err)))
 		}

@@ -305,11 +305,11 @@ func TestTableWrittenAtomicallyAndSorted(t *testing.T) {
 
 func TestLockHeldByAnotherHolder(t *testing.T) {
 	_, root := open(t)
-	held, ok, err := tryLock(context.Background(), filepath.Join(root, "shares.json.lock"))
+	held, ok, err := tryLock(filepath.Join(root, "shares.json.lock"))
 	if err != nil || !ok {
 		t.Fatalf("first lock: %v %v", ok, err)
 	}
-	if _, ok, err := tryLock(context.Background(), filepath.Join(root, "shares.json.lock")); err != nil || ok {
+	if _, ok, err := tryLock(filepath.Join(root, "shares.json.lock")); err != nil || ok {
 		t.Fatalf("second lock taken while the first is held: %v %v", ok, err)
 	}
 	// An apply waiting for the lock gives up when its context ends.

@@ -3,7 +3,6 @@
 package share
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -15,7 +14,7 @@ type fileLock struct{ path string }
 
 // tryLock takes the lock if it is free. It reports false when another holder
 // has it.
-func tryLock(_ context.Context, path string) (*fileLock, bool, error) {
+func tryLock(path string) (*fileLock, bool, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
 		return nil, false, nil

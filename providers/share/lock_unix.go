@@ -3,7 +3,6 @@
 package share
 
 import (
-	"context"
 	"errors"
 	"os"
 	"syscall"
@@ -15,7 +14,7 @@ type fileLock struct{ f *os.File }
 
 // tryLock takes the lock if it is free. It reports false when another holder
 // has it.
-func tryLock(_ context.Context, path string) (*fileLock, bool, error) {
+func tryLock(path string) (*fileLock, bool, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, false, err

@@ -92,7 +92,7 @@ func (p *Provider) readFrom(shares []Share, req providers.ReadRequest) providers
 	if err != nil {
 		var pr *problem
 		if errors.As(err, &pr) {
-			err = fault(pr.Summary, fmt.Sprintf("The share %s\\%s in the share table: %s", server, s.Name, pr.Detail))
+			err = fault(pr.Summary, fmt.Sprintf("In the share table, the share %s\\%s has a path the driver refuses. %s", server, s.Name, pr.Detail))
 		}
 		return providers.ReadResponse{NewState: req.Prior, Private: req.Private, Diagnostics: hcl.Diagnostics{diagOf(err, nil)}}
 	}
@@ -403,40 +403,35 @@ func (p *Provider) Import(ctx context.Context, req providers.ImportRequest) prov
 	server, name, withServer := strings.Cut(strings.TrimPrefix(req.ID, `\\`), `\`)
 	if !withServer {
 		server, name = "", server
-		servers, err := p.drv.Servers(ctx)
-		if err != nil {
-			return fail(diagOf(err, nil))
-		}
-		var holders []string
-		for _, srv := range servers {
-			shares, err := p.drv.Shares(ctx, srv)
-			if err != nil {
-				return fail(diagOf(err, nil))
-			}
-			if find(shares, name) != nil {
-				holders = append(holders, srv)
-			}
-		}
-		switch len(holders) {
-		case 0:
-			return fail(providers.Errorf("Share not found", "No server has a share named %q. Check the id: it is the share's actual name, as SERVER\\NAME or NAME, e.g. SRV01\\PackageSrc.", name))
-		case 1:
-			server = holders[0]
-		default:
-			return fail(providers.Errorf("Ambiguous share id", "The servers %s all have a share named %q. Write the id as SERVER\\NAME, e.g. %s\\%s.", strings.Join(holders, ", "), name, holders[0], name))
-		}
 	}
-	shares, err := p.drv.Shares(ctx, server)
+	servers, err := p.drv.Servers(ctx)
 	if err != nil {
 		return fail(diagOf(err, nil))
 	}
-	s := find(shares, name)
-	if s == nil {
+	var holders []string
+	var shares []Share
+	for _, srv := range servers {
+		if withServer && fold(srv) != fold(server) {
+			continue
+		}
+		ss, err := p.drv.Shares(ctx, srv)
+		if err != nil {
+			return fail(diagOf(err, nil))
+		}
+		if find(ss, name) != nil {
+			holders, shares = append(holders, srv), ss
+		}
+	}
+	switch {
+	case len(holders) == 0 && withServer:
 		return fail(providers.Errorf("Share not found", "Server %q has no share named %q. Check the id: it is the share's actual name, as SERVER\\NAME, e.g. SRV01\\PackageSrc.", server, name))
+	case len(holders) == 0:
+		return fail(providers.Errorf("Share not found", "No server has a share named %q. Check the id: it is the share's actual name, as SERVER\\NAME or NAME, e.g. SRV01\\PackageSrc.", name))
+	case len(holders) > 1:
+		return fail(providers.Errorf("Ambiguous share id", "The servers %s all have a share named %q. Write the id as SERVER\\NAME, e.g. %s\\%s.", strings.Join(holders, ", "), name, holders[0], name))
 	}
-	if st := p.serverSpelling(ctx, server); st != "" {
-		server = st
-	}
+	server = holders[0]
+	s := find(shares, name)
 	// Read from a prior that knows only what the table says.
 	requested, mode := s.Name, "fail"
 	if s.RequestedName != "" && fits(s.Name, s.RequestedName, s.OnNameTaken) {
@@ -458,20 +453,6 @@ func (p *Provider) Import(ctx context.Context, req providers.ImportRequest) prov
 		return fail(providers.Errorf("Share not found", "The share %s\\%s is in the share table, but its folder is missing, so the server cannot serve it. Create the folder, or declare the share and let apply create it.", server, s.Name))
 	}
 	return providers.ImportResponse{State: resp.NewState, Private: resp.Private}
-}
-
-// serverSpelling is the share table's spelling of server.
-func (p *Provider) serverSpelling(ctx context.Context, server string) string {
-	servers, err := p.drv.Servers(ctx)
-	if err != nil {
-		return ""
-	}
-	for _, s := range servers {
-		if fold(s) == fold(server) {
-			return s
-		}
-	}
-	return ""
 }
 
 // shareOf is the share a wholly known configuration describes, without
