@@ -17,9 +17,43 @@ func (k *kind) get(ctx context.Context, c *conn, id string) (r row, found bool, 
 	return k.one(ctx, c, `SELECT `+k.selectList()+` FROM "`+k.table+`" WHERE "id" = ?`, id)
 }
 
-// ownedBy reads the object an address owns, if any.
-func (k *kind) ownedBy(ctx context.Context, c *conn, owner string) (r row, found bool, err error) {
-	return k.one(ctx, c, `SELECT `+k.selectList()+` FROM "`+k.table+`" WHERE "owner" = ? LIMIT 1`, owner)
+// adoptable returns the object an earlier, interrupted create of the same
+// address left behind: a row owned by owner whose force-new attributes
+// equal v's. A row that differs in one of them is the object a
+// create_before_destroy replacement is about to delete, never adopted.
+func (k *kind) adoptable(ctx context.Context, c *conn, owner string, v cty.Value) (row, bool, error) {
+	rows, err := c.query(ctx, `SELECT `+k.selectList()+` FROM "`+k.table+`" WHERE "owner" = ?`, owner)
+	if err != nil {
+		return row{}, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := k.scan(rows)
+		if err != nil {
+			return row{}, false, err
+		}
+		if k.sameIdentity(r.value, v) {
+			return r, true, rows.Close()
+		}
+	}
+	return row{}, false, rows.Err()
+}
+
+// sameIdentity reports whether a and b agree on every attribute whose
+// change makes another object.
+func (k *kind) sameIdentity(a, b cty.Value) bool {
+	for _, at := range k.rt.Block.Attributes {
+		forced := at.ForceNew
+		for _, r := range k.replaceOn {
+			forced = forced || r == at.Name
+		}
+		if forced {
+			if !a.GetAttr(at.Name).RawEquals(b.GetAttr(at.Name)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (k *kind) one(ctx context.Context, c *conn, q string, args ...any) (row, bool, error) {
@@ -391,7 +425,7 @@ func (k *kind) stored(ctx context.Context, c *conn, v cty.Value, currentID strin
 
 func (k *kind) create(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value) (cty.Value, hcl.Diagnostics) {
 	owner := req.Addr.String()
-	existing, adopt, err := k.ownedBy(ctx, c, owner)
+	existing, adopt, err := k.adoptable(ctx, c, owner, v)
 	if err != nil {
 		return cty.NilVal, hcl.Diagnostics{c.s.d.explain(err, "look for an earlier "+req.TypeName+" of "+owner)}
 	}

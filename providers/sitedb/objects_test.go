@@ -491,3 +491,25 @@ func TestGroupCommitFailureAfterWrite(t *testing.T) {
 		}
 	})
 }
+
+// create_before_destroy creates the replacement while the old object, owned
+// by the same address, still exists: that one must not be adopted.
+func TestCreateBeforeDestroyNotAdopted(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d testDriver) {
+		p := open(t, d)
+		a := at("collection", "scan")
+		old := apply(t, p, a, cty.NilVal, collectionConfig("LAB", "Scan", nil))
+		// site forces a replacement; the new object is created first.
+		repl := apply(t, p, a, cty.NilVal, collectionConfig("XYZ", "Scan", nil))
+		if repl.GetAttr("id").RawEquals(old.GetAttr("id")) {
+			t.Fatalf("the replacement adopted the object it replaces (%s)", old.GetAttr("id").AsString())
+		}
+		resp := p.Apply(context.Background(), providers.ApplyRequest{TypeName: "collection", Addr: a, Prior: old, Planned: cty.NullVal(old.Type()), Config: cty.NullVal(old.Type()), Progress: providers.NoProgress})
+		if resp.Diagnostics.HasErrors() {
+			t.Fatal(diagText(resp.Diagnostics))
+		}
+		if got := read(t, p, a, repl); !got.RawEquals(repl) {
+			t.Errorf("replacement read as %#v after the old one was deleted", got)
+		}
+	})
+}
