@@ -1,0 +1,19 @@
+// Package catalog is the catalog provider: the Microsoft Update catalog
+// (wsusscn2.cab) fetched from a local catalog location or over HTTP(S),
+// checked (SHA-256 and Authenticode signature), copied into PkgSource and to
+// every distribution point.
+//
+// Files: provider.go (configuration, HTTP client), catalog.go (the catalog
+// resource type: Read, Plan, Apply, Import), source_local.go (hashing with
+// the metadata cache), source_http.go (conditional requests, downloads),
+// verify.go and cabfile.go (Authenticode over the CAB digest, standard
+// library only), copy.go (atomic copies), trust/ (the embedded Microsoft
+// roots).
+//
+// It does not: extract or parse the catalog's contents, fetch CRLs or OCSP
+// (verification is offline), or reach smb:// distribution points (a plan
+// says so; that is later work). Deleting a catalog removes only the copies
+// updplan placed (the file in the destination and on each distribution
+// point whose SHA-256 is the one recorded in state); anything else found
+// there is left alone with a warning, and folders are never removed.
+package catalog
