@@ -25,7 +25,12 @@
 //
 // Share names compare case-insensitively, as SMB does. With `on_name_taken =
 // "next_free"` the plan picks the lowest free name of `NAME`, `NAME_1`,
-// `NAME_2`, ...; a share keeps the name it has on later plans.
+// `NAME_2`, ...; a share keeps the name it has on later plans. Names planned
+// for new shares are reserved in the process, so two shares of one
+// configuration that ask for one name get different ones, in the order they
+// are planned; a saved plan of such siblings applied by another process may
+// find the order changed and must be planned again. Pinning names avoids
+// that.
 //
 // Deleting a share removes its entry from the share table; it never deletes
 // the folder or anything in it. A share whose entry is gone, or whose folder
