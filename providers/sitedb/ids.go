@@ -20,7 +20,20 @@ func objectID(site string, serial int64) string {
 // nextSerial takes the next serial of a site from the counter table. The
 // counter only grows, so an id is never handed out twice, even after its
 // object is deleted.
+//
+// Inside a write transaction only the first id of a site touches the
+// counter row (which also locks it until commit); the following ones are
+// counted in memory and saveSerials writes the counter back before the
+// commit.
 func (c *conn) nextSerial(ctx context.Context, site string) (int64, hcl.Diagnostics) {
+	if r := c.serials[site]; r != nil && c.tx != nil {
+		n := r.next
+		if n > maxSerial {
+			return 0, hcl.Diagnostics{exhausted(site)}
+		}
+		r.next++
+		return n, nil
+	}
 	var n int64
 	c.writes++
 	err := c.queryRow(ctx, `INSERT INTO id_counter (site, next_value) VALUES (?, 2)
@@ -30,10 +43,36 @@ RETURNING next_value - 1`, site).Scan(&n)
 		return 0, hcl.Diagnostics{c.s.d.explain(err, "allocate an object id")}
 	}
 	if n > maxSerial {
-		return 0, hcl.Diagnostics{providers.Errorf("Object ids exhausted",
-			"Site %s has used all %d object ids (five hex digits). Ids are never reused; move objects to another site.", site, maxSerial)}
+		return 0, hcl.Diagnostics{exhausted(site)}
+	}
+	if c.tx != nil {
+		if c.serials == nil {
+			c.serials = map[string]*serialRange{}
+		}
+		c.serials[site] = &serialRange{first: n, next: n + 1}
 	}
 	return n, nil
+}
+
+func exhausted(site string) *hcl.Diagnostic {
+	return providers.Errorf("Object ids exhausted",
+		"Site %s has used all %d object ids (five hex digits). Ids are never reused; move objects to another site.", site, maxSerial)
+}
+
+// saveSerials writes the counters used in memory back to their rows. It
+// upserts and never lowers a counter, so it also holds when a savepoint
+// rolled back the first increment.
+func (c *conn) saveSerials(ctx context.Context) error {
+	for site, r := range c.serials {
+		if r.next == r.first+1 {
+			continue // the row already says so
+		}
+		if _, err := c.exec(ctx, `INSERT INTO id_counter (site, next_value) VALUES (?, ?)
+ON CONFLICT (site) DO UPDATE SET next_value = CASE WHEN excluded.next_value > id_counter.next_value THEN excluded.next_value ELSE id_counter.next_value END`, site, r.next); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // programID is the id of a program: its package id and name.

@@ -389,6 +389,11 @@ func TestGroupCommit(t *testing.T) {
 		if got := sqlCount(t, p, `SELECT COUNT(*) FROM collections`); got != 1+n-4 {
 			t.Errorf("%d collections, want %d", got, 1+n-4)
 		}
+		// The counter kept up with the ids handed out in memory.
+		next := apply(t, p, at("collection", "next"), cty.NilVal, collectionConfig("LAB", "Next", nil))
+		if got, want := next.GetAttr("id").AsString(), objectID("LAB", int64(1+n-4+1)); got != want {
+			t.Errorf("id after the concurrent creates = %s, want %s", got, want)
+		}
 	})
 }
 

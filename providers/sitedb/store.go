@@ -62,7 +62,12 @@ type conn struct {
 	// anything to undo (see writer.run).
 	writes int
 	failed bool
+	// serials holds, per site, the next serial this transaction hands out
+	// without going back to the counter row (see nextSerial).
+	serials map[string]*serialRange
 }
+
+type serialRange struct{ first, next int64 }
 
 func (c *conn) note(err error) error {
 	if err != nil {

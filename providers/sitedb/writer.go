@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/providers"
@@ -78,6 +79,9 @@ func (w *writer) loop() {
 			}
 		}
 		batch = append(batch[:0], first)
+		// Let callers that are ready to queue do so before the batch is
+		// cut: one yield, no waiting.
+		runtime.Gosched()
 	drain:
 		for len(batch) < maxBatch {
 			select {
@@ -166,6 +170,10 @@ func (w *writer) attempt(batch []*job, savepoints bool) bool {
 			}
 			return false
 		}
+	}
+	if err := c.saveSerials(ctx); err != nil {
+		_ = tx.Rollback()
+		return fail(err)
 	}
 	if err := tx.Commit(); err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fail(err)
