@@ -148,14 +148,13 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // confine refuses a folder whose existing part resolves, through symbolic
 // links, outside the root.
 func (d *localDriver) confine(path string, f folder) error {
+	// Walk up to the part that exists. A part that cannot be examined (a
+	// file in the way, no permission) cannot be made either: MakeFolder
+	// reports it.
 	existing := f.Real
 	for {
-		_, err := os.Lstat(existing)
-		if err == nil {
+		if _, err := os.Lstat(existing); err == nil {
 			break
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return pathFault("Cannot check the share folder", fmt.Sprintf("Checking %s for share path %q failed: %v. Check the folder and its permissions.", existing, path, errText(err)))
 		}
 		existing = filepath.Dir(existing)
 	}

@@ -480,3 +480,56 @@ func TestValidateResource(t *testing.T) {
 		})
 	}
 }
+
+func TestDeleteOfShareWithoutID(t *testing.T) {
+	// Hand-written entries have no id: delete goes by the path instead.
+	p, root := open(t)
+	if err := os.MkdirAll(filepath.Join(root, "SRV01", "D", "Hand"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	seedTable(t, root, "SRV01", Share{Name: "Hand", Path: `D:\Hand`}, Share{Name: "Other", Path: `D:\Other`})
+	imp := func(id string) object {
+		resp := p.Import(context.Background(), providers.ImportRequest{TypeName: "share", Addr: at("hand"), ID: id})
+		if resp.Diagnostics.HasErrors() {
+			t.Fatalf("import %s: %s", id, resp.Diagnostics.Error())
+		}
+		return object{addr: at("hand"), state: resp.State, private: resp.Private}
+	}
+	o := imp(`SRV01\Hand`)
+	if len(o.private) != 0 {
+		t.Fatalf("private data %q for a share without id", o.private)
+	}
+	// The entry now points elsewhere: it is not the share in state.
+	handEdit(t, root, func(tbl *table) { entry(tbl, "SRV01", "Hand").Path = `d:/hand/../elsewhere` })
+	apply(t, p, o, cty.NullVal(shareType))
+	if got := names(t, root, "SRV01"); got != "Hand,Other" {
+		t.Fatalf("delete of a share whose path changed: the table holds %s", got)
+	}
+	// The same path in another spelling is the same share.
+	handEdit(t, root, func(tbl *table) { entry(tbl, "SRV01", "Hand").Path = `d:/HAND` })
+	apply(t, p, o, cty.NullVal(shareType))
+	if got := names(t, root, "SRV01"); got != "Other" {
+		t.Errorf("after the delete the table holds %s", got)
+	}
+}
+
+func TestFileInTheWayOfTheFolder(t *testing.T) {
+	p, root := open(t)
+	if err := os.MkdirAll(filepath.Join(root, "SRV01", "D"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "SRV01", "D", "ITMU"), []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	planned, d := plan(t, p, object{addr: at("s")}, shareCfg(nil))
+	if d.HasErrors() {
+		t.Fatal(d.Error())
+	}
+	resp := applyPlanned(p, object{addr: at("s")}, planned, shareCfg(nil))
+	if summaries(resp.Diagnostics) != "Cannot create the share folder" || !resp.NewState.IsNull() {
+		t.Errorf("apply: %v", resp.Diagnostics)
+	}
+	if names(t, root, "SRV01") != "" {
+		t.Errorf("a share without a folder was recorded")
+	}
+}
