@@ -40,7 +40,9 @@ type Hooks struct {
 	RefreshComplete func(a addr.Instance, elapsed time.Duration)
 	ApplyStart      func(c *plan.ResourceChange)
 	ApplyProgress   func(ev providers.ProgressEvent)
-	ApplyComplete   func(c *plan.ResourceChange, elapsed time.Duration, diags hcl.Diagnostics)
+	// ApplyComplete gets the object as applied (null after a delete or a
+	// failure).
+	ApplyComplete func(c *plan.ResourceChange, elapsed time.Duration, newState cty.Value, diags hcl.Diagnostics)
 	// Waiting is called once while waiting for another holder's lock.
 	LockWaiting func(holder state.LockInfo)
 }

@@ -202,6 +202,7 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 	if d.HasErrors() {
 		return diags
 	}
+	ev.bodyTravs = cg.bodyTravs
 	diags = append(diags, ev.walk(ctx, cg, ap.opts.Parallelism, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
 		return ap.applyResource(ctx, ev, r, rt, insts, failed)
 	})...)
@@ -324,7 +325,7 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 		diags = append(diags, providerBug(p.Name(), "Provider did not delete the object", fmt.Sprintf("Deleting %s returned an object instead of nothing.", ch.Addr), nil))
 	}
 	if h := ap.opts.Hooks.ApplyComplete; h != nil {
-		h(ch, time.Since(start), diags)
+		h(ch, time.Since(start), cty.NullVal(cur.Value.Type()), diags)
 	}
 	return diags
 }
@@ -450,7 +451,11 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 		}
 	}
 	if h := ap.opts.Hooks.ApplyComplete; h != nil {
-		h(ch, time.Since(start), adiags)
+		applied := ar.NewState
+		if applied == cty.NilVal || adiags.HasErrors() {
+			applied = cty.NullVal(ty)
+		}
+		h(ch, time.Since(start), applied, adiags)
 	}
 	diags = append(diags, adiags...)
 	if adiags.HasErrors() || ar.NewState.IsNull() || ar.NewState == cty.NilVal {

@@ -592,3 +592,22 @@ func TestApplyRecordsObjectsGoneOutside(t *testing.T) {
 		t.Fatalf("an object deleted outside updplan stays in state: %v", st.Addrs())
 	}
 }
+
+func TestTargetInstance(t *testing.T) {
+	f := newFixture(t, `
+fake_thing "n" {
+  count = 3
+  name  = "n${count.index}"
+}
+`)
+	o := opts()
+	o.Targets = []addr.Instance{must(t, "fake_thing.n[1]")}
+	got := actions(f.plan(o))
+	if len(got) != 1 || got["fake_thing.n[1]"] != "create" {
+		t.Fatalf("-target=fake_thing.n[1] planned %v", got)
+	}
+	st := f.apply(o)
+	if addr.Join(st.Addrs()) != "fake_thing.n[1]" {
+		t.Fatalf("state after targeted apply: %v", st.Addrs())
+	}
+}

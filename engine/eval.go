@@ -26,6 +26,9 @@ type evaluator struct {
 	path  cty.Value
 	vars  cty.Value // object of every variable
 
+	// bodyTravs are the traversals of each resource body (from the graph).
+	bodyTravs map[addr.Resource][]hcl.Traversal
+
 	mu        sync.RWMutex
 	locals    map[string]cty.Value
 	resources map[addr.Resource]cty.Value
@@ -214,7 +217,10 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 // expanded, decoded with the resource type's spec, defaults applied.
 func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Diagnostics) {
 	spec := rt.Block.DecoderSpec()
-	travs := dynblock.VariablesHCLDec(r.Config, spec)
+	travs, ok := ev.bodyTravs[r.Addr]
+	if !ok {
+		travs = dynblock.VariablesHCLDec(r.Config, spec)
+	}
 	ctx := ev.evalContext(travs, sc)
 	body := dynblock.Expand(r.Config, ctx)
 	val, diags := hcldec.Decode(body, spec, ctx)

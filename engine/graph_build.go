@@ -27,16 +27,20 @@ type configGraph struct {
 	// refAt records where a node first refers to another (for cycle
 	// diagnostics).
 	refAt map[[2]node]hcl.Range
+	// bodyTravs are the traversals of each resource body, dynamic blocks
+	// included (computed once, used to evaluate every instance).
+	bodyTravs map[addr.Resource][]hcl.Traversal
 }
 
 // buildGraph builds the graph of cfg. Steps:
 func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	cg := &configGraph{
-		g:        graph.New(nodeLess, node.String),
-		deps:     map[addr.Resource][]addr.Resource{},
-		attrRefs: map[addr.Resource]map[string][]addr.Resource{},
-		refAt:    map[[2]node]hcl.Range{},
+		g:         graph.New(nodeLess, node.String),
+		deps:      map[addr.Resource][]addr.Resource{},
+		attrRefs:  map[addr.Resource]map[string][]addr.Resource{},
+		refAt:     map[[2]node]hcl.Range{},
+		bodyTravs: map[addr.Resource][]hcl.Traversal{},
 	}
 	types := e.Schemas()
 	connect := func(from node, to []ref) {
@@ -80,6 +84,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		rc := refContext{count: r.Count != nil, each: r.ForEach != nil, iterators: dynamicIterators(r.Config)}
 		var all []ref
 		bodyTravs := dynblock.VariablesHCLDec(r.Config, rt.Block.DecoderSpec())
+		cg.bodyTravs[a] = bodyTravs
 		refs, d := e.resolveRefRanges(cfg, bodyTravs, rc)
 		diags = append(diags, d...)
 		all = append(all, refs...)

@@ -96,6 +96,7 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		return p, diags
 	}
 	ev := e.newEvaluator(cfg, vars)
+	ev.bodyTravs = cg.bodyTravs
 
 	// Providers of every type in configuration or state.
 	types := map[string]bool{}
@@ -253,6 +254,23 @@ func (pl *planner) targetSet(cg *configGraph) map[addr.Resource]bool {
 	return out
 }
 
+// instanceInScope reports whether a targeted plan covers this instance:
+// every instance of a resource it depends on, but only the named instances
+// of a resource targeted by instance.
+func (pl *planner) instanceInScope(a addr.Instance) bool {
+	named := false
+	for _, t := range pl.opts.Targets {
+		if t.Resource != a.Resource {
+			continue
+		}
+		if t.Key == addr.NoKey || t.Key == a.Key {
+			return true
+		}
+		named = true
+	}
+	return !named
+}
+
 func (pl *planner) isTarget(a addr.Instance) bool {
 	for _, t := range pl.opts.Targets {
 		if t == a || (t.Key == addr.NoKey && t.Resource == a.Resource) {
@@ -293,6 +311,14 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 		pl.mu.Lock()
 		pl.seen[in.addr] = true
 		pl.mu.Unlock()
+		if !pl.instanceInScope(in.addr) {
+			if res := pl.prior.Get(in.addr); res != nil {
+				vals[in.addr.Key] = markSensitive(&rt.Block, res.Value)
+			} else {
+				vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+			}
+			continue
+		}
 		wg.Add(1)
 		pl.sem <- struct{}{}
 		go func(in instance) {
@@ -463,6 +489,9 @@ func valuesEqual(a, b cty.Value) bool {
 	}
 	if !a.Type().Equals(b.Type()) {
 		return false
+	}
+	if a.RawEquals(b) {
+		return true // the common case, and much cheaper than Equals
 	}
 	eq := a.Equals(b)
 	return eq.IsKnown() && eq.True()

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sort"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
@@ -104,21 +105,40 @@ func (b *Block) Names() []string {
 	return names
 }
 
-// ImpliedType is the object type of a value of this block.
-func (b *Block) ImpliedType() cty.Type {
-	return hcldec.ImpliedType(b.DecoderSpec())
+// derived caches what is computed from a block: schemas are immutable
+// once built, and the engine asks for these for every object.
+type derived struct {
+	spec hcldec.Spec
+	ty   cty.Type
 }
+
+var derivedCache sync.Map // *Block -> *derived
+
+func (b *Block) derived() *derived {
+	if d, ok := derivedCache.Load(b); ok {
+		return d.(*derived)
+	}
+	spec := b.buildSpec()
+	d, _ := derivedCache.LoadOrStore(b, &derived{spec: spec, ty: hcldec.ImpliedType(spec)})
+	return d.(*derived)
+}
+
+// ImpliedType is the object type of a value of this block.
+func (b *Block) ImpliedType() cty.Type { return b.derived().ty }
 
 // DecoderSpec is the hcldec spec that decodes a body of this block. Computed
 // attributes that cannot be set are decoded as optional and rejected by
-// validation, so the diagnostic can say why.
-func (b *Block) DecoderSpec() hcldec.Spec {
+// validation, so the diagnostic can say why. The spec is shared: do not
+// modify it.
+func (b *Block) DecoderSpec() hcldec.Spec { return b.derived().spec }
+
+func (b *Block) buildSpec() hcldec.Spec {
 	spec := hcldec.ObjectSpec{}
 	for _, a := range b.Attributes {
 		spec[a.Name] = &hcldec.AttrSpec{Name: a.Name, Type: a.Type, Required: a.Required}
 	}
 	for _, nb := range b.BlockTypes {
-		inner := nb.Block.DecoderSpec()
+		inner := nb.Block.buildSpec()
 		switch nb.Nesting {
 		case NestingSingle:
 			spec[nb.TypeName] = &hcldec.BlockSpec{TypeName: nb.TypeName, Nested: inner, Required: nb.MinItems > 0}

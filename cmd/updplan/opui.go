@@ -135,7 +135,7 @@ func (u *opUI) hooks(progress *view.Progress) engine.Hooks {
 				progress.Event(ev)
 			}
 		},
-		ApplyComplete: func(c *plan.ResourceChange, elapsed time.Duration, diags hcl.Diagnostics) {
+		ApplyComplete: func(c *plan.ResourceChange, elapsed time.Duration, applied cty.Value, diags hcl.Diagnostics) {
 			u.mu.Lock()
 			defer u.mu.Unlock()
 			if diags.HasErrors() {
@@ -151,7 +151,7 @@ func (u *opUI) hooks(progress *view.Progress) engine.Hooks {
 				u.stream.ApplyComplete(c, elapsed)
 				return
 			}
-			u.human.ApplyComplete(c, elapsed, objectID(u.c.schemas(), c))
+			u.human.ApplyComplete(c, elapsed, objectID(u.c.schemas(), c, applied))
 		},
 	}
 	if u.stream != nil {
@@ -183,14 +183,14 @@ func (n *applyCounts) count(a plan.Action) {
 	}
 }
 
-// objectID is the identifying attribute of the object a change produced,
-// when the plan knew it ("" otherwise).
-func objectID(s schemas, c *plan.ResourceChange) string {
+// objectID is the identifying attribute of the object a change produced
+// (or deleted), "" when unknown.
+func objectID(s schemas, c *plan.ResourceChange, applied cty.Value) string {
 	rt := s.ResourceType(c.Type)
 	if rt == nil || rt.IDAttribute == "" {
 		return ""
 	}
-	v := c.After
+	v := applied
 	if c.Action == plan.Delete {
 		v = c.Before
 	}

@@ -111,6 +111,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, "\n"+usage())
 		return 1
 	}
+	rest := fs.Args()
+	// Terraform accepts -no-color after the command too (`plan -no-color`),
+	// and CI scripts are written that way.
+	if len(rest) > 0 {
+		var kept []string
+		for i, a := range rest[1:] {
+			if a == "--" {
+				kept = append(kept, rest[1+i:]...)
+				break
+			}
+			if a == "-no-color" || a == "--no-color" {
+				g.noColor = true
+				continue
+			}
+			kept = append(kept, a)
+		}
+		rest = append([]string{rest[0]}, kept...)
+	}
 	c.setTerminal(g.noColor)
 	c.dir = "."
 	if g.chdir != "" {
@@ -132,7 +150,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	plan.UpdplanVersion = version
 	plan.SensitiveMark = lang.Sensitive
 
-	rest := fs.Args()
 	if g.version {
 		return runVersion(ctx, c, nil)
 	}
