@@ -360,20 +360,22 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 			v = with(v, map[string]cty.Value{n: x})
 		}
 	}
-	var result cty.Value
+	// The job only touches the database; building values happens here, in
+	// the caller's goroutine, not in the single writer's.
+	var id string
 	diags := p.w.do(ctx, func(c *conn) hcl.Diagnostics {
 		var d hcl.Diagnostics
 		if prior.IsNull() {
-			result, d = k.create(ctx, c, req, v)
+			id, d = k.create(ctx, c, req, v)
 		} else {
-			result, d = k.update(ctx, c, req, prior, v)
+			id, d = k.write(ctx, c, req, v, str(prior, k.idAttr))
 		}
 		return d
 	})
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: diags}
 	}
-	return providers.ApplyResponse{NewState: result, Diagnostics: diags}
+	return providers.ApplyResponse{NewState: with(v, map[string]cty.Value{k.idAttr: cty.StringVal(id)}), Diagnostics: diags}
 }
 
 // stored returns the value as written to the row (for a collection managed
@@ -423,32 +425,31 @@ func (k *kind) stored(ctx context.Context, c *conn, v cty.Value, currentID strin
 	return with(v, map[string]cty.Value{"members": strSet(members)}), nil
 }
 
-func (k *kind) create(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value) (cty.Value, hcl.Diagnostics) {
+// create writes a new object, or adopts one an interrupted create left,
+// and returns its id.
+func (k *kind) create(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value) (string, hcl.Diagnostics) {
 	owner := req.Addr.String()
 	existing, adopt, err := k.adoptable(ctx, c, owner, v)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{c.s.d.explain(err, "look for an earlier "+req.TypeName+" of "+owner)}
+		return "", hcl.Diagnostics{c.s.d.explain(err, "look for an earlier "+req.TypeName+" of "+owner)}
 	}
 	if adopt {
 		// An earlier apply wrote the row but state never learned of it:
 		// take that object over instead of making a second one.
-		if k.ids == idCounter {
-			v = with(v, map[string]cty.Value{k.idAttr: cty.StringVal(existing.id)})
-		}
 		return k.write(ctx, c, req, v, existing.id)
 	}
 	if k.applyCheck != nil {
 		if d := k.applyCheck(ctx, c, req, v, ""); d.HasErrors() {
-			return cty.NilVal, d
+			return "", d
 		}
 	}
 	sv, err := k.stored(ctx, c, v, "")
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{c.s.d.explain(err, "read collection members")}
+		return "", hcl.Diagnostics{c.s.d.explain(err, "read collection members")}
 	}
 	vals, err := k.values(sv)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{badValue(req.TypeName, err)}
+		return "", hcl.Diagnostics{badValue(req.TypeName, err)}
 	}
 	insert := `INSERT INTO "` + k.table + `" (` + k.selectList() + `) VALUES (?, ?` + strings.Repeat(", ?", len(k.cols)) + `) ON CONFLICT ("id") DO NOTHING`
 	args := append([]any{"", owner}, vals...)
@@ -457,34 +458,34 @@ func (k *kind) create(ctx context.Context, c *conn, req providers.ApplyRequest, 
 		for {
 			serial, d := c.nextSerial(ctx, site)
 			if d.HasErrors() {
-				return cty.NilVal, d
+				return "", d
 			}
 			id := objectID(site, serial)
 			args[0] = id
 			res, err := c.exec(ctx, insert, args...)
 			if err != nil {
-				return cty.NilVal, hcl.Diagnostics{c.s.d.explain(err, "create "+req.TypeName+" "+id)}
+				return "", hcl.Diagnostics{c.s.d.explain(err, "create "+req.TypeName+" "+id)}
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				return with(v, map[string]cty.Value{k.idAttr: cty.StringVal(id)}), nil
+				return id, nil
 			}
 			// The id was taken by a row made outside updplan: skip it.
 		}
 	}
 	id, ok := k.derive(v)
 	if !ok {
-		return cty.NilVal, hcl.Diagnostics{providers.Errorf("Object id unknown", "The id of the %s cannot be computed because an attribute it depends on is still unknown at apply time. This is a bug in the engine.", req.TypeName)}
+		return "", hcl.Diagnostics{providers.Errorf("Object id unknown", "The id of the %s cannot be computed because an attribute it depends on is still unknown at apply time. This is a bug in the engine.", req.TypeName)}
 	}
 	args[0] = id
 	res, err := c.exec(ctx, insert, args...)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{c.s.d.explain(err, "create "+req.TypeName+" "+id)}
+		return "", hcl.Diagnostics{c.s.d.explain(err, "create "+req.TypeName+" "+id)}
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return cty.NilVal, hcl.Diagnostics{providers.AttrError(pathAttr(k.idAttrSource()), "Object already exists",
+		return "", hcl.Diagnostics{providers.AttrError(pathAttr(k.idAttrSource()), "Object already exists",
 			"The site database already has a "+req.TypeName+" with id "+quote(id)+" that "+owner+" does not own. Import it with `updplan import "+owner+" "+quoteArg(id)+"`, or remove it from the database.")}
 	}
-	return with(v, map[string]cty.Value{k.idAttr: cty.StringVal(id)}), nil
+	return id, nil
 }
 
 // idAttrSource is the attribute a duplicate derived id is blamed on.
@@ -500,14 +501,9 @@ func (k *kind) idAttrSource() string {
 	return k.idAttr
 }
 
-func (k *kind) update(ctx context.Context, c *conn, req providers.ApplyRequest, prior, v cty.Value) (cty.Value, hcl.Diagnostics) {
-	id := str(prior, k.idAttr)
-	return k.write(ctx, c, req, v, id)
-}
-
 // write overwrites the row with id (and moves it to the new id of a
-// derived-id object).
-func (k *kind) write(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) (cty.Value, hcl.Diagnostics) {
+// derived-id object) and returns the id it has now.
+func (k *kind) write(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) (string, hcl.Diagnostics) {
 	newID := id
 	if k.ids != idCounter {
 		if d, ok := k.derive(v); ok {
@@ -516,16 +512,16 @@ func (k *kind) write(ctx context.Context, c *conn, req providers.ApplyRequest, v
 	}
 	if k.applyCheck != nil {
 		if d := k.applyCheck(ctx, c, req, v, id); d.HasErrors() {
-			return cty.NilVal, d
+			return "", d
 		}
 	}
 	sv, err := k.stored(ctx, c, v, id)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{p2d(c, err, "read collection members")}
+		return "", hcl.Diagnostics{p2d(c, err, "read collection members")}
 	}
 	vals, err := k.values(sv)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{badValue(req.TypeName, err)}
+		return "", hcl.Diagnostics{badValue(req.TypeName, err)}
 	}
 	var b strings.Builder
 	b.WriteString(`UPDATE "` + k.table + `" SET "id" = ?, "owner" = ?`)
@@ -537,13 +533,13 @@ func (k *kind) write(ctx context.Context, c *conn, req providers.ApplyRequest, v
 	args = append(args, id)
 	res, err := c.exec(ctx, b.String(), args...)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{c.s.d.explain(err, "update "+req.TypeName+" "+id)}
+		return "", hcl.Diagnostics{c.s.d.explain(err, "update "+req.TypeName+" "+id)}
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return cty.NilVal, hcl.Diagnostics{providers.Errorf("Object deleted outside updplan",
+		return "", hcl.Diagnostics{providers.Errorf("Object deleted outside updplan",
 			"The %s %s was deleted from the site database after the plan was made. Run plan again: it will create the object anew.", req.TypeName, id)}
 	}
-	return with(v, map[string]cty.Value{k.idAttr: cty.StringVal(newID)}), nil
+	return newID, nil
 }
 
 func p2d(c *conn, err error, what string) *hcl.Diagnostic {
