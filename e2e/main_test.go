@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/updplan/updplan/internal/pgtest"
 )
 
 // binary is the updplan binary built for this test run.
@@ -30,7 +32,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building updplan:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -44,9 +46,15 @@ type result struct {
 // updplan runs the binary in dir with args.
 func updplan(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return updplanEnv(t, dir, nil, args...)
+}
+
+// updplanEnv runs the binary in dir with extra environment entries.
+func updplanEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"-no-color"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -292,10 +292,16 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 	if d != nil {
 		return hcl.Diagnostics{d}
 	}
+	// The old object of a create_before_destroy replacement is no longer
+	// in state (its address holds the new one): delete what the plan saw.
+	deposed := ch.Action == plan.CreateThenDelete
 	ap.mu.Lock()
 	cur := ap.working.Get(ch.Addr)
 	ap.mu.Unlock()
-	if cur == nil {
+	if deposed {
+		cur = &state.Resource{Addr: ch.Addr, Type: ch.Type, Provider: ch.Provider, Value: ch.Before}
+	}
+	if cur == nil || cur.Value.IsNull() {
 		return nil // already gone
 	}
 	if h := ap.opts.Hooks.ApplyStart; h != nil {
@@ -313,7 +319,7 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 			d.Detail = fmt.Sprintf("While deleting %s: %s", ch.Addr, d.Detail)
 		}
 	}
-	if !resp.Diagnostics.HasErrors() && resp.NewState.IsNull() {
+	if !resp.Diagnostics.HasErrors() && resp.NewState.IsNull() && !deposed {
 		ap.mu.Lock()
 		ap.working.Remove(ch.Addr)
 		err := ap.journal.Remove(ch.Addr)
@@ -321,7 +327,7 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 		if err != nil {
 			diags = append(diags, errorDiag("Failed to record a change in the state journal", err.Error(), nil))
 		}
-	} else if !resp.Diagnostics.HasErrors() {
+	} else if !resp.Diagnostics.HasErrors() && !resp.NewState.IsNull() {
 		diags = append(diags, providerBug(p.Name(), "Provider did not delete the object", fmt.Sprintf("Deleting %s returned an object instead of nothing.", ch.Addr), nil))
 	}
 	if h := ap.opts.Hooks.ApplyComplete; h != nil {

@@ -611,3 +611,32 @@ fake_thing "n" {
 		t.Fatalf("state after targeted apply: %v", st.Addrs())
 	}
 }
+
+func TestCreateBeforeDestroy(t *testing.T) {
+	src := `
+fake_thing "x" {
+  name = "x"
+  zone = "eu"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`
+	f := newFixture(t, src)
+	st := f.apply(opts())
+	oldID := st.Get(must(t, "fake_thing.x")).Value.GetAttr("id").AsString()
+	f.write(strings.Replace(src, `"eu"`, `"us"`, 1))
+	p := f.plan(opts())
+	if c := p.Change(must(t, "fake_thing.x")); c.Action != plan.CreateThenDelete {
+		t.Fatalf("action %v", c.Action)
+	}
+	st = f.apply(opts())
+	got := st.Get(must(t, "fake_thing.x"))
+	if got == nil || got.Value.GetAttr("id").AsString() == oldID || got.Value.GetAttr("zone").AsString() != "us" {
+		t.Fatalf("after replacement: %v", st.Addrs())
+	}
+	objs := f.fake.Objects()
+	if len(objs) != 1 || objs[0].ID != got.Value.GetAttr("id").AsString() {
+		t.Fatalf("objects after create_before_destroy: %+v", objs)
+	}
+}

@@ -4,55 +4,62 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// checkBody runs the attribute checks of block on the attributes written in
-// body (dynamic blocks already expanded), reporting each problem at the
-// attribute's expression.
-func checkBody(body hcl.Body, b *schema.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	bs := &hcl.BodySchema{}
-	for _, a := range b.Attributes {
-		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
-	}
-	for _, nb := range b.BlockTypes {
-		bs.Blocks = append(bs.Blocks, hcl.BlockHeaderSchema{Type: nb.TypeName})
-	}
-	content, _, _ := body.PartialContent(bs)
-	if content == nil {
+// checkValue runs the attribute checks of block on a decoded value
+// (unknown and null parts are skipped) and returns each problem with the
+// path of the value it is about.
+func checkValue(b *schema.Block, v cty.Value, path cty.Path) []*schema.Problem {
+	if v.IsNull() || !v.IsKnown() {
 		return nil
 	}
+	var out []*schema.Problem
 	for _, a := range b.Attributes {
-		attr, ok := content.Attributes[a.Name]
-		if !ok || len(a.Checks) == 0 {
+		if len(a.Checks) == 0 {
 			continue
 		}
-		v, d := attr.Expr.Value(ctx)
-		if d.HasErrors() {
-			continue // reported by decoding
-		}
-		v, _ = v.UnmarkDeep()
-		if !v.IsWhollyKnown() || v.IsNull() {
+		av := v.GetAttr(a.Name)
+		if av.IsNull() || !av.IsWhollyKnown() {
 			continue
 		}
-		v, err := convert.Convert(v, a.Type)
-		if err != nil {
-			continue // reported by decoding
-		}
-		rng := attr.Expr.Range()
+		ap := append(path.Copy(), cty.GetAttrStep{Name: a.Name})
 		for _, check := range a.Checks {
-			if p := check(v); p != nil {
-				diags = append(diags, problemDiag(p, &rng))
+			if p := check(av); p != nil {
+				q := *p
+				q.Path = append(ap.Copy(), p.Path...)
+				out = append(out, &q)
 			}
 		}
 	}
 	for _, nb := range b.BlockTypes {
-		for _, blk := range content.Blocks {
-			if blk.Type == nb.TypeName {
-				diags = append(diags, checkBody(blk.Body, &nb.Block, ctx)...)
-			}
+		bv := v.GetAttr(nb.TypeName)
+		if bv.IsNull() || !bv.IsKnown() {
+			continue
 		}
+		bp := append(path.Copy(), cty.GetAttrStep{Name: nb.TypeName})
+		if nb.Nesting == schema.NestingSingle {
+			out = append(out, checkValue(&nb.Block, bv, bp)...)
+			continue
+		}
+		for it := bv.ElementIterator(); it.Next(); {
+			k, ev := it.Element()
+			out = append(out, checkValue(&nb.Block, ev, append(bp.Copy(), cty.IndexStep{Key: k}))...)
+		}
+	}
+	return out
+}
+
+// instanceProblems runs the attribute checks and object rules of a
+// resource type on one decoded object and places each problem in body.
+func instanceProblems(rt *schema.ResourceType, v cty.Value, body hcl.Body, decl hcl.Range) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	probs := checkValue(&rt.Block, v, nil)
+	for _, rule := range rt.Rules {
+		probs = append(probs, rule(v)...)
+	}
+	for _, p := range probs {
+		rng := rangeOfPath(body, &rt.Block, p.Path, decl)
+		diags = append(diags, problemDiag(p, &rng))
 	}
 	return diags
 }

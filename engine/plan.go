@@ -61,6 +61,9 @@ type planner struct {
 	mu      sync.Mutex
 	changes []*plan.ResourceChange
 	seen    map[addr.Instance]bool
+	// objects and bodies feed the cross-object rules after the walk.
+	objects []schema.Object
+	bodies  map[addr.Instance]validatedBody
 }
 
 func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions, prev *state.State) (*plan.Plan, hcl.Diagnostics) {
@@ -138,6 +141,7 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		sem:    make(chan struct{}, opts.Parallelism),
 		seen:   map[addr.Instance]bool{},
 		impMap: map[addr.Instance]*config.Import{},
+		bodies: map[addr.Instance]validatedBody{},
 	}
 	for _, im := range cfg.Imports {
 		pl.impMap[im.To] = im
@@ -178,6 +182,7 @@ func (pl *planner) planNormal(ctx context.Context, cg *configGraph) hcl.Diagnost
 		}
 		return pl.planResource(ctx, cg, r, rt, insts)
 	})
+	diags = append(diags, setRuleDiags(pl.objects, pl.bodies)...)
 	// Objects in state that the configuration no longer has.
 	for _, res := range pl.prior.Sorted() {
 		if pl.seen[res.Addr] {
@@ -379,8 +384,14 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		return unknown, nil, diags
 	}
 	cfgPlain, marks := cfgVal.UnmarkDeepWithPaths()
-	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
 	body := r.Config
+	// The domain's rules are checked before the provider sees anything.
+	diags = append(diags, instanceProblems(rt, cfgPlain, body, r.DeclRange)...)
+	diags = append(diags, pl.e.providerValidate(ctx, rt, cfgPlain, body, r.DeclRange)...)
+	if diags.HasErrors() {
+		return unknown, nil, diags
+	}
+	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
 	find := func(dd *hcl.Diagnostic) *hcl.Range {
 		if path, ok := providers.PathOf(dd); ok {
 			rng := rangeOfPath(body, &rt.Block, path, r.DeclRange)
@@ -449,6 +460,10 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		sc.self = self
 		diags = append(diags, pl.ev.checkConditions(r.Postconditions, sc, "Resource postcondition failed")...)
 	}
+	pl.mu.Lock()
+	pl.objects = append(pl.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
+	pl.bodies[in.addr] = validatedBody{body: body, rt: rt, decl: r.DeclRange}
+	pl.mu.Unlock()
 	ref := markSensitive(&rt.Block, planned).MarkWithPaths(marks)
 	return ref, ch, diags
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/go-version"
@@ -71,8 +72,12 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 		val, d := ev.decodeProvider(ps)
 		diags = append(diags, d...)
 		if !d.HasErrors() {
-			diags = append(diags, checkBody(cfg.Providers[ps.Name].Config, &ps.Config, ev.evalContext(nil, instanceScope{}))...)
-			_ = val
+			plain, _ := val.UnmarkDeep()
+			pb := cfg.Providers[ps.Name]
+			for _, p := range checkValue(&ps.Config, plain, nil) {
+				rng := rangeOfPath(pb.Config, &ps.Config, p.Path, pb.DeclRange)
+				diags = append(diags, problemDiag(p, &rng))
+			}
 		}
 	}
 	cg, d := e.buildGraph(cfg)
@@ -98,15 +103,7 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 	if diags.HasErrors() {
 		return diags
 	}
-	for _, rule := range schema.SetRules {
-		for _, p := range rule(vs.objects) {
-			vb := vs.bodies[p.Addr]
-			rng := rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.decl)
-			pp := p.Problem
-			diags = append(diags, problemDiag(&pp, &rng))
-		}
-	}
-	return diags
+	return append(diags, setRuleDiags(vs.objects, vs.bodies)...)
 }
 
 func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *configGraph, vs *validation, r *config.Resource, rt *schema.ResourceType, in instance) (cty.Value, hcl.Diagnostics) {
@@ -117,30 +114,52 @@ func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *config
 	spec := rt.Block.DecoderSpec()
 	ectx := ev.evalContext(dynblock.VariablesHCLDec(r.Config, spec), in.scope)
 	body := dynblock.Expand(r.Config, ectx)
-	diags = append(diags, checkBody(body, &rt.Block, ectx)...)
 	plain, _ := val.UnmarkDeep()
-	for _, rule := range rt.Rules {
-		for _, p := range rule(plain) {
-			rng := rangeOfPath(body, &rt.Block, p.Path, r.DeclRange)
-			diags = append(diags, problemDiag(p, &rng))
-		}
-	}
-	if p, ok := e.registry().ForType(rt.Name); ok {
-		if v, ok := p.(providers.Validator); ok {
-			for _, d := range v.ValidateResource(ctx, rt.Name, plain) {
-				if path, ok := providers.PathOf(d); ok && d.Subject == nil {
-					rng := rangeOfPath(body, &rt.Block, path, r.DeclRange)
-					d.Subject = &rng
-				} else if d.Subject == nil {
-					d.Subject = rangePtr(r.DeclRange)
-				}
-				diags = append(diags, d)
-			}
-		}
-	}
+	diags = append(diags, instanceProblems(rt, plain, body, r.DeclRange)...)
+	diags = append(diags, e.providerValidate(ctx, rt, plain, body, r.DeclRange)...)
 	vs.mu.Lock()
 	vs.objects = append(vs.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: plain, Refs: cg.attrRefs[r.Addr]})
 	vs.bodies[in.addr] = validatedBody{body: body, rt: rt, decl: r.DeclRange}
 	vs.mu.Unlock()
 	return markSensitive(&rt.Block, providers.ProposedNew(rt, cty.NullVal(rt.Block.ImpliedType()), val)), diags
+}
+
+// providerValidate lets the provider of rt check a value without reaching
+// the real world, and places its diagnostics in body.
+func (e *Engine) providerValidate(ctx context.Context, rt *schema.ResourceType, v cty.Value, body hcl.Body, decl hcl.Range) hcl.Diagnostics {
+	p, ok := e.registry().ForType(rt.Name)
+	if !ok {
+		return nil
+	}
+	val, ok := p.(providers.Validator)
+	if !ok {
+		return nil
+	}
+	diags := val.ValidateResource(ctx, rt.Name, v)
+	for _, d := range diags {
+		if d.Subject != nil {
+			continue
+		}
+		rng := decl
+		if path, ok := providers.PathOf(d); ok {
+			rng = rangeOfPath(body, &rt.Block, path, decl)
+		}
+		d.Subject = &rng
+	}
+	return diags
+}
+
+// setRuleDiags runs the cross-object rules and places their problems.
+func setRuleDiags(objects []schema.Object, bodies map[addr.Instance]validatedBody) hcl.Diagnostics {
+	slices.SortFunc(objects, func(a, b schema.Object) int { return addr.Compare(a.Addr, b.Addr) })
+	var diags hcl.Diagnostics
+	for _, rule := range schema.SetRules {
+		for _, p := range rule(objects) {
+			vb := bodies[p.Addr]
+			rng := rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.decl)
+			pp := p.Problem
+			diags = append(diags, problemDiag(&pp, &rng))
+		}
+	}
+	return diags
 }
