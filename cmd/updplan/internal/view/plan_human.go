@@ -40,6 +40,11 @@ func (h *Human) Plan(p *plan.Plan, s Schemas) {
 		io.WriteString(h.Out, r.b.String())
 		return
 	case len(changes) == 0 && len(outputs) == 0:
+		if p.Errored {
+			// Nothing to claim about the site: planning stopped early.
+			io.WriteString(h.Out, r.b.String())
+			return
+		}
 		if p.Mode == plan.DestroyMode {
 			r.b.WriteString(r.bold("No changes.") + " No objects need to be destroyed.\n\n")
 			r.b.WriteString(h.para("Either you have not created any objects yet or the existing objects were already deleted outside of updplan."))

@@ -63,6 +63,7 @@ func TestHumanPlan(t *testing.T) {
 		"plan_no_changes":         {},
 		"plan_only_outputs":       onlyOutputs,
 		"plan_errored":            errored,
+		"plan_errored_empty":      {Errored: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			checkGolden(t, name, []byte(renderPlan(t, p, false)))
