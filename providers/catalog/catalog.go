@@ -1,0 +1,603 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// spec is one catalog's settings, from a configuration or state value.
+type spec struct {
+	url, localPath  string
+	fileName        string
+	destination     string   // as written; paths are made absolute where used
+	dps             []string // as written, sorted
+	verifySignature bool
+	anchors         []string
+	full            bool
+}
+
+// decodeSpec reads the settings of v; ok is false when some are not known
+// yet (they depend on objects still to be created).
+func decodeSpec(v cty.Value) (sp spec, ok bool) {
+	for _, name := range []string{"source", "file_name", "destination", "distribution_points", "verify_signature", "trust_anchors", "verify"} {
+		if !v.GetAttr(name).IsWhollyKnown() {
+			return sp, false
+		}
+	}
+	if src := v.GetAttr("source"); !src.IsNull() {
+		sp.url, sp.localPath = optString(src, "url"), optString(src, "local_path")
+	}
+	sp.fileName = optString(v, "file_name")
+	if sp.fileName == "" {
+		sp.fileName = "wsusscn2.cab"
+	}
+	sp.destination = optString(v, "destination")
+	if dps := v.GetAttr("distribution_points"); !dps.IsNull() {
+		for it := dps.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			sp.dps = append(sp.dps, e.AsString())
+		}
+	}
+	sort.Strings(sp.dps)
+	sp.verifySignature = true
+	if vs := v.GetAttr("verify_signature"); !vs.IsNull() {
+		sp.verifySignature = vs.True()
+	}
+	if ta := v.GetAttr("trust_anchors"); !ta.IsNull() {
+		for it := ta.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			sp.anchors = append(sp.anchors, absPath(e.AsString()))
+		}
+	}
+	sp.full = optString(v, "verify") == "full"
+	return sp, true
+}
+
+func (sp spec) destPath() string { return filepath.Join(absPath(sp.destination), sp.fileName) }
+
+// sourcePath is the local source file: local_path, or file_name inside it
+// when it names a folder.
+func (sp spec) sourcePath() string {
+	p := absPath(sp.localPath)
+	if info, err := os.Stat(p); err == nil && info.IsDir() {
+		return filepath.Join(p, sp.fileName)
+	}
+	return p
+}
+
+var (
+	pathLocalPath = cty.GetAttrPath("source").GetAttr("local_path")
+	pathURL       = cty.GetAttrPath("source").GetAttr("url")
+	pathDPs       = cty.GetAttrPath("distribution_points")
+)
+
+func (sp spec) sourceAttr() cty.Path {
+	if sp.url != "" {
+		return pathURL
+	}
+	return pathLocalPath
+}
+
+// checkTargets refuses what this build cannot reach.
+func (sp spec) checkTargets() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, dp := range sp.dps {
+		switch {
+		case strings.HasPrefix(strings.ToLower(dp), "smb://"):
+			diags = append(diags, providers.AttrError(pathDPs, "SMB distribution points not available",
+				fmt.Sprintf("The distribution point %q is an smb:// URL. Copying catalogs over SMB is not part of this build of updplan yet, and nothing was copied. Use a local folder (or a share mounted as one) for now.", dp)))
+		case strings.HasPrefix(dp, `\\`) || strings.HasPrefix(sp.destination, `\\`):
+			diags = append(diags, providers.AttrError(pathDPs, "UNC path not supported",
+				fmt.Sprintf("The path %q is a UNC path. Write a distribution point as a local folder (or a mounted share); smb:// URLs are later work.", dp)))
+		}
+	}
+	if sp.url == "" && sp.localPath == "" {
+		diags = append(diags, providers.AttrError(cty.GetAttrPath("source"), "Catalog source missing",
+			"The source block sets neither url nor local_path. Set exactly one of them."))
+	}
+	return diags
+}
+
+func (p *Provider) verifierOf(sp spec) (SignatureVerifier, hcl.Diagnostics) {
+	if !sp.verifySignature {
+		return nil, nil
+	}
+	v, err := p.verifierFor(sp.anchors)
+	if err != nil {
+		return nil, hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("trust_anchors"), "Unusable trust anchors",
+			fmt.Sprintf("The trust anchors cannot be loaded: %v. Point trust_anchors at PEM files of root certificates.", err))}
+	}
+	return v, nil
+}
+
+// refusals are the summaries of refused catalogs and what to do, by
+// SignatureError.Kind.
+var refusals = map[string]struct{ summary, todo string }{
+	"unsigned":  {"Unsigned catalog", "Windows Update Agent refuses unsigned catalogs. Put a catalog signed by Microsoft at the source (fetch it again), or set verify_signature = false only for a test catalog."},
+	"tampered":  {"Catalog does not match its signature", "Fetch the catalog again; if this repeats, something between Microsoft and the source is altering or damaging it."},
+	"untrusted": {"Untrusted catalog signature", "If the catalog is genuine, add the root certificate it chains to in trust_anchors."},
+	"weak":      {"No SHA-256 catalog signature", "Fetch a current catalog: Microsoft has signed it with SHA-256 since 2020."},
+	"malformed": {"Unreadable catalog signature", "Fetch the catalog again; the file is damaged or not a signed cabinet."},
+}
+
+// sourceDiag explains why a catalog was refused, and what to do.
+func sourceDiag(sp spec, where string, err error) *hcl.Diagnostic {
+	path := sp.sourceAttr()
+	var se *SignatureError
+	if errors.As(err, &se) {
+		advice := refusals[se.Kind]
+		return providers.AttrError(path, advice.summary, fmt.Sprintf("The catalog from %s was refused: %s. It was not copied to the destination or to any distribution point. %s", where, se.Reason, advice.todo))
+	}
+	if errors.Is(err, errMissing) {
+		return providers.AttrError(path, "Catalog source not found",
+			fmt.Sprintf("There is no catalog at %s. Copy the catalog there, or correct local_path.", where))
+	}
+	if errors.Is(err, errPlanStale) {
+		return providers.AttrError(path, "Catalog changed since the plan",
+			fmt.Sprintf("The catalog from %s is not the one the plan was made with; nothing was copied. Run plan again to review the new catalog.", where))
+	}
+	return providers.AttrError(path, "Catalog source unreadable",
+		fmt.Sprintf("The catalog from %s cannot be fetched: %v. Check that the source is reachable, then run again.", where, err))
+}
+
+var errPlanStale = errors.New("the catalog changed since the plan")
+
+// Read reports the catalog as it is: the hash of the copy in the
+// destination (the object is gone when that copy is) and of the copy on
+// each distribution point, absent where there is none.
+func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {
+	if d := p.ready(req.TypeName); d.HasErrors() {
+		return providers.ReadResponse{NewState: req.Prior, Private: req.Private, Diagnostics: d}
+	}
+	prior, _ := req.Prior.UnmarkDeep()
+	if prior.IsNull() {
+		return providers.ReadResponse{NewState: prior}
+	}
+	pr := decodePrivate(req.Private)
+	sp, _ := decodeSpec(prior)
+	st, err := p.inspect(sp.destPath(), pr, sp.full, nil)
+	if errors.Is(err, errMissing) {
+		return providers.ReadResponse{NewState: cty.NullVal(prior.Type()), Private: pr.encode()}
+	}
+	if err != nil {
+		return providers.ReadResponse{NewState: prior, Private: req.Private, Diagnostics: hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
+			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err))}}
+	}
+	signer := optString(prior, "signer")
+	if st.SHA256 != optString(prior, "sha256") {
+		signer = ""
+		if v, _ := p.verifierOf(sp); v != nil {
+			if vst, err := p.inspect(sp.destPath(), pr, sp.full, v); err == nil {
+				signer = vst.Signer
+			}
+		}
+	}
+	attrs := prior.AsValueMap()
+	attrs["sha256"] = cty.StringVal(st.SHA256)
+	attrs["size"] = cty.NumberIntVal(st.Size)
+	attrs["signer"] = cty.StringVal(signer)
+	attrs["distributed"] = p.readDistributed(sp, pr)
+	return providers.ReadResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode()}
+}
+
+func (p *Provider) readDistributed(sp spec, pr *private) cty.Value {
+	m := map[string]cty.Value{}
+	for _, dp := range sp.dps {
+		if strings.HasPrefix(strings.ToLower(dp), "smb://") {
+			continue
+		}
+		if st, err := p.inspect(filepath.Join(absPath(dp), sp.fileName), pr, sp.full, nil); err == nil {
+			m[dp] = cty.StringVal(st.SHA256)
+		}
+	}
+	if len(m) == 0 {
+		return cty.MapValEmpty(cty.String)
+	}
+	return cty.MapVal(m)
+}
+
+// source is what is known of the catalog at the source.
+type source struct {
+	known         bool
+	sha, signer   string
+	size          int64
+	sourceVersion string
+}
+
+// Plan hashes and checks a local source now; a URL source is asked with a
+// conditional HEAD whether it changed since the last download (unchanged:
+// the hash of that download; changed: unknown until apply).
+func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
+	if d := p.ready(req.TypeName); d.HasErrors() {
+		return providers.PlanResponse{Planned: req.Proposed, Diagnostics: d}
+	}
+	cfg, _ := req.Config.UnmarkDeep()
+	prior, _ := req.Prior.UnmarkDeep()
+	if cfg.IsNull() {
+		return providers.PlanResponse{Planned: cfg}
+	}
+	var resp providers.PlanResponse
+	if !prior.IsNull() {
+		for _, name := range []string{"destination", "file_name"} {
+			if a, b := prior.GetAttr(name), cfg.GetAttr(name); a.IsKnown() && b.IsKnown() && !a.RawEquals(b) {
+				resp.RequiresReplace = append(resp.RequiresReplace, cty.GetAttrPath(name))
+			}
+		}
+	}
+	pr := decodePrivate(req.PriorPrivate)
+	sp, known := decodeSpec(cfg)
+	attrs := cfg.AsValueMap()
+	unknownStr := cty.UnknownVal(cty.String)
+	attrs["sha256"], attrs["signer"], attrs["source_version"], attrs["synced_at"] = unknownStr, unknownStr, unknownStr, unknownStr
+	attrs["size"] = cty.UnknownVal(cty.Number)
+	attrs["distributed"] = cty.UnknownVal(cty.Map(cty.String))
+	if !known {
+		resp.Planned = cty.ObjectVal(attrs)
+		return resp
+	}
+	if resp.Diagnostics = sp.checkTargets(); resp.Diagnostics.HasErrors() {
+		return resp
+	}
+	v, diags := p.verifierOf(sp)
+	if resp.Diagnostics = append(resp.Diagnostics, diags...); diags.HasErrors() {
+		return resp
+	}
+	var src source
+	if sp.url != "" {
+		last := lastDownload(sp, pr, v)
+		unchanged, err := p.probe(ctx, sp.url, last)
+		if err != nil {
+			resp.Diagnostics = append(resp.Diagnostics, sourceDiag(sp, redacted(sp.url), err))
+			return resp
+		}
+		if unchanged {
+			src = source{known: true, sha: last.SHA256, signer: last.Signer, size: last.Size, sourceVersion: version(last.ETag, last.LastModified)}
+		}
+	} else {
+		path := sp.sourcePath()
+		st, err := p.inspect(path, pr, sp.full, v)
+		if err != nil {
+			resp.Diagnostics = append(resp.Diagnostics, sourceDiag(sp, path, err))
+			return resp
+		}
+		src = source{known: true, sha: st.SHA256, signer: st.Signer, size: st.Size}
+	}
+	dest, err := p.inspect(sp.destPath(), pr, sp.full, nil)
+	if err != nil && !errors.Is(err, errMissing) {
+		resp.Diagnostics = append(resp.Diagnostics, providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
+			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err)))
+		return resp
+	}
+	dist := map[string]cty.Value{}
+	for _, dp := range sp.dps {
+		dist[dp] = unknownStr
+	}
+	if src.known {
+		attrs["sha256"], attrs["size"] = cty.StringVal(src.sha), cty.NumberIntVal(src.size)
+		attrs["signer"], attrs["source_version"] = cty.StringVal(src.signer), cty.StringVal(src.sourceVersion)
+		for _, dp := range sp.dps {
+			dist[dp] = cty.StringVal(src.sha)
+		}
+		if dest.SHA256 == src.sha {
+			attrs["synced_at"] = p.keptSyncedAt(prior, sp)
+		}
+	}
+	if len(dist) == 0 {
+		attrs["distributed"] = cty.MapValEmpty(cty.String)
+	} else {
+		attrs["distributed"] = cty.MapVal(dist)
+	}
+	resp.Planned = cty.ObjectVal(attrs)
+	resp.PlannedPrivate = pr.encode()
+	return resp
+}
+
+// keptSyncedAt is synced_at when the destination copy stays: as recorded,
+// or, for a catalog found already in place, the time it was written.
+func (p *Provider) keptSyncedAt(prior cty.Value, sp spec) cty.Value {
+	if !prior.IsNull() {
+		if s := optString(prior, "synced_at"); s != "" {
+			return cty.StringVal(s)
+		}
+	}
+	if info, err := os.Stat(sp.destPath()); err == nil {
+		return cty.StringVal(info.ModTime().UTC().Format(time.RFC3339))
+	}
+	return cty.StringVal("")
+}
+
+// lastDownload is the last download of sp's URL, when its result still
+// holds under the current signature policy.
+func lastDownload(sp spec, pr *private, v SignatureVerifier) *download {
+	last := pr.Source
+	if last == nil || last.URL != sp.url || (v != nil && last.Policy != v.Key()) {
+		return nil
+	}
+	return last
+}
+
+// Apply brings the destination to the source's catalog (a refused catalog
+// lands nowhere), then every distribution point to the destination's hash.
+func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+	if d := p.ready(req.TypeName); d.HasErrors() {
+		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: d}
+	}
+	prior, _ := req.Prior.UnmarkDeep()
+	planned, _ := req.Planned.UnmarkDeep()
+	pr := decodePrivate(req.PlannedPrivate)
+	if planned.IsNull() {
+		return p.delete(prior, pr)
+	}
+	fail := func(diags hcl.Diagnostics) providers.ApplyResponse {
+		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
+	}
+	sp, known := decodeSpec(planned)
+	if !known {
+		return fail(hcl.Diagnostics{providers.Error("Unknown catalog settings", "The planned catalog still has unknown settings at apply time. This is a bug in the engine.")})
+	}
+	diags := sp.checkTargets()
+	v, d := p.verifierOf(sp)
+	if diags = append(diags, d...); diags.HasErrors() {
+		return fail(diags)
+	}
+	src, replaced, diags := p.syncDestination(ctx, sp, planned, pr, v)
+	if diags.HasErrors() {
+		return fail(diags)
+	}
+	attrs := planned.AsValueMap()
+	attrs["sha256"], attrs["size"] = cty.StringVal(src.sha), cty.NumberIntVal(src.size)
+	attrs["signer"], attrs["source_version"] = cty.StringVal(src.signer), cty.StringVal(src.sourceVersion)
+	switch s := planned.GetAttr("synced_at"); {
+	case replaced:
+		attrs["synced_at"] = cty.StringVal(p.now().UTC().Format(time.RFC3339))
+	case s.IsKnown():
+		attrs["synced_at"] = s
+	default:
+		attrs["synced_at"] = p.keptSyncedAt(prior, sp)
+	}
+	attrs["distributed"], d = p.distribute(req, sp, src.sha, pr)
+	diags = append(diags, d...)
+	diags = append(diags, p.retire(prior, sp, pr)...)
+	return providers.ApplyResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode(), Diagnostics: diags}
+}
+
+// syncDestination makes the destination hold the source's catalog,
+// verified in the same pass that writes it.
+func (p *Provider) syncDestination(ctx context.Context, sp spec, planned cty.Value, pr *private, v SignatureVerifier) (src source, replaced bool, diags hcl.Diagnostics) {
+	want := ""
+	if s := planned.GetAttr("sha256"); s.IsKnown() && !s.IsNull() {
+		want = s.AsString()
+	}
+	destPath := sp.destPath()
+	cur, err := p.inspect(destPath, pr, sp.full, nil)
+	if err != nil && !errors.Is(err, errMissing) {
+		return src, false, hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
+			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err))}
+	}
+	var check SignatureCheck
+	l := landing{dir: absPath(sp.destination), name: sp.fileName, limit: p.maxSize}
+	if v != nil {
+		check = v.Begin()
+		l.also = check
+	}
+	verified := func(sha string) error {
+		if want != "" && sha != want {
+			return errPlanStale
+		}
+		if check != nil {
+			signer, err := check.Finish()
+			src.signer = signer
+			return err
+		}
+		return nil
+	}
+	if sp.url != "" {
+		last := lastDownload(sp, pr, v)
+		if last != nil && cur.SHA256 != last.SHA256 {
+			last = nil // the copy we had is gone or altered: fetch it whole
+		}
+		errSame := errors.New("same catalog")
+		l.accept = func(sha string, _ int64) error {
+			if err := verified(sha); err != nil {
+				return err
+			}
+			if sha == cur.SHA256 {
+				return errSame // already in place: leave the file (and synced_at) alone
+			}
+			return nil
+		}
+		got, err := p.fetch(ctx, sp.url, last, l)
+		switch {
+		case err == nil && got.notModified:
+			return source{known: true, sha: last.SHA256, size: last.Size, signer: last.Signer, sourceVersion: version(last.ETag, last.LastModified)}, false, nil
+		case err == nil || errors.Is(err, errSame):
+			replaced = err == nil
+		default:
+			return src, false, hcl.Diagnostics{sourceDiag(sp, redacted(sp.url), err)}
+		}
+		src = source{known: true, sha: got.sha, size: got.size, signer: src.signer, sourceVersion: version(got.etag, got.lastModified)}
+		pr.Source = &download{URL: sp.url, ETag: got.etag, LastModified: got.lastModified, SHA256: got.sha, Size: got.size, Signer: src.signer}
+		if v != nil {
+			pr.Source.Policy = v.Key()
+		}
+	} else {
+		path := sp.sourcePath()
+		st, err := p.inspect(path, pr, sp.full, v)
+		if err == nil && want != "" && st.SHA256 != want {
+			err = errPlanStale
+		}
+		if err != nil {
+			return src, false, hcl.Diagnostics{sourceDiag(sp, path, err)}
+		}
+		src = source{known: true, sha: st.SHA256, size: st.Size, signer: st.Signer}
+		if st.SHA256 != cur.SHA256 {
+			f, err := os.Open(path)
+			if err == nil {
+				l.accept = func(sha string, _ int64) error {
+					if sha != st.SHA256 {
+						return errChangedUnderUs
+					}
+					return verified(sha)
+				}
+				_, _, err = p.land(l, f)
+				f.Close()
+			}
+			if err != nil {
+				return src, false, hcl.Diagnostics{sourceDiag(sp, path, err)}
+			}
+			replaced = true
+		}
+	}
+	if replaced {
+		if info, err := os.Stat(destPath); err == nil {
+			st := stampOf(info)
+			st.SHA256 = src.sha
+			pr.Files[destPath] = st
+		}
+	}
+	return src, replaced, nil
+}
+
+// distribute brings every distribution point to sha, copying from the
+// destination; it returns the hash each really holds.
+func (p *Provider) distribute(req providers.ApplyRequest, sp spec, sha string, pr *private) (cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	m := map[string]cty.Value{}
+	for _, dp := range sp.dps {
+		dir := absPath(dp)
+		path := filepath.Join(dir, sp.fileName)
+		cur, err := p.inspect(path, pr, sp.full, nil)
+		if err == nil && cur.SHA256 == sha {
+			m[dp] = cty.StringVal(sha)
+			continue
+		}
+		label := "copy to " + dp
+		err = p.copyTo(sp.destPath(), dir, sp.fileName, sha, func(done, total int64) {
+			req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Done: done, Total: total})
+		})
+		req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Final: true})
+		if err != nil {
+			diags = append(diags, providers.AttrError(pathDPs, "Copy to distribution point failed",
+				fmt.Sprintf("The catalog could not be copied to %s: %v. The copy there (if any) was left as it was. Fix the cause and run apply again.", dp, err)))
+			if cur.SHA256 != "" {
+				m[dp] = cty.StringVal(cur.SHA256)
+			}
+			continue
+		}
+		if info, err := os.Stat(path); err == nil {
+			st := stampOf(info)
+			st.SHA256 = sha
+			pr.Files[path] = st
+		}
+		m[dp] = cty.StringVal(sha)
+	}
+	if len(m) == 0 {
+		return cty.MapValEmpty(cty.String), diags
+	}
+	return cty.MapVal(m), diags
+}
+
+// retire removes the copies updplan placed on distribution points that
+// are no longer configured.
+func (p *Provider) retire(prior cty.Value, sp spec, pr *private) hcl.Diagnostics {
+	if prior.IsNull() {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, dp := range sp.dps {
+		keep[dp] = true
+	}
+	var diags hcl.Diagnostics
+	if dist := prior.GetAttr("distributed"); !dist.IsNull() && dist.IsKnown() {
+		for dp, sha := range dist.AsValueMap() {
+			if !keep[dp] {
+				diags = append(diags, p.removeDiag(dp, sp.fileName, sha.AsString(), pr)...)
+			}
+		}
+	}
+	return diags
+}
+
+func (p *Provider) removeDiag(dir, name, sha string, pr *private) hcl.Diagnostics {
+	kept, err := p.removeIfOurs(absPath(dir), name, sha, pr)
+	switch {
+	case err != nil:
+		return hcl.Diagnostics{providers.Errorf("Catalog not removed", "The catalog in %s could not be removed: %v. Remove it by hand, or fix the permissions and run again.", dir, err)}
+	case kept:
+		return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Catalog left in place",
+			Detail: fmt.Sprintf("The %s in %s is not the catalog updplan placed there (its SHA-256 differs), so it was left alone. Remove it by hand if it is not wanted.", name, dir)}}
+	}
+	return nil
+}
+
+// delete removes only what updplan placed: the destination's and the
+// distribution points' copies whose SHA-256 is the one in state. Folders
+// stay.
+func (p *Provider) delete(prior cty.Value, pr *private) providers.ApplyResponse {
+	if prior.IsNull() {
+		return providers.ApplyResponse{NewState: prior}
+	}
+	sp, _ := decodeSpec(prior)
+	sha := optString(prior, "sha256")
+	var diags hcl.Diagnostics
+	if dist := prior.GetAttr("distributed"); !dist.IsNull() && dist.IsKnown() {
+		for dp := range dist.AsValueMap() {
+			diags = append(diags, p.removeDiag(dp, sp.fileName, sha, pr)...)
+		}
+	}
+	diags = append(diags, p.removeDiag(sp.destination, sp.fileName, sha, pr)...)
+	if diags.HasErrors() {
+		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
+	}
+	return providers.ApplyResponse{NewState: cty.NullVal(prior.Type()), Diagnostics: diags}
+}
+
+// Import adopts the catalog in a destination folder (ID), or at a file
+// path. What only the configuration knows (the source, distribution
+// points, trust anchors) is null until the next plan fills it in.
+func (p *Provider) Import(_ context.Context, req providers.ImportRequest) providers.ImportResponse {
+	if d := p.ready(req.TypeName); d.HasErrors() {
+		return providers.ImportResponse{Diagnostics: d}
+	}
+	ty := schemaType()
+	dest, name := req.ID, "wsusscn2.cab"
+	if info, err := os.Stat(absPath(req.ID)); err == nil && info.Mode().IsRegular() {
+		dest, name = filepath.Dir(req.ID), filepath.Base(req.ID)
+	}
+	pr := decodePrivate(nil)
+	path := filepath.Join(absPath(dest), name)
+	st, err := p.inspect(path, pr, true, nil)
+	if err != nil {
+		if errors.Is(err, errMissing) || errors.Is(err, fs.ErrNotExist) {
+			err = errors.New("there is no catalog there")
+		}
+		return providers.ImportResponse{State: cty.NullVal(ty), Diagnostics: hcl.Diagnostics{providers.Errorf("Catalog not found",
+			"Cannot import %s: %v. Give the destination folder (the PkgSource folder) that holds %s, or the catalog file's path.", req.ID, err, name)}}
+	}
+	attrs := map[string]cty.Value{}
+	for name, t := range ty.AttributeTypes() {
+		attrs[name] = cty.NullVal(t)
+	}
+	info, _ := os.Stat(path)
+	attrs["destination"], attrs["file_name"] = cty.StringVal(dest), cty.StringVal(name)
+	attrs["verify_signature"], attrs["verify"] = cty.True, cty.StringVal("metadata")
+	attrs["sha256"], attrs["size"] = cty.StringVal(st.SHA256), cty.NumberIntVal(st.Size)
+	attrs["signer"], attrs["source_version"] = cty.StringVal(""), cty.StringVal("")
+	attrs["synced_at"] = cty.StringVal(info.ModTime().UTC().Format(time.RFC3339))
+	attrs["distributed"] = cty.MapValEmpty(cty.String)
+	return providers.ImportResponse{State: cty.ObjectVal(attrs), Private: pr.encode()}
+}
+
+func schemaType() cty.Type { return schema.Catalog.ResourceType("catalog").Block.ImpliedType() }

@@ -1,0 +1,126 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// httpError is a response the provider cannot use.
+type httpError struct {
+	url    string // redacted
+	status string
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("%s answered %s", e.url, e.status) }
+
+func redacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "the catalog URL"
+}
+
+// conditional adds the validators of the last download to req.
+func conditional(req *http.Request, last *download) {
+	if last == nil {
+		return
+	}
+	if last.ETag != "" {
+		req.Header.Set("If-None-Match", last.ETag)
+	}
+	if last.LastModified != "" {
+		req.Header.Set("If-Modified-Since", last.LastModified)
+	}
+}
+
+// version is what source_version records: the ETag, else Last-Modified.
+func version(etag, lastModified string) string {
+	if etag != "" {
+		return etag
+	}
+	return lastModified
+}
+
+// probe asks with HEAD whether the catalog at rawURL is still the one of
+// the last download: a 304, or the same ETag or Last-Modified, says it is.
+// Without a last download it says it changed. It never reads a body.
+func (p *Provider) probe(ctx context.Context, rawURL string, last *download) (unchanged bool, err error) {
+	if last == nil || (last.ETag == "" && last.LastModified == "") {
+		return false, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, rawURL, nil)
+	if err != nil {
+		return false, err
+	}
+	conditional(req, last)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return false, err
+	}
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		return true, nil
+	case resp.StatusCode == http.StatusOK:
+		etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+		return (etag != "" && etag == last.ETag) || (etag == "" && lm != "" && lm == last.LastModified), nil
+	case resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode == http.StatusNotImplemented:
+		return false, nil // no HEAD: the apply downloads and compares
+	}
+	return false, &httpError{url: redacted(rawURL), status: resp.Status}
+}
+
+// fetched is the outcome of a download.
+type fetched struct {
+	notModified        bool
+	sha                string
+	size               int64
+	etag, lastModified string
+}
+
+// fetch downloads the catalog at rawURL into l (a temporary file renamed
+// into place once l.accept agrees), conditionally on last when it is not
+// nil. A body shorter or longer than its Content-Length, or larger than
+// the limit, is refused and nothing lands.
+func (p *Provider) fetch(ctx context.Context, rawURL string, last *download, l landing) (fetched, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return fetched{}, err
+	}
+	conditional(req, last)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return fetched{}, err
+	}
+	defer resp.Body.Close()
+	got := fetched{etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
+	switch resp.StatusCode {
+	case http.StatusNotModified:
+		if last == nil {
+			return fetched{}, &httpError{url: redacted(rawURL), status: resp.Status + " to a request that was not conditional"}
+		}
+		got.notModified = true
+		return got, nil
+	case http.StatusOK:
+	default:
+		return fetched{}, &httpError{url: redacted(rawURL), status: resp.Status}
+	}
+	if resp.ContentLength > l.limit {
+		return fetched{}, fmt.Errorf("%s announces %d bytes, more than the %d bytes a catalog may have", redacted(rawURL), resp.ContentLength, l.limit)
+	}
+	accept := l.accept
+	l.accept = func(sha string, n int64) error {
+		if resp.ContentLength >= 0 && n != resp.ContentLength {
+			return fmt.Errorf("%s sent %d bytes of the %d it announced: the download is incomplete", redacted(rawURL), n, resp.ContentLength)
+		}
+		if accept != nil {
+			return accept(sha, n)
+		}
+		return nil
+	}
+	got.sha, got.size, err = p.land(l, io.Reader(resp.Body))
+	return got, err
+}

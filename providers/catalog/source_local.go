@@ -1,0 +1,133 @@
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// private is the provider's private data of one catalog: what it knows of
+// the files it hashed, and of the last download.
+type private struct {
+	Files  map[string]stamp `json:"files,omitempty"`
+	Source *download        `json:"source,omitempty"`
+}
+
+// stamp is the hash of a file as of the size, modification time and inode
+// it had then; while those are unchanged the hash is taken as still true
+// (verify = "metadata").
+type stamp struct {
+	Size    int64  `json:"size"`
+	ModTime int64  `json:"mtime_ns"`
+	Inode   uint64 `json:"inode,omitempty"`
+	SHA256  string `json:"sha256"`
+	// Signer is set when the file's signature verified under the policy
+	// Policy (SignatureVerifier.Key).
+	Signer string `json:"signer,omitempty"`
+	Policy string `json:"policy,omitempty"`
+}
+
+// download is what the last fetch of a URL source learned.
+type download struct {
+	URL          string `json:"url"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	SHA256       string `json:"sha256"`
+	Size         int64  `json:"size"`
+	Signer       string `json:"signer,omitempty"`
+	Policy       string `json:"policy,omitempty"`
+}
+
+func decodePrivate(b []byte) *private {
+	pr := &private{}
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, pr) // private data from an older build: start afresh
+	}
+	if pr.Files == nil {
+		pr.Files = map[string]stamp{}
+	}
+	return pr
+}
+
+func (pr *private) encode() []byte {
+	b, _ := json.Marshal(pr)
+	return b
+}
+
+func stampOf(info fs.FileInfo) stamp {
+	return stamp{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Inode: inode(info)}
+}
+
+func (s stamp) sameFile(o stamp) bool {
+	return s.Size == o.Size && s.ModTime == o.ModTime && s.Inode == o.Inode
+}
+
+// errMissing says a file is not there.
+var errMissing = errors.New("no such file")
+
+// inspect returns the stamp of the file at path: its SHA-256 and, when v is
+// not nil, its verified signer, in one read. With full false a cached stamp
+// of the same size, mtime and inode is reused (and so is its signer, when
+// it was verified under the same policy). A signature that does not verify
+// is a *SignatureError; the stamp (with the hash) is still returned.
+func (p *Provider) inspect(path string, pr *private, full bool, v SignatureVerifier) (stamp, error) {
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		delete(pr.Files, path)
+		return stamp{}, errMissing
+	}
+	if err != nil {
+		return stamp{}, err
+	}
+	if !info.Mode().IsRegular() {
+		return stamp{}, fmt.Errorf("%s is not a regular file", path)
+	}
+	if info.Size() > p.maxSize {
+		return stamp{}, fmt.Errorf("%s is %d bytes, more than the %d bytes a catalog may have", path, info.Size(), p.maxSize)
+	}
+	st := stampOf(info)
+	if old, ok := pr.Files[path]; ok && !full && old.sameFile(st) && (v == nil || old.Policy == v.Key()) {
+		return old, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return stamp{}, err
+	}
+	defer f.Close()
+	if p.onHash != nil {
+		p.onHash(path)
+	}
+	h := sha256.New()
+	w := io.Writer(h)
+	var check SignatureCheck
+	if v != nil {
+		check = v.Begin()
+		w = io.MultiWriter(h, check)
+	}
+	n, err := io.Copy(w, f)
+	if err != nil {
+		return stamp{}, err
+	}
+	// A file that changed while it was read is not cached: it is hashed
+	// again next time.
+	after, err := f.Stat()
+	stable := err == nil && stampOf(after).sameFile(st) && n == st.Size
+	st.SHA256 = hex.EncodeToString(h.Sum(nil))
+	var sigErr error
+	if check != nil {
+		if st.Signer, sigErr = check.Finish(); sigErr == nil {
+			st.Policy = v.Key()
+		}
+	}
+	if stable {
+		pr.Files[path] = st
+	} else {
+		delete(pr.Files, path)
+	}
+	return st, sigErr
+}
