@@ -100,7 +100,10 @@ func TestSchemaOutOfDate(t *testing.T) {
 		withNextMigration(t)
 		p, diags := configure(cfg, dir)
 		defer p.Close()
-		wantDiag(t, diags, "Site database schema out of date", "")
+		// A warning, so that `updplan init` goes on to Prepare.
+		if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "Site database schema out of date" {
+			t.Fatalf("Configure of an old schema: want one warning, got:\n%s", diagText(diags))
+		}
 		if !strings.Contains(diagText(diags), "updplan init") {
 			t.Errorf("diagnostic does not say to run updplan init:\n%s", diagText(diags))
 		}

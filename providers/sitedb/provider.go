@@ -61,8 +61,10 @@ func (p *Provider) Schema() *schema.Provider { return schema.Sitedb }
 func pathAttr(name string) cty.Path { return cty.GetAttrPath(name) }
 
 // Configure opens the database and brings a brand-new one to the current
-// schema. An older schema is reported (run `updplan init`) but the database
-// stays open so that Prepare can upgrade it.
+// schema. An older schema is a warning here (run `updplan init`) and an
+// error on every later use; the database stays open so that Prepare can
+// upgrade it. A database of another application or of a newer updplan is
+// an error.
 func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest) hcl.Diagnostics {
 	cfg, _ := unmark(req.Config)
 	driver := str(cfg, "driver")
@@ -128,7 +130,18 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 		p.mu.Lock()
 		p.unusable = d
 		p.mu.Unlock()
-		diags = append(diags, d...)
+		if st.version > 0 && st.version < latestVersion(s.d.name) {
+			// `updplan init` configures, then prepares: an error here
+			// would stop it before the upgrade. Every use of the
+			// database reports the error instead.
+			for _, x := range d {
+				w := *x
+				w.Severity = hcl.DiagWarning
+				diags = append(diags, &w)
+			}
+		} else {
+			diags = append(diags, d...)
+		}
 	}
 	p.s = s
 	p.w = newWriter(s)
