@@ -21,6 +21,9 @@ type Engine struct {
 
 	mu         sync.Mutex
 	configured map[string]bool // providers configured by this engine
+
+	schemasOnce sync.Once
+	schemaIndex Schemas
 }
 
 // Inputs are the root variable values given from outside the

@@ -24,9 +24,6 @@ type configGraph struct {
 	// attrRefs lists, per resource and top-level attribute, the resources
 	// the attribute's expression refers to (for cross-object rules).
 	attrRefs map[addr.Resource]map[string][]addr.Resource
-	// refAt records where a node first refers to another (for cycle
-	// diagnostics).
-	refAt map[[2]node]hcl.Range
 	// bodyTravs are the traversals of each resource body, dynamic blocks
 	// included (computed once, used to evaluate every instance).
 	bodyTravs map[addr.Resource][]hcl.Traversal
@@ -39,16 +36,12 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		g:         graph.New(nodeLess, node.String),
 		deps:      map[addr.Resource][]addr.Resource{},
 		attrRefs:  map[addr.Resource]map[string][]addr.Resource{},
-		refAt:     map[[2]node]hcl.Range{},
 		bodyTravs: map[addr.Resource][]hcl.Traversal{},
 	}
 	types := e.Schemas()
 	connect := func(from node, to []ref) {
 		for _, t := range to {
 			cg.g.Connect(from, t.node)
-			if _, ok := cg.refAt[[2]node{from, t.node}]; !ok {
-				cg.refAt[[2]node{from, t.node}] = t.rng
-			}
 		}
 	}
 
@@ -290,8 +283,25 @@ func (cg *configGraph) cycleRange(cfg *config.Config, e *Engine, cycle []node) h
 	if len(cycle) > 1 {
 		next = cycle[1]
 	}
-	if rng, ok := cg.refAt[[2]node{cycle[0], next}]; ok {
-		return rng
+	// Found again only when there is a cycle: recording every reference's
+	// range would cost memory on every run.
+	var travs []hcl.Traversal
+	switch n := cycle[0]; n.kind {
+	case localNode:
+		travs = cfg.Locals[n.name].Expr.Variables()
+	case outputNode:
+		travs = cfg.Outputs[n.name].Expr.Variables()
+	case resourceNode:
+		travs = cg.bodyTravs[n.res]
+		if r := cfg.Resources[n.res]; r != nil {
+			travs = append(append([]hcl.Traversal(nil), travs...), r.DependsOn...)
+		}
+	}
+	refs, _ := e.resolveRefRanges(cfg, travs, refContext{count: true, each: true, self: true})
+	for _, r := range refs {
+		if r.node == next {
+			return r.rng
+		}
 	}
 	return e.nodeRange(cfg, cycle[0])
 }

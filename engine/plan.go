@@ -450,6 +450,9 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 			planned, ch.After, ch.Private = resp2.Planned, resp2.Planned, resp2.PlannedPrivate
 		case valuesEqual(priorVal, planned):
 			ch.Action = plan.NoOp
+			// Share the prior value: a large no-op plan holds one copy of
+			// each object, not three.
+			planned, ch.After, ch.Config = priorVal, priorVal, priorVal
 		default:
 			ch.Action = plan.Update
 		}

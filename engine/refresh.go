@@ -53,7 +53,9 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 			return
 		}
 		nr := *out.Resources[r.Addr]
-		nr.Value = resp.NewState
+		if !valuesEqual(r.Value, resp.NewState) {
+			nr.Value = resp.NewState // else keep the stored value: one copy, not two
+		}
 		if resp.Private != nil {
 			nr.Private = resp.Private
 		}

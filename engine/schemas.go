@@ -34,15 +34,18 @@ type Schemas struct {
 // ResourceType returns the named resource type, or nil.
 func (s Schemas) ResourceType(name string) *schema.ResourceType { return s.byType[name] }
 
-// Schemas returns the lookup of every resource type.
+// Schemas returns the lookup of every resource type (built once: the
+// providers do not change during a run).
 func (e *Engine) Schemas() Schemas {
-	s := Schemas{byType: map[string]*schema.ResourceType{}}
-	for _, p := range e.schemas() {
-		for _, rt := range p.ResourceTypes {
-			s.byType[rt.Name] = rt
+	e.schemasOnce.Do(func() {
+		e.schemaIndex = Schemas{byType: map[string]*schema.ResourceType{}}
+		for _, p := range e.schemas() {
+			for _, rt := range p.ResourceTypes {
+				e.schemaIndex.byType[rt.Name] = rt
+			}
 		}
-	}
-	return s
+	})
+	return e.schemaIndex
 }
 
 func (e *Engine) providerSchema(name string) *schema.Provider {
