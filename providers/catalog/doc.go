@@ -7,8 +7,13 @@
 // resource type: Read, Plan, Apply, Import), source_local.go (hashing with
 // the metadata cache), source_http.go (conditional requests, downloads),
 // verify.go and cabfile.go (Authenticode over the CAB digest, standard
-// library only), copy.go (atomic copies), trust/ (the embedded Microsoft
-// roots).
+// library only), copy.go (atomic copies), fileid_*.go (inodes for the
+// metadata cache), trust/ (the embedded Microsoft roots). testdata/ holds
+// signed test catalogs and make-fixtures.sh, which made them.
+//
+// Relative paths (destination, distribution points, local_path,
+// trust_anchors, ca_file) are relative to the process's working directory,
+// as values built from path.root are.
 //
 // It does not: extract or parse the catalog's contents, fetch CRLs or OCSP
 // (verification is offline), or reach smb:// distribution points (a plan
