@@ -132,7 +132,7 @@ var syncHostType = &ResourceType{
 	Doc: "The client that fetches the catalog and pushes it to PkgSource and the distribution points. A workstation is recommended; the site server should not need Internet access.",
 	Block: Block{Attributes: []*Attribute{
 		required("site", str, "Site code.").forceNew().check(siteCode),
-		required("computer", str, "Computer name of a Configuration Manager 2007 client."),
+		required("computer", str, "Computer name of a Configuration Manager 2007 client.").forceNew(),
 		optional("mode", str, "`interactive` (a user must be logged on at sync time; default) or `unattended`.").withDefault(cty.StringVal("interactive")).check(oneOf("interactive", "unattended")),
 		optional("internet_access", boolean, "Whether the host reaches Microsoft Update directly. Not needed when the catalog comes from a local catalog location.").withDefault(cty.False),
 		optional("collection", str, "Id of the sync collection the host is placed in (Setup's `Microsoft Updates Tool Sync`).").check(collectionID),

@@ -145,6 +145,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	c.reg = newRegistry()
 	c.eng = &engine.Engine{Providers: c.reg, Version: version}
+	// Providers hold connections (the site database): close them when the
+	// command ends, so SQLite folds its WAL back into the file.
+	defer c.eng.Close()
 	// Saved plans record the version that wrote them, and mark the
 	// sensitive values they read back with the language's own mark.
 	plan.UpdplanVersion = version

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,9 @@ type schemaStatus struct {
 	version int  // our schema version (0 when empty or foreign)
 }
 
+// stateTables are the tables of updplan's PostgreSQL state backend.
+var stateTables = map[string]bool{"updplan_state": true, "updplan_state_journal": true, "updplan_locks": true}
+
 func (s *store) status(ctx context.Context, c *conn) (schemaStatus, error) {
 	rows, err := c.query(ctx, s.d.tables)
 	if err != nil {
@@ -87,6 +91,10 @@ func (s *store) status(ctx context.Context, c *conn) (schemaStatus, error) {
 	if err := rows.Err(); err != nil {
 		return schemaStatus{}, err
 	}
+	// The PostgreSQL state backend keeps its tables in the same database
+	// when a team puts both there: they are updplan's, not another
+	// application's.
+	tables = slices.DeleteFunc(tables, func(t string) bool { return stateTables[t] })
 	if len(tables) == 0 {
 		return schemaStatus{empty: true}, nil
 	}
