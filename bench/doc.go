@@ -1,0 +1,6 @@
+// Package bench holds the whole-process benchmarks of updplan, side by side
+// with Terraform: gen writes the same configuration shape for both tools,
+// measure runs a command and reports its wall time and peak memory, and
+// run.sh puts them together. Engine and provider benchmarks are Go
+// benchmarks in their packages (go test -bench).
+package bench
