@@ -542,24 +542,28 @@ func (p *Provider) removeDiag(dir, name, sha string, pr *private) hcl.Diagnostic
 	return nil
 }
 
-// delete removes only what updplan placed: the destination's and the
-// distribution points' copies whose SHA-256 is the one in state. Folders
-// stay.
+// delete removes the destination's copy when it is the one updplan placed
+// (its SHA-256 is the one in state); anything else there is left with a
+// warning. Copies on distribution points stay: clients may be scanning
+// against them, and with create_before_destroy the replacing catalog
+// already shares them. The folders stay too.
 func (p *Provider) delete(prior cty.Value, pr *private) providers.ApplyResponse {
 	if prior.IsNull() {
 		return providers.ApplyResponse{NewState: prior}
 	}
 	sp, _ := decodeSpec(prior)
-	sha := optString(prior, "sha256")
-	var diags hcl.Diagnostics
-	if dist := prior.GetAttr("distributed"); !dist.IsNull() && dist.IsKnown() {
-		for dp := range dist.AsValueMap() {
-			diags = append(diags, p.removeDiag(dp, sp.fileName, sha, pr)...)
-		}
-	}
-	diags = append(diags, p.removeDiag(sp.destination, sp.fileName, sha, pr)...)
+	diags := p.removeDiag(sp.destination, sp.fileName, optString(prior, "sha256"), pr)
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
+	}
+	if dist := prior.GetAttr("distributed"); !dist.IsNull() && dist.IsKnown() && dist.LengthInt() > 0 {
+		var dps []string
+		for dp := range dist.AsValueMap() {
+			dps = append(dps, dp)
+		}
+		sort.Strings(dps)
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Catalog kept on distribution points",
+			Detail: fmt.Sprintf("The catalog was removed from %s but not from the distribution points (%s): clients may still scan against it. Remove those copies by hand when no client needs them.", sp.destination, strings.Join(dps, ", "))})
 	}
 	return providers.ApplyResponse{NewState: cty.NullVal(prior.Type()), Diagnostics: diags}
 }

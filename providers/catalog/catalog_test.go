@@ -384,12 +384,11 @@ func TestStaleTempRemoved(t *testing.T) {
 	assertCatalog(t, s.dp1, fixture(t, "signed.cab"))
 }
 
-func TestDeleteRemovesOnlyOurCopies(t *testing.T) {
+func TestDeleteRemovesOnlyOurDestinationCopy(t *testing.T) {
 	s := newSite(t, "signed.cab")
 	p := open(t, nil)
-	obj := sync_(t, p, nullObject(), s.config(nil))
-	theirs := []byte("someone else's catalog")
-	os.WriteFile(filepath.Join(s.dp2, "wsusscn2.cab"), theirs, 0o644)
+	cfg := s.config(nil)
+	obj := sync_(t, p, nullObject(), cfg)
 	gone, d := apply(t, p, obj, cty.NullVal(schemaType()), cty.NullVal(schemaType()), nil)
 	if d.HasErrors() {
 		t.Fatal(d.Error())
@@ -397,17 +396,25 @@ func TestDeleteRemovesOnlyOurCopies(t *testing.T) {
 	if !gone.state.IsNull() {
 		t.Errorf("state after delete is not null")
 	}
-	if !hasSummary(d, "Catalog left in place") {
-		t.Errorf("no warning about DP02's foreign copy: %v", d)
+	if !hasSummary(d, "Catalog kept on distribution points") {
+		t.Errorf("no warning about the distribution points' copies: %v", d)
 	}
 	assertCatalog(t, s.pkgsrc, nil)
-	assertCatalog(t, s.dp1, nil)
-	assertCatalog(t, s.dp2, theirs)
-	for _, dir := range []string{s.pkgsrc, s.dp1} {
-		if _, err := os.Stat(dir); err != nil {
-			t.Errorf("folder %s removed: %v", dir, err)
-		}
+	assertCatalog(t, s.dp1, fixture(t, "signed.cab"))
+	assertCatalog(t, s.dp2, fixture(t, "signed.cab"))
+	if _, err := os.Stat(s.pkgsrc); err != nil {
+		t.Errorf("the destination folder was removed: %v", err)
 	}
+
+	// A catalog someone else put in the destination is not ours to remove.
+	obj = sync_(t, p, nullObject(), cfg)
+	theirs := []byte("someone else's catalog")
+	os.WriteFile(filepath.Join(s.pkgsrc, "wsusscn2.cab"), theirs, 0o644)
+	_, d = apply(t, p, obj, cty.NullVal(schemaType()), cty.NullVal(schemaType()), nil)
+	if !hasSummary(d, "Catalog left in place") || d.HasErrors() {
+		t.Errorf("want a warning only, got %v", d)
+	}
+	assertCatalog(t, s.pkgsrc, theirs)
 }
 
 func TestDistributionPointRemovedFromConfig(t *testing.T) {

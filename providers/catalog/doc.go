@@ -17,8 +17,11 @@
 //
 // It does not: extract or parse the catalog's contents, fetch CRLs or OCSP
 // (verification is offline), or reach smb:// distribution points (a plan
-// says so; that is later work). Deleting a catalog removes only the copies
-// updplan placed (the file in the destination and on each distribution
-// point whose SHA-256 is the one recorded in state); anything else found
-// there is left alone with a warning, and folders are never removed.
+// says so; that is later work).
+//
+// Deleting a catalog removes only the copy in the destination, and only
+// when it is the one updplan placed (its SHA-256 is the one in state);
+// copies on distribution points stay (clients may scan against them; a
+// warning lists them), and folders are never removed. A distribution point
+// dropped from distribution_points loses the copy updplan placed there.
 package catalog
