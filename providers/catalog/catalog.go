@@ -19,6 +19,7 @@ import (
 
 // spec is one catalog's settings, from a configuration or state value.
 type spec struct {
+	base            string // relative paths are relative to it
 	url, localPath  string
 	fileName        string
 	destination     string   // as written; paths are made absolute where used
@@ -30,7 +31,8 @@ type spec struct {
 
 // decodeSpec reads the settings of v; ok is false when some are not known
 // yet (they depend on objects still to be created).
-func decodeSpec(v cty.Value) (sp spec, ok bool) {
+func decodeSpec(v cty.Value, base string) (sp spec, ok bool) {
+	sp.base = base
 	for _, name := range []string{"source", "file_name", "destination", "distribution_points", "verify_signature", "trust_anchors", "verify"} {
 		if !v.GetAttr(name).IsWhollyKnown() {
 			return sp, false
@@ -58,23 +60,38 @@ func decodeSpec(v cty.Value) (sp spec, ok bool) {
 	if ta := v.GetAttr("trust_anchors"); !ta.IsNull() {
 		for it := ta.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			sp.anchors = append(sp.anchors, absPath(e.AsString()))
+			sp.anchors = append(sp.anchors, sp.abs(e.AsString()))
 		}
 	}
 	sp.full = optString(v, "verify") == "full"
 	return sp, true
 }
 
-func (sp spec) destPath() string { return filepath.Join(absPath(sp.destination), sp.fileName) }
+// abs makes a path absolute against the configuration directory.
+func (sp spec) abs(path string) string { return absPath(sp.base, path) }
+
+func (sp spec) destPath() string { return filepath.Join(sp.abs(sp.destination), sp.fileName) }
 
 // sourcePath is the local source file: local_path, or file_name inside it
 // when it names a folder.
 func (sp spec) sourcePath() string {
-	p := absPath(sp.localPath)
+	p := sp.abs(sp.localPath)
 	if info, err := os.Stat(p); err == nil && info.IsDir() {
 		return filepath.Join(p, sp.fileName)
 	}
 	return p
+}
+
+// paths are the files whose stamps are worth keeping.
+func (sp spec) paths() []string {
+	out := []string{sp.destPath()}
+	if sp.localPath != "" {
+		out = append(out, sp.sourcePath())
+	}
+	for _, dp := range sp.dps {
+		out = append(out, filepath.Join(sp.abs(dp), sp.fileName))
+	}
+	return out
 }
 
 var (
@@ -166,7 +183,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 		return providers.ReadResponse{NewState: prior}
 	}
 	pr := decodePrivate(req.Private)
-	sp, _ := decodeSpec(prior)
+	sp, _ := decodeSpec(prior, p.workingDir)
 	st, err := p.inspect(sp.destPath(), pr, sp.full, nil)
 	if errors.Is(err, errMissing) {
 		return providers.ReadResponse{NewState: cty.NullVal(prior.Type()), Private: pr.encode()}
@@ -189,6 +206,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 	attrs["size"] = cty.NumberIntVal(st.Size)
 	attrs["signer"] = cty.StringVal(signer)
 	attrs["distributed"] = p.readDistributed(sp, pr)
+	pr.keepOnly(sp.paths())
 	return providers.ReadResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode()}
 }
 
@@ -198,7 +216,7 @@ func (p *Provider) readDistributed(sp spec, pr *private) cty.Value {
 		if strings.HasPrefix(strings.ToLower(dp), "smb://") {
 			continue
 		}
-		if st, err := p.inspect(filepath.Join(absPath(dp), sp.fileName), pr, sp.full, nil); err == nil {
+		if st, err := p.inspect(filepath.Join(sp.abs(dp), sp.fileName), pr, sp.full, nil); err == nil {
 			m[dp] = cty.StringVal(st.SHA256)
 		}
 	}
@@ -237,7 +255,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		}
 	}
 	pr := decodePrivate(req.PriorPrivate)
-	sp, known := decodeSpec(cfg)
+	sp, known := decodeSpec(cfg, p.workingDir)
 	attrs := cfg.AsValueMap()
 	unknownStr := cty.UnknownVal(cty.String)
 	attrs["sha256"], attrs["signer"], attrs["source_version"], attrs["synced_at"] = unknownStr, unknownStr, unknownStr, unknownStr
@@ -300,6 +318,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		attrs["distributed"] = cty.MapVal(dist)
 	}
 	resp.Planned = cty.ObjectVal(attrs)
+	pr.keepOnly(sp.paths())
 	resp.PlannedPrivate = pr.encode()
 	return resp
 }
@@ -322,7 +341,7 @@ func (p *Provider) keptSyncedAt(prior cty.Value, sp spec) cty.Value {
 // holds under the current signature policy.
 func lastDownload(sp spec, pr *private, v SignatureVerifier) *download {
 	last := pr.Source
-	if last == nil || last.URL != sp.url || (v != nil && last.Policy != v.Key()) {
+	if last == nil || last.URL != urlKey(sp.url) || (v != nil && last.Policy != v.Key()) {
 		return nil
 	}
 	return last
@@ -343,7 +362,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	fail := func(diags hcl.Diagnostics) providers.ApplyResponse {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
 	}
-	sp, known := decodeSpec(planned)
+	sp, known := decodeSpec(planned, p.workingDir)
 	if !known {
 		return fail(hcl.Diagnostics{providers.Error("Unknown catalog settings", "The planned catalog still has unknown settings at apply time. This is a bug in the engine.")})
 	}
@@ -370,6 +389,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	attrs["distributed"], d = p.distribute(req, sp, src.sha, pr)
 	diags = append(diags, d...)
 	diags = append(diags, p.retire(prior, sp, pr)...)
+	pr.keepOnly(sp.paths())
 	return providers.ApplyResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode(), Diagnostics: diags}
 }
 
@@ -387,7 +407,7 @@ func (p *Provider) syncDestination(ctx context.Context, sp spec, planned cty.Val
 			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err))}
 	}
 	var check SignatureCheck
-	l := landing{dir: absPath(sp.destination), name: sp.fileName, limit: p.maxSize}
+	l := landing{dir: sp.abs(sp.destination), name: sp.fileName, limit: p.maxSize}
 	if v != nil {
 		check = v.Begin()
 		l.also = check
@@ -428,7 +448,7 @@ func (p *Provider) syncDestination(ctx context.Context, sp spec, planned cty.Val
 			return src, false, hcl.Diagnostics{sourceDiag(sp, redacted(sp.url), err)}
 		}
 		src = source{known: true, sha: got.sha, size: got.size, signer: src.signer, sourceVersion: version(got.etag, got.lastModified)}
-		pr.Source = &download{URL: sp.url, ETag: got.etag, LastModified: got.lastModified, SHA256: got.sha, Size: got.size, Signer: src.signer}
+		pr.Source = &download{URL: urlKey(sp.url), ETag: got.etag, LastModified: got.lastModified, SHA256: got.sha, Size: got.size, Signer: src.signer}
 		if v != nil {
 			pr.Source.Policy = v.Key()
 		}
@@ -476,7 +496,7 @@ func (p *Provider) distribute(req providers.ApplyRequest, sp spec, sha string, p
 	var diags hcl.Diagnostics
 	m := map[string]cty.Value{}
 	for _, dp := range sp.dps {
-		dir := absPath(dp)
+		dir := sp.abs(dp)
 		path := filepath.Join(dir, sp.fileName)
 		cur, err := p.inspect(path, pr, sp.full, nil)
 		if err == nil && cur.SHA256 == sha {
@@ -531,7 +551,7 @@ func (p *Provider) retire(prior cty.Value, sp spec, pr *private) hcl.Diagnostics
 }
 
 func (p *Provider) removeDiag(dir, name, sha string, pr *private) hcl.Diagnostics {
-	kept, err := p.removeIfOurs(absPath(dir), name, sha, pr)
+	kept, err := p.removeIfOurs(absPath(p.workingDir, dir), name, sha, pr)
 	switch {
 	case err != nil:
 		return hcl.Diagnostics{providers.Errorf("Catalog not removed", "The catalog in %s could not be removed: %v. Remove it by hand, or fix the permissions and run again.", dir, err)}
@@ -551,7 +571,7 @@ func (p *Provider) delete(prior cty.Value, pr *private) providers.ApplyResponse 
 	if prior.IsNull() {
 		return providers.ApplyResponse{NewState: prior}
 	}
-	sp, _ := decodeSpec(prior)
+	sp, _ := decodeSpec(prior, p.workingDir)
 	diags := p.removeDiag(sp.destination, sp.fileName, optString(prior, "sha256"), pr)
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
@@ -577,11 +597,11 @@ func (p *Provider) Import(_ context.Context, req providers.ImportRequest) provid
 	}
 	ty := schemaType()
 	dest, name := req.ID, "wsusscn2.cab"
-	if info, err := os.Stat(absPath(req.ID)); err == nil && info.Mode().IsRegular() {
+	if info, err := os.Stat(absPath(p.workingDir, req.ID)); err == nil && info.Mode().IsRegular() {
 		dest, name = filepath.Dir(req.ID), filepath.Base(req.ID)
 	}
 	pr := decodePrivate(nil)
-	path := filepath.Join(absPath(dest), name)
+	path := filepath.Join(absPath(p.workingDir, dest), name)
 	st, err := p.inspect(path, pr, true, nil)
 	if err != nil {
 		if errors.Is(err, errMissing) || errors.Is(err, fs.ErrNotExist) {

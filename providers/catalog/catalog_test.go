@@ -492,3 +492,26 @@ func TestTrustAnchorsUnreadable(t *testing.T) {
 		t.Errorf("want Unusable trust anchors, got %v", d)
 	}
 }
+
+// Relative paths are relative to the configuration directory, not to
+// where updplan runs.
+func TestRelativePaths(t *testing.T) {
+	s := newSite(t, "signed.cab")
+	os.WriteFile(filepath.Join(s.dir, "root.pem"), fixture(t, "test-root.pem"), 0o644)
+	p := New()
+	if d := p.Configure(context.Background(), providers.ConfigureRequest{Config: providerConfig(nil), WorkingDir: s.dir}); d.HasErrors() {
+		t.Fatal(d.Error())
+	}
+	cfg := s.config(map[string]cty.Value{
+		"source":              cty.ObjectVal(map[string]cty.Value{"url": cty.NullVal(cty.String), "local_path": cty.StringVal("./drop/wsusscn2.cab")}),
+		"destination":         cty.StringVal("PkgSource"),
+		"distribution_points": cty.SetVal([]cty.Value{cty.StringVal("DP01")}),
+		"trust_anchors":       cty.ListVal([]cty.Value{cty.StringVal("root.pem")}),
+	})
+	obj := sync_(t, p, nullObject(), cfg)
+	assertCatalog(t, s.pkgsrc, fixture(t, "signed.cab"))
+	assertCatalog(t, s.dp1, fixture(t, "signed.cab"))
+	if _, ok := obj.state.GetAttr("distributed").AsValueMap()["DP01"]; !ok {
+		t.Errorf("distributed is not keyed by the distribution point as written")
+	}
+}

@@ -12,8 +12,8 @@
 // signed test catalogs and make-fixtures.sh, which made them.
 //
 // Relative paths (destination, distribution points, local_path,
-// trust_anchors, ca_file) are relative to the process's working directory,
-// as values built from path.root are.
+// trust_anchors, ca_file) are relative to the configuration directory
+// (ConfigureRequest.WorkingDir), as the engine's path.root is ".".
 //
 // It does not: extract or parse the catalog's contents, fetch CRLs or OCSP
 // (verification is offline), or reach smb:// distribution points (a plan

@@ -28,6 +28,9 @@ var (
 // for concurrent use once Configure has run.
 type Provider struct {
 	client *http.Client
+	// workingDir is the configuration directory: relative paths are
+	// relative to it.
+	workingDir string
 	// maxSize refuses larger catalogs (downloads and local files alike).
 	maxSize int64
 	now     func() time.Time
@@ -59,6 +62,7 @@ func (p *Provider) Schema() *schema.Provider { return schema.Catalog }
 // extra authorities for HTTPS. Redirects may not leave HTTPS.
 func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) hcl.Diagnostics {
 	cfg, _ := req.Config.UnmarkDeep()
+	p.workingDir = req.WorkingDir
 	timeout := 10 * time.Minute
 	if s := optString(cfg, "http_timeout"); s != "" {
 		d, err := time.ParseDuration(s)
@@ -74,7 +78,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		if err != nil {
 			pool = x509.NewCertPool()
 		}
-		pemData, err := os.ReadFile(absPath(caFile))
+		pemData, err := os.ReadFile(absPath(p.workingDir, caFile))
 		if err != nil {
 			return hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("ca_file"), "Unreadable CA file",
 				fmt.Sprintf("The CA file %s cannot be read: %v. Check the path in the catalog provider block.", caFile, errors.Unwrap(err)))}
@@ -146,12 +150,15 @@ func optString(obj cty.Value, name string) string {
 	return v.AsString()
 }
 
-// absPath makes a path absolute against the process's working directory:
-// paths built from path.root are relative to it, as -chdir is never applied
-// to the process.
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
+// absPath makes path absolute against dir, the configuration directory
+// (path.root is "." in expressions, so paths built from it are relative to
+// the configuration, wherever updplan runs).
+func absPath(dir, path string) string {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	if a, err := filepath.Abs(path); err == nil {
 		return a
 	}
-	return p
+	return path
 }

@@ -266,4 +266,12 @@ func TestURLPasswordNeverShown(t *testing.T) {
 	if strings.Contains(d.Error(), "hunter2") {
 		t.Errorf("the URL's password is shown: %s", d.Error())
 	}
+
+	// Nor is it kept in private data after a download.
+	_, srv := newCatalogServer(t, "signed.cab")
+	u := strings.Replace(srv.URL, "http://", "http://admin:hunter2@", 1) + "/wsusscn2.cab"
+	obj := sync_(t, p, nullObject(), s.config(map[string]cty.Value{"source": urlSource(u)}))
+	if strings.Contains(string(obj.private), "hunter2") {
+		t.Errorf("the URL's password is in private data: %s", obj.private)
+	}
 }

@@ -34,6 +34,8 @@ type stamp struct {
 
 // download is what the last fetch of a URL source learned.
 type download struct {
+	// URL is urlKey of the URL: a URL may carry a password, which has no
+	// place in state.
 	URL          string `json:"url"`
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
@@ -57,6 +59,25 @@ func decodePrivate(b []byte) *private {
 func (pr *private) encode() []byte {
 	b, _ := json.Marshal(pr)
 	return b
+}
+
+// keepOnly forgets the stamps of files other than paths.
+func (pr *private) keepOnly(paths []string) {
+	keep := map[string]bool{}
+	for _, p := range paths {
+		keep[p] = true
+	}
+	for p := range pr.Files {
+		if !keep[p] {
+			delete(pr.Files, p)
+		}
+	}
+}
+
+// urlKey identifies a URL without holding it.
+func urlKey(u string) string {
+	sum := sha256.Sum256([]byte(u))
+	return hex.EncodeToString(sum[:16])
 }
 
 func stampOf(info fs.FileInfo) stamp {
