@@ -371,7 +371,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	if diags = append(diags, d...); diags.HasErrors() {
 		return fail(diags)
 	}
-	src, replaced, diags := p.syncDestination(ctx, sp, planned, pr, v)
+	src, replaced, diags := p.syncDestination(ctx, req, sp, planned, pr, v)
 	if diags.HasErrors() {
 		return fail(diags)
 	}
@@ -395,7 +395,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 
 // syncDestination makes the destination hold the source's catalog,
 // verified in the same pass that writes it.
-func (p *Provider) syncDestination(ctx context.Context, sp spec, planned cty.Value, pr *private, v SignatureVerifier) (src source, replaced bool, diags hcl.Diagnostics) {
+func (p *Provider) syncDestination(ctx context.Context, req providers.ApplyRequest, sp spec, planned cty.Value, pr *private, v SignatureVerifier) (src source, replaced bool, diags hcl.Diagnostics) {
 	want := ""
 	if s := planned.GetAttr("sha256"); s.IsKnown() && !s.IsNull() {
 		want = s.AsString()
@@ -407,7 +407,20 @@ func (p *Provider) syncDestination(ctx context.Context, sp spec, planned cty.Val
 			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err))}
 	}
 	var check SignatureCheck
-	l := landing{dir: sp.abs(sp.destination), name: sp.fileName, limit: p.maxSize}
+	label := "copy to " + sp.destination
+	l := landing{dir: sp.abs(sp.destination), name: sp.fileName, limit: p.maxSize, progress: func(done, total int64) {
+		req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Done: done, Total: total})
+	}}
+	if sp.url != "" {
+		label = "download " + redacted(sp.url)
+	} else if info, err := os.Stat(sp.sourcePath()); err == nil {
+		l.total = info.Size()
+	}
+	defer func() {
+		if replaced {
+			req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Final: true})
+		}
+	}()
 	if v != nil {
 		check = v.Begin()
 		l.also = check

@@ -104,7 +104,7 @@ func TestSyncAndDistribute(t *testing.T) {
 			t.Errorf("progress %+v: want done <= total = %d", e, len(want))
 		}
 	}
-	if diff := cmp.Diff(map[string]bool{"copy to " + s.dp1: true, "copy to " + s.dp2: true}, finals); diff != "" {
+	if diff := cmp.Diff(map[string]bool{"copy to " + s.pkgsrc: true, "copy to " + s.dp1: true, "copy to " + s.dp2: true}, finals); diff != "" {
 		t.Errorf("final progress events (-want +got):\n%s", diff)
 	}
 

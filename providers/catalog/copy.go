@@ -20,8 +20,10 @@ type landing struct {
 	// accept is called with the SHA-256 and size of what was written,
 	// before the rename; an error refuses the file.
 	accept func(sha string, n int64) error
-	// progress is called with the bytes written so far.
-	progress func(done int64)
+	// progress is called with the bytes written so far and total, the
+	// expected size (0: unknown).
+	progress func(done, total int64)
+	total    int64
 }
 
 const copyChunk = 1 << 20
@@ -77,7 +79,7 @@ func (p *Provider) land(l landing, r io.Reader) (sha string, n int64, err error)
 				}
 			}
 			if l.progress != nil {
-				l.progress(n)
+				l.progress(n, l.total)
 			}
 		}
 		if rerr == io.EOF {
@@ -130,10 +132,8 @@ func (p *Provider) copyTo(src, dir, name, want string, progress func(done, total
 	if err != nil {
 		return err
 	}
-	total := info.Size()
 	_, _, err = p.land(landing{
-		dir: dir, name: name, limit: p.maxSize,
-		progress: func(done int64) { progress(done, total) },
+		dir: dir, name: name, limit: p.maxSize, total: info.Size(), progress: progress,
 		accept: func(sha string, _ int64) error {
 			if sha != want {
 				return errChangedUnderUs

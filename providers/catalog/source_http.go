@@ -111,6 +111,9 @@ func (p *Provider) fetch(ctx context.Context, rawURL string, last *download, l l
 	if resp.ContentLength > l.limit {
 		return fetched{}, fmt.Errorf("%s announces %d bytes, more than the %d bytes a catalog may have", redacted(rawURL), resp.ContentLength, l.limit)
 	}
+	if resp.ContentLength > 0 {
+		l.total = resp.ContentLength
+	}
 	accept := l.accept
 	l.accept = func(sha string, n int64) error {
 		if resp.ContentLength >= 0 && n != resp.ContentLength {

@@ -91,12 +91,16 @@ func TestHTTPSourceConditional(t *testing.T) {
 	if resp.Planned.GetAttr("sha256").IsKnown() {
 		t.Errorf("the hash of a catalog never downloaded is known at plan time")
 	}
-	obj, d := apply(t, p, object{state: nullObject().state, private: resp.PlannedPrivate}, resp.Planned, cfg, nil)
+	var pg progress
+	obj, d := apply(t, p, object{state: nullObject().state, private: resp.PlannedPrivate}, resp.Planned, cfg, &pg)
 	if d.HasErrors() {
 		t.Fatal(d.Error())
 	}
 	for _, dir := range []string{s.pkgsrc, s.dp1, s.dp2} {
 		assertCatalog(t, dir, fixture(t, "signed.cab"))
+	}
+	if e := pg.events[0]; e.Label != "download "+srv.URL+"/wsusscn2.cab" || e.Total != int64(len(fixture(t, "signed.cab"))) {
+		t.Errorf("first progress event %+v: want the download with the announced size", e)
 	}
 	if got := attr(obj.state, "source_version"); got != `"v1"` {
 		t.Errorf("source_version %s, want the ETag", got)
