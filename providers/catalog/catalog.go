@@ -292,6 +292,9 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		}
 		src = source{known: true, sha: st.SHA256, signer: st.Signer, size: st.Size}
 	}
+	if !sp.verifySignature {
+		src.signer = "" // a signer learned under an earlier setting
+	}
 	dest, err := p.inspect(sp.destPath(), pr, sp.full, nil)
 	if err != nil && !errors.Is(err, errMissing) {
 		resp.Diagnostics = append(resp.Diagnostics, providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
@@ -374,6 +377,9 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	src, replaced, diags := p.syncDestination(ctx, req, sp, planned, pr, v)
 	if diags.HasErrors() {
 		return fail(diags)
+	}
+	if !sp.verifySignature {
+		src.signer = ""
 	}
 	attrs := planned.AsValueMap()
 	attrs["sha256"], attrs["size"] = cty.StringVal(src.sha), cty.NumberIntVal(src.size)
