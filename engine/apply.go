@@ -353,24 +353,31 @@ func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.R
 	for _, in := range insts {
 		ch := ap.changes[in.addr]
 		if ch != nil && ch.ImportID != "" {
-			ap.adopt(ch, rt, &diags)
+			var d hcl.Diagnostics
+			ap.adopt(ch, rt, &d)
+			mu.Lock()
+			diags = append(diags, d...)
+			mu.Unlock()
 		}
 		if ch == nil || ch.Action == plan.NoOp || ch.Action == plan.Delete || failed[in.addr] {
 			ap.mu.Lock()
 			res := ap.working.Get(in.addr)
 			ap.mu.Unlock()
-			switch {
-			case failed[in.addr]:
+			v := cty.UnknownVal(rt.Block.ImpliedType())
+			if failed[in.addr] {
+				mu.Lock()
 				diags = append(diags, errorDiag("Replacement not finished", fmt.Sprintf("%s was not created again because deleting its old object failed.", in.addr), nil))
-				vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
-			case res != nil:
-				vals[in.addr.Key] = markSensitive(&rt.Block, res.Value)
-			default:
-				vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+				mu.Unlock()
+			} else if res != nil {
+				v = markSensitive(&rt.Block, res.Value)
 			}
+			mu.Lock()
+			vals[in.addr.Key] = v
+			mu.Unlock()
 			continue
 		}
 		if ctx.Err() != nil {
+			wg.Wait()
 			return cty.DynamicVal, append(diags, errorDiag("Not started", "Interrupted before this object was started.", nil))
 		}
 		wg.Add(1)

@@ -317,11 +317,13 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 		pl.seen[in.addr] = true
 		pl.mu.Unlock()
 		if !pl.instanceInScope(in.addr) {
+			v := cty.UnknownVal(rt.Block.ImpliedType())
 			if res := pl.prior.Get(in.addr); res != nil {
-				vals[in.addr.Key] = markSensitive(&rt.Block, res.Value)
-			} else {
-				vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+				v = markSensitive(&rt.Block, res.Value)
 			}
+			mu.Lock()
+			vals[in.addr.Key] = v
+			mu.Unlock()
 			continue
 		}
 		wg.Add(1)
