@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/providers/catalog"
 	"github.com/updplan/updplan/providers/share"
 	"github.com/updplan/updplan/providers/sitedb"
 )
@@ -11,9 +12,6 @@ import (
 var version = "0.1.0"
 
 // newRegistry wires the built-in providers: the one visible list.
-//
-// The catalog provider's resource type exists in the schema; until the
-// provider is part of this list, the engine says so for each catalog.
 func newRegistry() *providers.Registry {
-	return providers.NewRegistry(sitedb.New(), share.New())
+	return providers.NewRegistry(sitedb.New(), share.New(), catalog.New())
 }
