@@ -1,0 +1,97 @@
+package e2e
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/updplan/updplan/internal/pgtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the examples' plan.golden files")
+
+// TestExamples validates and plans every example on an empty site and
+// compares the plan with the example's plan.golden.
+func TestExamples(t *testing.T) {
+	dirs, err := filepath.Glob("../examples/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 4 {
+		t.Fatalf("only %d examples", len(dirs))
+	}
+	for _, src := range dirs {
+		name := filepath.Base(src)
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(src, "README.md")); err != nil {
+				t.Errorf("example without a README: %v", err)
+			}
+			dir := t.TempDir()
+			copyExample(t, src, dir)
+			env := []string{}
+			if name == "postgres" {
+				dsn := pgtest.DSN(t)
+				env = append(env, "UPDPLAN_BACKEND_DSN="+dsn, "UPDPLAN_VAR_site_db_dsn="+dsn)
+			}
+			if r := updplanEnv(t, dir, env, "validate"); r.code != 0 {
+				t.Fatalf("validate:\n%s", r)
+			}
+			r := updplanEnv(t, dir, env, "plan")
+			if r.code != 0 {
+				t.Fatalf("plan:\n%s", r)
+			}
+			golden := filepath.Join(src, "plan.golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(r.stdout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./e2e -run Examples -update)", err)
+			}
+			if diff := cmp.Diff(string(want), r.stdout); diff != "" {
+				t.Errorf("plan differs from plan.golden (-want +got; refresh with -update):\n%s", diff)
+			}
+			for _, secret := range env {
+				if v := secret[strings.Index(secret, "=")+1:]; strings.Contains(r.stdout+r.stderr, v) {
+					t.Errorf("the plan shows a secret from %s", secret[:strings.Index(secret, "=")])
+				}
+			}
+		})
+	}
+}
+
+// copyExample copies an example's sources, leaving out what a run leaves
+// behind (site database, state, the local file server).
+func copyExample(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		base := d.Name()
+		if rel != "." && (base == ".site" || strings.HasPrefix(base, "site.db") || strings.HasPrefix(base, "updplan.state") || base == "plan.golden") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
