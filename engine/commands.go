@@ -64,13 +64,9 @@ func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts 
 		return nil, diags
 	}
 	defer be.Close()
-	prev, err := be.Read(ctx, e.StateTypes())
-	if err != nil {
-		return nil, append(diags, errorDiag("Failed to read state", err.Error(), nil))
-	}
 	opts.Mode = plan.RefreshOnlyMode
 	opts.Refresh = true
-	p, d := e.plan(ctx, cfg, in, opts, prev)
+	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
 	return p, sortDiags(append(diags, d...))
 }
 

@@ -39,12 +39,35 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		return nil, diags
 	}
 	defer unlock()
-	prev, err := be.Read(ctx, e.StateTypes())
-	if err != nil {
-		return nil, append(diags, errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil))
-	}
-	p, d := e.plan(ctx, cfg, in, opts, prev)
+	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
 	return p, sortDiags(append(diags, d...))
+}
+
+// stateRead is a state being read in the background while the
+// configuration is evaluated (they do not depend on each other).
+type stateRead struct {
+	done  chan struct{}
+	st    *state.State
+	diags hcl.Diagnostics
+}
+
+func (e *Engine) readState(ctx context.Context, be state.Backend) *stateRead {
+	r := &stateRead{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		st, err := be.Read(ctx, e.StateTypes())
+		if err != nil {
+			r.diags = hcl.Diagnostics{errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil)}
+		}
+		r.st = st
+	}()
+	return r
+}
+
+// wait returns the state once it is read.
+func (r *stateRead) wait() (*state.State, hcl.Diagnostics) {
+	<-r.done
+	return r.st, r.diags
 }
 
 // planner holds one planning run.
@@ -66,11 +89,16 @@ type planner struct {
 	bodies  map[addr.Instance]validatedBody
 }
 
-func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions, prev *state.State) (*plan.Plan, hcl.Diagnostics) {
+func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions, read *stateRead) (*plan.Plan, hcl.Diagnostics) {
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
 	}
 	vars, diags := e.variableValues(cfg, in, false)
+	cg, graphDiags := e.buildGraph(cfg)
+	prev, readDiags := read.wait()
+	if readDiags.HasErrors() {
+		return nil, append(diags, readDiags...)
+	}
 	p := &plan.Plan{
 		Mode:               opts.Mode,
 		Variables:          map[string]cty.Value{},
@@ -88,13 +116,8 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 			p.SensitiveVariables[name] = true
 		}
 	}
+	diags = append(diags, graphDiags...)
 	if diags.HasErrors() {
-		p.Errored = true
-		return p, diags
-	}
-	cg, d := e.buildGraph(cfg)
-	diags = append(diags, d...)
-	if d.HasErrors() {
 		p.Errored = true
 		return p, diags
 	}
@@ -125,9 +148,9 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 
 	// Refresh: read every object in state; what changed is drift.
 	if opts.Refresh {
-		refreshed, d := e.refresh(ctx, working, opts)
+		refreshed, drift, d := e.refresh(ctx, working, opts)
 		diags = append(diags, d...)
-		p.Drift = driftBetween(working, refreshed, e.Schemas())
+		p.Drift = drift
 		working = refreshed
 	}
 	p.PriorState = working
@@ -501,6 +524,11 @@ func appendPath(list []cty.Path, p cty.Path) []cty.Path {
 // valuesEqual reports whether two values are known and equal (sets compare
 // as sets, unknowns never equal).
 func valuesEqual(a, b cty.Value) bool {
+	if a.RawEquals(b) {
+		// The common case, and much cheaper than Equals; RawEquals holds
+		// unknowns equal to each other, so they are excluded here.
+		return a.IsWhollyKnown()
+	}
 	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
 		return false
 	}
@@ -509,9 +537,6 @@ func valuesEqual(a, b cty.Value) bool {
 	}
 	if !a.Type().Equals(b.Type()) {
 		return false
-	}
-	if a.RawEquals(b) {
-		return true // the common case, and much cheaper than Equals
 	}
 	eq := a.Equals(b)
 	return eq.IsKnown() && eq.True()

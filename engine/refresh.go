@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -17,10 +18,12 @@ import (
 )
 
 // refresh reads every object of st through its provider and returns the
-// state as it really is (st is not changed). Providers that read in batches
-// get one call for all their objects.
-func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions) (*state.State, hcl.Diagnostics) {
+// state as it really is (st is not changed) and the drift: what changed
+// outside updplan, sorted by address. Providers that read in batches get
+// one call for all their objects.
+func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions) (*state.State, []*plan.ResourceChange, hcl.Diagnostics) {
 	out := st.DeepCopy()
+	var drift []*plan.ResourceChange
 	byProvider := map[string][]*state.Resource{}
 	var diags hcl.Diagnostics
 	for _, r := range st.Sorted() {
@@ -33,7 +36,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		byProvider[p.Name()] = append(byProvider[p.Name()], r)
 	}
 	if diags.HasErrors() {
-		return out, diags
+		return out, nil, diags
 	}
 	var mu sync.Mutex
 	record := func(r *state.Resource, resp providers.ReadResponse) {
@@ -48,13 +51,21 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		if resp.Diagnostics.HasErrors() {
 			return
 		}
+		ch := &plan.ResourceChange{
+			Addr: r.Addr, Type: r.Type, Provider: r.Provider,
+			Before: r.Value, BeforeSensitive: r.SensitivePaths, AfterSensitive: r.SensitivePaths,
+		}
 		if resp.NewState.IsNull() {
 			out.Remove(r.Addr)
+			ch.Action, ch.After = plan.Delete, cty.NullVal(r.Value.Type())
+			drift = append(drift, ch)
 			return
 		}
 		nr := *out.Resources[r.Addr]
 		if !valuesEqual(r.Value, resp.NewState) {
 			nr.Value = resp.NewState // else keep the stored value: one copy, not two
+			ch.Action, ch.After = plan.Update, resp.NewState
+			drift = append(drift, ch)
 		}
 		if resp.Private != nil {
 			nr.Private = resp.Private
@@ -113,32 +124,8 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		}
 		wg.Wait()
 	}
-	return out, diags
-}
-
-// driftBetween lists what changed between the recorded and the refreshed
-// state: updated attributes or deleted objects.
-func driftBetween(before, after *state.State, types Schemas) []*plan.ResourceChange {
-	var out []*plan.ResourceChange
-	for _, r := range before.Sorted() {
-		now := after.Get(r.Addr)
-		ch := &plan.ResourceChange{
-			Addr: r.Addr, Type: r.Type, Provider: r.Provider,
-			Before: r.Value, BeforeSensitive: r.SensitivePaths, AfterSensitive: r.SensitivePaths,
-		}
-		switch {
-		case now == nil:
-			ch.Action = plan.Delete
-			ch.After = cty.NullVal(r.Value.Type())
-		case !valuesEqual(r.Value, now.Value):
-			ch.Action = plan.Update
-			ch.After = now.Value
-		default:
-			continue
-		}
-		out = append(out, ch)
-	}
-	return out
+	slices.SortFunc(drift, func(a, b *plan.ResourceChange) int { return addr.Compare(a.Addr, b.Addr) })
+	return out, drift, diags
 }
 
 // applyMoves renames objects in st as the moved blocks say and returns the

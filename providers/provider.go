@@ -12,7 +12,9 @@ import (
 // Provider manages the objects of its resource types.
 //
 // Values passed in and out are objects of the resource type's implied type
-// (schema.Block.ImpliedType). A null value means "does not exist".
+// (schema.Block.ImpliedType). A null value means "does not exist". Values
+// passed in never carry marks (the engine keeps sensitivity itself), so a
+// provider may call AsString and friends without unmarking.
 // Implementations must be safe for concurrent calls of Read, Plan and Apply
 // on different objects once configured.
 type Provider interface {

@@ -268,7 +268,10 @@ func known(v cty.Value, name string) bool {
 
 // unmark drops marks (sensitive values) without copying an unmarked value.
 func unmark(v cty.Value) (cty.Value, cty.ValueMarks) {
-	if v == cty.NilVal || !v.ContainsMarked() {
+	// The engine never passes marked values (providers.Provider); only a
+	// top-level mark from a direct caller is removed, without walking the
+	// whole value on every call.
+	if v == cty.NilVal || !v.IsMarked() {
 		return v, nil
 	}
 	return v.UnmarkDeep()

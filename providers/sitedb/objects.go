@@ -230,7 +230,10 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	if planned == cty.NilVal || planned.IsNull() {
 		planned = req.Config
 	}
-	planned, marks := planned.UnmarkDeepWithPaths()
+	planned, marks := planned, []cty.PathValueMarks(nil)
+	if planned.IsMarked() {
+		planned, marks = planned.UnmarkDeepWithPaths()
+	}
 	prior, _ := unmark(req.Prior)
 	if prior == cty.NilVal {
 		prior = cty.NullVal(k.ty())
