@@ -264,6 +264,9 @@ func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
 	if !v.IsKnown() {
 		return v
 	}
+	if !v.IsNull() && !needsDefaults(b, v) {
+		return v // nothing to fill: no new object
+	}
 	ty := b.ImpliedType()
 	attrs := map[string]cty.Value{}
 	for name := range ty.AttributeTypes() {
@@ -372,4 +375,33 @@ func sensitivePaths(b *schema.Block, marked []cty.PathValueMarks) []cty.Path {
 		}
 	}
 	return out
+}
+
+// needsDefaults reports whether applyDefaults would change v (a known,
+// non-null object of b's type).
+func needsDefaults(b *schema.Block, v cty.Value) bool {
+	for _, a := range b.Attributes {
+		if a.Default != cty.NilVal && v.GetAttr(a.Name).IsNull() {
+			return true
+		}
+	}
+	for _, nb := range b.BlockTypes {
+		cur := v.GetAttr(nb.TypeName)
+		if cur.IsNull() || !cur.IsKnown() {
+			continue
+		}
+		if nb.Nesting == schema.NestingSingle {
+			if needsDefaults(&nb.Block, cur) {
+				return true
+			}
+			continue
+		}
+		for it := cur.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			if ev.IsKnown() && !ev.IsNull() && needsDefaults(&nb.Block, ev) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/engine/graph"
@@ -179,16 +180,30 @@ func addrSortResources(list []addr.Resource) {
 // directly or through locals.
 func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schema.ResourceType, rc refContext) map[string][]addr.Resource {
 	out := map[string][]addr.Resource{}
-	bs := &hcl.BodySchema{}
-	for _, a := range rt.Block.Attributes {
-		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
+	exprs := map[string]hcl.Expression{}
+	if sb, ok := r.Config.(*hclsyntax.Body); ok {
+		// Native syntax: read the attributes directly, without building
+		// a content object per resource.
+		for name, attr := range sb.Attributes {
+			if rt.Block.Attribute(name) != nil {
+				exprs[name] = attr.Expr
+			}
+		}
+	} else {
+		bs := &hcl.BodySchema{}
+		for _, a := range rt.Block.Attributes {
+			bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
+		}
+		content, _, _ := r.Config.PartialContent(bs)
+		if content == nil {
+			return out
+		}
+		for name, attr := range content.Attributes {
+			exprs[name] = attr.Expr
+		}
 	}
-	content, _, _ := r.Config.PartialContent(bs)
-	if content == nil {
-		return out
-	}
-	for name, attr := range content.Attributes {
-		refs, _ := e.resolveRefRanges(cfg, attr.Expr.Variables(), rc)
+	for name, expr := range exprs {
+		refs, _ := e.resolveRefRanges(cfg, expr.Variables(), rc)
 		var list []addr.Resource
 		seen := map[addr.Resource]bool{}
 		var visit func(n node)
