@@ -35,17 +35,11 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 		return nil, hcl.Diagnostics{errorDiag("Saved plan does not match the configuration",
 			"The configuration files changed since this plan was made, so applying it could do something nobody reviewed. Run updplan plan again and apply the new plan.", nil)}
 	}
-	be, diags := e.Backend(cfg)
+	be, done, diags := e.openLocked(ctx, cfg, opts)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	defer be.Close()
-	unlock, d := e.lock(ctx, be, opts)
-	diags = append(diags, d...)
-	if d.HasErrors() {
-		return nil, diags
-	}
-	defer unlock()
+	defer done()
 	cur, err := be.Read(ctx, e.StateTypes())
 	if err != nil {
 		return nil, append(diags, errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil))

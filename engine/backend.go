@@ -104,6 +104,22 @@ func (e *Engine) StateTypes() state.TypeFunc {
 	}
 }
 
+// openLocked opens the configuration's backend and takes its lock; done
+// releases the lock and closes the backend.
+func (e *Engine) openLocked(ctx context.Context, cfg *config.Config, opts PlanOptions) (state.Backend, func(), hcl.Diagnostics) {
+	be, diags := e.Backend(cfg)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	unlock, d := e.lock(ctx, be, opts)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		be.Close()
+		return nil, nil, diags
+	}
+	return be, func() { unlock(); be.Close() }, diags
+}
+
 // lock takes the state lock unless -lock=false.
 func (e *Engine) lock(ctx context.Context, be state.Backend, opts PlanOptions) (func(), hcl.Diagnostics) {
 	if !opts.Lock {

@@ -97,18 +97,12 @@ func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, targ
 	if !ok {
 		return append(diags, errorDiag("Import not supported", fmt.Sprintf("The %s provider cannot import existing objects.", p.Name()), nil))
 	}
-	be, d2 := e.Backend(cfg)
+	be, done, d2 := e.openLocked(ctx, cfg, opts)
 	diags = append(diags, d2...)
 	if d2.HasErrors() {
 		return diags
 	}
-	defer be.Close()
-	unlock, d2 := e.lock(ctx, be, opts)
-	diags = append(diags, d2...)
-	if d2.HasErrors() {
-		return diags
-	}
-	defer unlock()
+	defer done()
 	st, err := be.Read(ctx, e.StateTypes())
 	if err != nil {
 		return append(diags, errorDiag("Failed to read state", err.Error(), nil))

@@ -164,17 +164,7 @@ func directResourceDeps(g *graph.Graph[node], n node) []addr.Resource {
 	return out
 }
 
-func addrSortResources(list []addr.Resource) {
-	slices.SortFunc(list, func(a, b addr.Resource) int {
-		switch {
-		case a.Less(b):
-			return -1
-		case b.Less(a):
-			return 1
-		}
-		return 0
-	})
-}
+func addrSortResources(list []addr.Resource) { slices.SortFunc(list, addr.CompareResources) }
 
 // attributeRefs lists the resources each top-level attribute refers to,
 // directly or through locals.

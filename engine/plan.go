@@ -27,18 +27,12 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	be, d := e.Backend(cfg)
+	be, done, d := e.openLocked(ctx, cfg, opts)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
 	}
-	defer be.Close()
-	unlock, d := e.lock(ctx, be, opts)
-	diags = append(diags, d...)
-	if d.HasErrors() {
-		return nil, diags
-	}
-	defer unlock()
+	defer done()
 	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
 	return p, sortDiags(append(diags, d...))
 }

@@ -36,15 +36,7 @@ func configSummary(cfg *config.Config) *view.ConfigSummary {
 	for a := range cfg.Resources {
 		addrs = append(addrs, a)
 	}
-	slices.SortFunc(addrs, func(a, b addr.Resource) int {
-		switch {
-		case a.Less(b):
-			return -1
-		case b.Less(a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(addrs, addr.CompareResources)
 	for _, a := range addrs {
 		r := cfg.Resources[a]
 		cr := view.ConfigResource{Address: a.String(), Type: a.Type, Name: a.Name}

@@ -183,6 +183,17 @@ func invalidAddress(s, detail string) *hcl.Diagnostic {
 	}
 }
 
+// CompareResources orders resources for slices.SortFunc.
+func CompareResources(a, b Resource) int {
+	switch {
+	case a.Less(b):
+		return -1
+	case b.Less(a):
+		return 1
+	}
+	return 0
+}
+
 // ParseResource parses TYPE.NAME (no key).
 func ParseResource(s string) (Resource, hcl.Diagnostics) {
 	inst, diags := ParseInstance(s)
