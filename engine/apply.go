@@ -197,7 +197,7 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 		return diags
 	}
 	ev.bodyTravs = cg.bodyTravs
-	diags = append(diags, ev.walk(ctx, cg, ap.opts.Parallelism, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+	diags = append(diags, ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
 		return ap.applyResource(ctx, ev, r, rt, insts, failed)
 	})...)
 

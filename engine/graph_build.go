@@ -18,9 +18,9 @@ import (
 // resource refers to.
 type configGraph struct {
 	g *graph.Graph[node]
-	// deps lists, per resource, the resources it depends on (through
-	// references, transitively through locals and outputs excluded, and
-	// depends_on), for state and apply ordering.
+	// deps lists, per resource, the resources it refers to directly or
+	// through locals and variables, and those in depends_on: the order of
+	// apply and, recorded in state, of deletes.
 	deps map[addr.Resource][]addr.Resource
 	// attrRefs lists, per resource and top-level attribute, the resources
 	// the attribute's expression refers to (for cross-object rules).

@@ -184,7 +184,7 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 // the deletion of objects no longer configured.
 func (pl *planner) planNormal(ctx context.Context, cg *configGraph) hcl.Diagnostics {
 	targeted := pl.targetSet(cg)
-	diags := pl.ev.walk(ctx, cg, pl.opts.Parallelism, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+	diags := pl.ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
 		if !known {
 			expr := r.Count
 			what := "count"

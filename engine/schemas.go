@@ -48,15 +48,6 @@ func (e *Engine) Schemas() Schemas {
 	return e.schemaIndex
 }
 
-func (e *Engine) providerSchema(name string) *schema.Provider {
-	for _, p := range e.schemas() {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
 // registry returns the provider registry, never nil.
 func (e *Engine) registry() *providers.Registry {
 	if e.Providers == nil {

@@ -87,7 +87,7 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 	}
 	ev.bodyTravs = cg.bodyTravs
 	vs := &validation{bodies: map[addr.Instance]validatedBody{}}
-	diags = append(diags, ev.walk(ctx, cg, 1, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+	diags = append(diags, ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
 		if !known {
 			return cty.DynamicVal, nil
 		}

@@ -39,7 +39,7 @@ func (c *diagCollector) add(d hcl.Diagnostics) {
 // walk evaluates locals, resources (through visit) and outputs in
 // dependency order. Vertices that depend on a failed one are skipped
 // without repeating its error.
-func (ev *evaluator) walk(ctx context.Context, cg *configGraph, parallelism int, visit resourceVisitor) hcl.Diagnostics {
+func (ev *evaluator) walk(ctx context.Context, cg *configGraph, visit resourceVisitor) hcl.Diagnostics {
 	var dc diagCollector
 	types := ev.e.Schemas()
 	// The walk itself may run many vertices at once; provider calls are
