@@ -47,14 +47,14 @@ catalog "wsusscn2" {
 }
 
 package "itmu" {
-  site         = site.lab.code
-  name         = local.tool_name
-  version      = "2.0"
-  manufacturer = "Microsoft"
-  language     = "ALL"
-  description  = "Scans SMS 2003 clients for software update compliance."
-  source_path  = share.pkgsrc.unc
-  priority     = "high"
+  site          = site.lab.code
+  name          = local.tool_name
+  version       = "2.0"
+  manufacturer  = "Microsoft"
+  language      = "ALL"
+  description   = "Scans SMS 2003 clients for software update compliance."
+  source_path   = share.pkgsrc.unc
+  priority      = "high"
   distribute_to = [for dp in distribution_point.dp : dp.id]
 }
 
