@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
@@ -42,24 +41,6 @@ func (o *diagOutput) fail(diags hcl.Diagnostics) int {
 }
 
 func writeDiagnosticsJSON(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File) {
-	list := make([]map[string]any, 0, len(diags))
-	errs, warns := 0, 0
-	for _, d := range diags {
-		list = append(list, view.DiagnosticJSON(d, files))
-		if d.Severity == hcl.DiagError {
-			errs++
-		} else {
-			warns++
-		}
-	}
-	b, err := json.MarshalIndent(map[string]any{
-		"format_version": "1.0",
-		"error_count":    errs,
-		"warning_count":  warns,
-		"diagnostics":    list,
-	}, "", "  ")
-	if err != nil {
-		panic(err) // DiagnosticJSON returns plain JSON values
-	}
-	w.Write(append(b, '\n'))
+	// The same document as validate -json: valid, counts, diagnostics.
+	_ = view.WriteValidateJSON(w, diags, files)
 }
