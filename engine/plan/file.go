@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -757,24 +756,11 @@ func decodePath(steps []pathStep) (cty.Path, error) {
 		case st.Attr != nil && st.Index == nil:
 			p = append(p, cty.GetAttrStep{Name: *st.Attr})
 		case st.Attr == nil && st.Index != nil:
-			var key any
-			dec := json.NewDecoder(bytes.NewReader(st.Index))
-			dec.UseNumber()
-			if err := dec.Decode(&key); err != nil {
-				return nil, errors.New("invalid path index")
+			key, err := state.DecodeIndexKey(st.Index)
+			if err != nil {
+				return nil, fmt.Errorf("invalid path index: %v", err)
 			}
-			switch k := key.(type) {
-			case string:
-				p = append(p, cty.IndexStep{Key: cty.StringVal(k)})
-			case json.Number:
-				f, _, err := big.ParseFloat(string(k), 10, 512, big.ToNearestEven)
-				if err != nil {
-					return nil, fmt.Errorf("path index %s is not a number", k)
-				}
-				p = append(p, cty.IndexStep{Key: cty.NumberVal(f)})
-			default:
-				return nil, errors.New("a path index must be a number or a string")
-			}
+			p = append(p, cty.IndexStep{Key: key})
 		default:
 			return nil, errors.New("a path step must have exactly one of attr and index")
 		}

@@ -352,29 +352,38 @@ func decodePath(steps []pathStep) (cty.Path, error) {
 			}
 			p = append(p, cty.GetAttrStep{Name: name})
 		case "index":
-			var key any
-			dec := json.NewDecoder(bytes.NewReader(st.Value))
-			dec.UseNumber()
-			if err := dec.Decode(&key); err != nil {
-				return nil, fmt.Errorf("index needs a value")
+			key, err := DecodeIndexKey(st.Value)
+			if err != nil {
+				return nil, fmt.Errorf("index: %v", err)
 			}
-			switch k := key.(type) {
-			case string:
-				p = append(p, cty.IndexStep{Key: cty.StringVal(k)})
-			case json.Number:
-				f, _, err := big.ParseFloat(string(k), 10, 512, big.ToNearestEven)
-				if err != nil {
-					return nil, fmt.Errorf("index %s is not a number", k)
-				}
-				p = append(p, cty.IndexStep{Key: cty.NumberVal(f)})
-			default:
-				return nil, fmt.Errorf("index needs a number or a string")
-			}
+			p = append(p, cty.IndexStep{Key: key})
 		default:
 			return nil, fmt.Errorf("unknown path step type %q", st.Type)
 		}
 	}
 	return p, nil
+}
+
+// DecodeIndexKey decodes the JSON key of a path's index step: a string, or
+// a number kept at full precision. Saved plan files use it too.
+func DecodeIndexKey(raw json.RawMessage) (cty.Value, error) {
+	var key any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&key); err != nil {
+		return cty.NilVal, errors.New("a key is needed")
+	}
+	switch k := key.(type) {
+	case string:
+		return cty.StringVal(k), nil
+	case json.Number:
+		f, _, err := big.ParseFloat(string(k), 10, 512, big.ToNearestEven)
+		if err != nil {
+			return cty.NilVal, fmt.Errorf("%s is not a number", k)
+		}
+		return cty.NumberVal(f), nil
+	}
+	return cty.NilVal, errors.New("a key must be a number or a string")
 }
 
 // syntaxError explains a JSON error, with the line and column where the
