@@ -412,18 +412,11 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 	}
 	ap.mu.Unlock()
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, prior, cfgPlain)
-	find := func(dd *hcl.Diagnostic) *hcl.Range {
-		if path, ok := providers.PathOf(dd); ok {
-			rng := rangeOfPath(r.Config, &rt.Block, path, r.DeclRange)
-			return &rng
-		}
-		return rangePtr(r.DeclRange)
-	}
 	resp := p.Plan(ctx, providers.PlanRequest{
 		TypeName: rt.Name, Addr: in.addr, Prior: prior, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, prior, cfgPlain), PriorPrivate: priorPrivate,
 	})
-	diags = append(diags, locateProviderDiags(resp.Diagnostics, find)...)
+	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, r.Config, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {
 		return unknown, diags
 	}
@@ -443,7 +436,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 		TypeName: rt.Name, Addr: in.addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
 		PlannedPrivate: resp.PlannedPrivate, Progress: ap.progress(),
 	})
-	adiags := locateProviderDiags(ar.Diagnostics, find)
+	adiags := locateProviderDiags(ar.Diagnostics, rt, r.Config, r.DeclRange)
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
 		if probs := providers.CheckApplied(rt, resp.Planned, ar.NewState); len(probs) > 0 {
 			adiags = append(adiags, providerBug(p.Name(), "Provider produced an inconsistent result after apply",

@@ -411,19 +411,12 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		return unknown, nil, diags
 	}
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
-	find := func(dd *hcl.Diagnostic) *hcl.Range {
-		if path, ok := providers.PathOf(dd); ok {
-			rng := rangeOfPath(body, &rt.Block, path, r.DeclRange)
-			return &rng
-		}
-		return rangePtr(r.DeclRange)
-	}
 
 	resp := p.Plan(ctx, providers.PlanRequest{
 		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, priorVal, cfgPlain), PriorPrivate: priorPrivate,
 	})
-	diags = append(diags, locateProviderDiags(resp.Diagnostics, find)...)
+	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, r.Config, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {
 		return unknown, nil, diags
 	}
@@ -462,7 +455,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 				TypeName: rt.Name, Addr: in.addr, Prior: cty.NullVal(ty), Config: cfgPlain,
 				Proposed: providers.ProposedNew(rt, cty.NullVal(ty), cfgPlain),
 			})
-			diags = append(diags, locateProviderDiags(resp2.Diagnostics, find)...)
+			diags = append(diags, locateProviderDiags(resp2.Diagnostics, rt, r.Config, r.DeclRange)...)
 			if resp2.Diagnostics.HasErrors() {
 				return unknown, nil, diags
 			}

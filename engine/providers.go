@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
 )
 
 // configureProviders configures, once per engine, every provider that
@@ -80,12 +81,17 @@ func (e *Engine) providerFor(typeName string, subject *hcl.Range) (providers.Pro
 }
 
 // locateProviderDiags gives provider diagnostics without a subject the
-// range of the attribute they name, or the resource block.
-func locateProviderDiags(diags hcl.Diagnostics, find func(d *hcl.Diagnostic) *hcl.Range) hcl.Diagnostics {
+// range, in body, of the attribute they name, or the block's range decl.
+func locateProviderDiags(diags hcl.Diagnostics, rt *schema.ResourceType, body hcl.Body, decl hcl.Range) hcl.Diagnostics {
 	for _, d := range diags {
-		if d.Subject == nil {
-			d.Subject = find(d)
+		if d.Subject != nil {
+			continue
 		}
+		rng := decl
+		if path, ok := providers.PathOf(d); ok {
+			rng = rangeOfPath(body, &rt.Block, path, decl)
+		}
+		d.Subject = rangePtr(rng)
 	}
 	return diags
 }

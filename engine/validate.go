@@ -135,18 +135,7 @@ func (e *Engine) providerValidate(ctx context.Context, rt *schema.ResourceType, 
 	if !ok {
 		return nil
 	}
-	diags := val.ValidateResource(ctx, rt.Name, v)
-	for _, d := range diags {
-		if d.Subject != nil {
-			continue
-		}
-		rng := decl
-		if path, ok := providers.PathOf(d); ok {
-			rng = rangeOfPath(body, &rt.Block, path, decl)
-		}
-		d.Subject = &rng
-	}
-	return diags
+	return locateProviderDiags(val.ValidateResource(ctx, rt.Name, v), rt, body, decl)
 }
 
 // setRuleDiags runs the cross-object rules and places their problems.
