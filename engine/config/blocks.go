@@ -190,25 +190,7 @@ func convertErr(err error) string {
 	return err.Error()
 }
 
-func pathString(p cty.Path) string {
-	s := ""
-	for _, step := range p {
-		switch st := step.(type) {
-		case cty.GetAttrStep:
-			s += "." + st.Name
-		case cty.IndexStep:
-			if st.Key.Type() == cty.String {
-				s += fmt.Sprintf("[%q]", st.Key.AsString())
-			} else if st.Key.Type() == cty.Number {
-				s += "[" + st.Key.AsBigFloat().Text('f', -1) + "]"
-			}
-		}
-	}
-	if len(s) > 0 && s[0] == '.' {
-		s = s[1:]
-	}
-	return "attribute " + s
-}
+func pathString(p cty.Path) string { return "attribute " + schema.PathString(p) }
 
 // checkValidationRefs requires a validation condition to refer to its
 // variable and to nothing else: it is evaluated with only var.NAME in scope.

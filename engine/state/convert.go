@@ -3,11 +3,11 @@ package state
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/updplan/updplan/schema"
 )
 
 // jsonToValue converts plain JSON, as decoded by encoding/json with
@@ -129,31 +129,10 @@ func jsonToValue(j any, ty cty.Type, path cty.Path) (cty.Value, error) {
 	return cty.NilVal, path.NewErrorf("values of type %s cannot be stored", ty.FriendlyName())
 }
 
-// pathString renders a path for messages: access[1].rights.
-func pathString(p cty.Path) string {
-	var b strings.Builder
-	for _, s := range p {
-		switch s := s.(type) {
-		case cty.GetAttrStep:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s.Name)
-		case cty.IndexStep:
-			if s.Key.Type() == cty.String {
-				b.WriteString("[" + strconv.Quote(s.Key.AsString()) + "]")
-			} else {
-				b.WriteString("[" + s.Key.AsBigFloat().Text('f', -1) + "]")
-			}
-		}
-	}
-	return b.String()
-}
-
 // valueError explains a conversion error with the attribute it is about.
 func valueError(err error) string {
 	if pe, ok := err.(cty.PathError); ok && len(pe.Path) > 0 {
-		return fmt.Sprintf("%s: %v", pathString(pe.Path), pe.Error())
+		return fmt.Sprintf("%s: %v", schema.PathString(pe.Path), pe.Error())
 	}
 	return err.Error()
 }
