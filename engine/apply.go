@@ -424,7 +424,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
 			fmt.Sprintf("The final plan for %s disagrees with the configuration: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
-	if probs := knownDifferences(cty.Path{}, ch.After, resp.Planned); len(probs) > 0 {
+	if probs := providers.CheckFinalPlan(rt, ch.After, resp.Planned); len(probs) > 0 {
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an inconsistent final plan",
 			fmt.Sprintf("When applying %s, the final plan differs from the reviewed one: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}

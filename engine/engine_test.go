@@ -640,3 +640,34 @@ fake_thing "x" {
 		t.Fatalf("objects after create_before_destroy: %+v", objs)
 	}
 }
+
+func TestInconsistentFinalPlanBlamed(t *testing.T) {
+	f := newFixture(t, twoThings)
+	f.apply(opts())
+	f.write(strings.Replace(twoThings, `"one"`, `"two"`, 1))
+	cfg := f.load()
+	p, diags := f.eng.Plan(context.Background(), cfg, engine.Inputs{}, opts())
+	mustOK(t, diags)
+	if c := p.Change(must(t, "fake_thing.a")); c.Action != plan.Update || !c.After.GetAttr("id").IsKnown() {
+		t.Fatalf("want an update that knows the id: %v", c.Action)
+	}
+	// At apply time the provider plans another value for an attribute the
+	// reviewed plan knew.
+	f.fake.PlanFunc = func(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
+		resp := f.fake.DefaultPlan(ctx, req)
+		if req.Addr.String() == "fake_thing.a" && !resp.Planned.IsNull() {
+			m := resp.Planned.AsValueMap()
+			m["id"] = cty.StringVal("another-id")
+			resp.Planned = cty.ObjectVal(m)
+		}
+		return resp
+	}
+	applies := f.fake.Applies()
+	_, diags = f.eng.Apply(context.Background(), cfg, p, opts())
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "inconsistent final plan") || !strings.Contains(diags.Error(), "bug in the fake provider") {
+		t.Fatalf("want the provider blamed for an inconsistent final plan, got %v", diags)
+	}
+	if f.fake.Applies() != applies {
+		t.Errorf("an inconsistent change was applied")
+	}
+}

@@ -71,7 +71,31 @@ func CheckApplied(rt *schema.ResourceType, planned, applied cty.Value) []string 
 		c.unknownPaths(&rt.Block, "", applied)
 	}
 	if planned.IsKnown() && planned.Type().Equals(applied.Type()) {
-		c.appliedBlock(&rt.Block, "", planned, applied)
+		c.appliedBlock(&rt.Block, "", planned, applied, applying)
+	}
+	return c.problems
+}
+
+// CheckFinalPlan checks the plan a provider makes at apply time, with the
+// values known by then, against the plan that was reviewed: every value the
+// reviewed plan knew must be the same and still known; values it knew only
+// after apply may now be anything.
+func CheckFinalPlan(rt *schema.ResourceType, reviewed, final cty.Value) []string {
+	c := &checker{}
+	reviewed, _ = reviewed.UnmarkDeep()
+	final, _ = final.UnmarkDeep()
+	if !c.wholeValue(rt, "planned", final) {
+		return c.problems
+	}
+	switch {
+	case reviewed.IsNull() && final.IsNull():
+		return nil
+	case reviewed.IsNull() != final.IsNull():
+		c.add("", "planned a different action than the reviewed plan")
+		return c.problems
+	}
+	if reviewed.IsKnown() && reviewed.Type().Equals(final.Type()) {
+		c.appliedBlock(&rt.Block, "", reviewed, final, finalPlanning)
 	}
 	return c.problems
 }
@@ -86,11 +110,14 @@ type roles struct {
 	verb        string // what the provider did: "planned", "applied"
 	who         string // what it is held to: "the configuration", "the plan"
 	keepUnknown bool   // an unknown in who's value must stay unknown
+	knownStays  bool   // a known value in who's must not become unknown
 }
 
 var (
 	planning = roles{verb: "planned", who: "the configuration", keepUnknown: true}
 	applying = roles{verb: "applied", who: "the plan"}
+	// finalPlanning holds the plan made at apply time to the reviewed one.
+	finalPlanning = roles{verb: "planned", who: "the reviewed plan", knownStays: true}
 )
 
 func (c *checker) add(path, msg string) {
@@ -152,12 +179,14 @@ func (c *checker) plannedBlock(b *schema.Block, path string, config, planned cty
 	}
 }
 
-func (c *checker) appliedBlock(b *schema.Block, path string, planned, applied cty.Value) {
+// appliedBlock holds got to every known value of want (r: applying, or
+// finalPlanning).
+func (c *checker) appliedBlock(b *schema.Block, path string, want, got cty.Value, r roles) {
 	for _, a := range b.Attributes {
-		c.agree(join(path, a.Name), planned.GetAttr(a.Name), applied.GetAttr(a.Name), a.Sensitive, applying)
+		c.agree(join(path, a.Name), want.GetAttr(a.Name), got.GetAttr(a.Name), a.Sensitive, r)
 	}
 	for _, nb := range b.BlockTypes {
-		c.nested(nb, join(path, nb.TypeName), planned.GetAttr(nb.TypeName), applied.GetAttr(nb.TypeName), applying)
+		c.nested(nb, join(path, nb.TypeName), want.GetAttr(nb.TypeName), got.GetAttr(nb.TypeName), r)
 	}
 }
 
@@ -173,7 +202,7 @@ func (c *checker) nested(nb *schema.NestedBlock, path string, want, got cty.Valu
 		return
 	}
 	if !got.IsKnown() {
-		if r.keepUnknown {
+		if r.keepUnknown || r.knownStays {
 			c.add(path, fmt.Sprintf("%s blocks known only after apply but %s knows them", r.verb, r.who))
 		}
 		return
@@ -188,7 +217,7 @@ func (c *checker) nested(nb *schema.NestedBlock, path string, want, got cty.Valu
 		if r.keepUnknown {
 			c.plannedBlock(&nb.Block, p, w, g)
 		} else {
-			c.appliedBlock(&nb.Block, p, w, g)
+			c.appliedBlock(&nb.Block, p, w, g, r)
 		}
 	}
 	switch nb.Nesting {
@@ -277,7 +306,7 @@ func (c *checker) agree(path string, want, got cty.Value, sensitive bool, r role
 		return
 	case !got.IsKnown():
 		// An unknown applied value is reported once, by unknownPaths.
-		if r.keepUnknown {
+		if r.keepUnknown || r.knownStays {
 			c.add(path, fmt.Sprintf("%s a value known only after apply but %s says %s", r.verb, r.who, show(want, sensitive)))
 		}
 		return

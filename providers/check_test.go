@@ -279,3 +279,35 @@ func TestProposedNew(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckFinalPlan(t *testing.T) {
+	reviewed := thing(map[string]cty.Value{
+		"name": str("a"), "value": unknown, "id": unknown, "mode": str("fast"), "secret": str("hunter2"),
+		"source": source(str("http://a"), unknown),
+	})
+	change := func(k string, v cty.Value) cty.Value {
+		m := reviewed.AsValueMap()
+		m[k] = v
+		return cty.ObjectVal(m)
+	}
+	null := cty.NullVal(checkType.Block.ImpliedType())
+	tests := map[string]struct {
+		final cty.Value
+		want  []string
+	}{
+		"same":                           {reviewed, nil},
+		"unknown now known":              {change("value", str("LAB00001")), nil},
+		"unknown still unknown":          {change("id", unknown), nil},
+		"nested unknown now known":       {change("source", source(str("http://a"), str("e1"))), nil},
+		"delete instead":                 {null, []string{"planned a different action than the reviewed plan"}},
+		"known value changed":            {change("mode", str("slow")), []string{`attribute "mode": planned "slow" but the reviewed plan says "fast"`}},
+		"known value now unknown":        {change("mode", unknown), []string{`attribute "mode": planned a value known only after apply but the reviewed plan says "fast"`}},
+		"nested known value now unknown": {change("source", source(unknown, unknown)), []string{`attribute "source.url": planned a value known only after apply but the reviewed plan says "http://a"`}},
+		"sensitive value changed":        {change("secret", str("hunter3")), []string{`attribute "secret": planned a value that differs from what the reviewed plan says (sensitive, not shown)`}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			compareProblems(t, tt.want, CheckFinalPlan(checkType, reviewed, tt.final))
+		})
+	}
+}
