@@ -399,7 +399,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 	if d != nil {
 		return unknown, hcl.Diagnostics{d}
 	}
-	cfgVal, diags := ev.decodeInstance(r, rt, in.scope)
+	cfgVal, body, diags := ev.decodeInstance(r, rt, in.scope)
 	if diags.HasErrors() {
 		return unknown, diags
 	}
@@ -416,7 +416,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 		TypeName: rt.Name, Addr: in.addr, Prior: prior, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, prior, cfgPlain), PriorPrivate: priorPrivate,
 	})
-	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, r.Config, r.DeclRange)...)
+	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, body, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {
 		return unknown, diags
 	}
@@ -436,7 +436,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 		TypeName: rt.Name, Addr: in.addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
 		PlannedPrivate: resp.PlannedPrivate, Progress: ap.progress(),
 	})
-	adiags := locateProviderDiags(ar.Diagnostics, rt, r.Config, r.DeclRange)
+	adiags := locateProviderDiags(ar.Diagnostics, rt, body, r.DeclRange)
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
 		if probs := providers.CheckApplied(rt, resp.Planned, ar.NewState); len(probs) > 0 {
 			adiags = append(adiags, providerBug(p.Name(), "Provider produced an inconsistent result after apply",

@@ -214,8 +214,9 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 }
 
 // decodeInstance evaluates the body of one instance: dynamic blocks
-// expanded, decoded with the resource type's spec, defaults applied.
-func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Diagnostics) {
+// expanded, decoded with the resource type's spec, defaults applied. It also
+// returns the expanded body, where problems with the value are placed.
+func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Body, hcl.Diagnostics) {
 	spec := rt.Block.DecoderSpec()
 	travs, ok := ev.bodyTravs[r.Addr]
 	if !ok {
@@ -225,9 +226,9 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 	body := dynblock.Expand(r.Config, ctx)
 	val, diags := hcldec.Decode(body, spec, ctx)
 	if diags.HasErrors() {
-		return cty.UnknownVal(rt.Block.ImpliedType()), diags
+		return cty.UnknownVal(rt.Block.ImpliedType()), body, diags
 	}
-	return applyDefaults(&rt.Block, val), diags
+	return applyDefaults(&rt.Block, val), body, diags
 }
 
 // decodeProvider evaluates a provider block (or an empty one) with only

@@ -397,13 +397,12 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	}
 
 	diags = append(diags, pl.ev.checkConditions(r.Preconditions, in.scope, "Resource precondition failed")...)
-	cfgVal, d := pl.ev.decodeInstance(r, rt, in.scope)
+	cfgVal, body, d := pl.ev.decodeInstance(r, rt, in.scope)
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return unknown, nil, diags
 	}
 	cfgPlain, marks := cfgVal.UnmarkDeepWithPaths()
-	body := r.Config
 	// The domain's rules are checked before the provider sees anything.
 	diags = append(diags, instanceProblems(rt, cfgPlain, body, r.DeclRange)...)
 	diags = append(diags, pl.e.providerValidate(ctx, rt, cfgPlain, body, r.DeclRange)...)
@@ -416,7 +415,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, priorVal, cfgPlain), PriorPrivate: priorPrivate,
 	})
-	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, r.Config, r.DeclRange)...)
+	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, body, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {
 		return unknown, nil, diags
 	}
@@ -455,7 +454,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 				TypeName: rt.Name, Addr: in.addr, Prior: cty.NullVal(ty), Config: cfgPlain,
 				Proposed: providers.ProposedNew(rt, cty.NullVal(ty), cfgPlain),
 			})
-			diags = append(diags, locateProviderDiags(resp2.Diagnostics, rt, r.Config, r.DeclRange)...)
+			diags = append(diags, locateProviderDiags(resp2.Diagnostics, rt, body, r.DeclRange)...)
 			if resp2.Diagnostics.HasErrors() {
 				return unknown, nil, diags
 			}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/providers"
@@ -107,13 +106,10 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 }
 
 func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *configGraph, vs *validation, r *config.Resource, rt *schema.ResourceType, in instance) (cty.Value, hcl.Diagnostics) {
-	val, diags := ev.decodeInstance(r, rt, in.scope)
+	val, body, diags := ev.decodeInstance(r, rt, in.scope)
 	if diags.HasErrors() {
 		return cty.UnknownVal(rt.Block.ImpliedType()), diags
 	}
-	spec := rt.Block.DecoderSpec()
-	ectx := ev.evalContext(dynblock.VariablesHCLDec(r.Config, spec), in.scope)
-	body := dynblock.Expand(r.Config, ectx)
 	plain, _ := val.UnmarkDeep()
 	diags = append(diags, instanceProblems(rt, plain, body, r.DeclRange)...)
 	diags = append(diags, e.providerValidate(ctx, rt, plain, body, r.DeclRange)...)
