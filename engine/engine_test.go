@@ -671,3 +671,19 @@ func TestInconsistentFinalPlanBlamed(t *testing.T) {
 		t.Errorf("an inconsistent change was applied")
 	}
 }
+
+func TestImportIDMustBeKnownString(t *testing.T) {
+	f := newFixture(t, `
+fake_thing "adopted" {
+  name = "n"
+}
+import {
+  to = fake_thing.adopted
+  id = 42 == 42
+}
+`)
+	_, diags := f.eng.Plan(context.Background(), f.load(), engine.Inputs{}, opts())
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Invalid import id") {
+		t.Fatalf("want Invalid import id, got %v", diags)
+	}
+}

@@ -388,12 +388,17 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 
 	// Import blocks adopt an existing object the state does not have yet.
 	if im, ok := pl.impMap[in.addr]; ok && priorVal.IsNull() {
-		v, private, d := pl.importObject(ctx, p, rt, in, im)
+		id, d := importIDString(pl.ev, im)
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			return unknown, nil, diags
 		}
-		priorVal, priorPrivate, ch.ImportID = v, private, importIDString(pl.ev, im)
+		v, private, d := pl.importObject(ctx, p, rt, in, im, id)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return unknown, nil, diags
+		}
+		priorVal, priorPrivate, ch.ImportID = v, private, id
 	}
 
 	diags = append(diags, pl.ev.checkConditions(r.Preconditions, in.scope, "Resource precondition failed")...)
@@ -552,8 +557,7 @@ func ignoreChanges(lc config.Lifecycle, rt *schema.ResourceType, prior, cfg cty.
 }
 
 // importObject adopts the object an import block names.
-func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *schema.ResourceType, in instance, im *config.Import) (cty.Value, []byte, hcl.Diagnostics) {
-	id := importIDString(pl.ev, im)
+func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *schema.ResourceType, in instance, im *config.Import, id string) (cty.Value, []byte, hcl.Diagnostics) {
 	imp, ok := p.(providers.Importer)
 	if !ok {
 		return cty.NilVal, nil, hcl.Diagnostics{errorDiag("Import not supported", fmt.Sprintf("The %s provider cannot import existing objects.", p.Name()), rangePtr(im.DeclRange))}
@@ -574,13 +578,18 @@ func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *s
 	return resp.State, resp.Private, resp.Diagnostics
 }
 
-func importIDString(ev *evaluator, im *config.Import) string {
-	v, d := ev.evalExpr(im.ID, instanceScope{})
-	if d.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
-		return ""
+func importIDString(ev *evaluator, im *config.Import) (string, hcl.Diagnostics) {
+	v, diags := ev.evalExpr(im.ID, instanceScope{})
+	if diags.HasErrors() {
+		return "", diags
 	}
 	v, _ = v.Unmark()
-	return v.AsString()
+	if !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+		rng := im.ID.Range()
+		return "", append(diags, errorDiag("Invalid import id",
+			"The id of an import block must be a string known when planning (a constant, a variable or a local). Write the object's id, e.g. \"LAB00012\".", &rng))
+	}
+	return v.AsString(), diags
 }
 
 // checkConditions evaluates precondition or postcondition blocks.
