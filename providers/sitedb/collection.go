@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -16,12 +15,7 @@ func collectionKind() *kind {
 		rt: schema.Sitedb.ResourceType("collection"), table: "collections", idAttr: "id", ids: idCounter,
 		virtual:    map[string]bool{"members_include": true, "members_exclude": true},
 		membership: true,
-		planCheck: func(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
-			return uniqueCollectionName(ctx, p.s.conn(), req.Addr.String(), str(req.Prior, "id"), planned)
-		},
-		applyCheck: func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {
-			return uniqueCollectionName(ctx, c, req.Addr.String(), id, v)
-		},
+		unique:     uniqueCollectionName,
 	}
 }
 

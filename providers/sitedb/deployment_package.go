@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -16,12 +15,7 @@ func deploymentPackageKind() *kind {
 	return &kind{
 		rt: schema.Sitedb.ResourceType("deployment_package"), table: "deployment_packages", idAttr: "id", ids: idCounter,
 		created: map[string]cty.Value{"content_version": cty.NumberIntVal(1)},
-		planCheck: func(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
-			return deploymentPackageRules(ctx, p.s.conn(), req.Addr.String(), str(req.Prior, "id"), planned)
-		},
-		applyCheck: func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {
-			return deploymentPackageRules(ctx, c, req.Addr.String(), id, v)
-		},
+		unique:  deploymentPackageRules,
 	}
 }
 

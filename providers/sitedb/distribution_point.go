@@ -5,7 +5,6 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -18,12 +17,7 @@ func distributionPointKind() *kind {
 			site, server := str(v, "site"), str(v, "server")
 			return nalPath(site, server), site != "" && server != ""
 		},
-		planCheck: func(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
-			return uniqueDPShare(ctx, p.s.conn(), req.Addr.String(), str(req.Prior, "id"), planned)
-		},
-		applyCheck: func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {
-			return uniqueDPShare(ctx, c, req.Addr.String(), id, v)
-		},
+		unique: uniqueDPShare,
 	}
 }
 

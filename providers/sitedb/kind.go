@@ -48,6 +48,10 @@ type kind struct {
 	// applyCheck runs inside the write transaction before the row is
 	// written; id is "" on create.
 	applyCheck func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics
+	// unique is a uniqueness rule checked in both places: on the planned
+	// value, and again inside the write transaction. owner is the object's
+	// address, selfID its own id ("" on create).
+	unique func(ctx context.Context, c *conn, owner, selfID string, v cty.Value) hcl.Diagnostics
 	// membership marks the collection: members vs members_include/exclude.
 	membership bool
 

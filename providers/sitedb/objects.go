@@ -290,6 +290,9 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	// the database (uniqueness, references): only changes are checked, so a
 	// no-op plan of many objects costs no query per object.
 	unchanged := !req.Prior.IsNull() && planned.IsWhollyKnown() && planned.RawEquals(req.Prior)
+	if k.unique != nil && !unchanged {
+		resp.Diagnostics = append(resp.Diagnostics, k.unique(ctx, p.s.conn(), req.Addr.String(), str(req.Prior, k.idAttr), planned)...)
+	}
 	if k.planCheck != nil && !unchanged {
 		resp.Diagnostics = append(resp.Diagnostics, k.planCheck(ctx, p, req, planned)...)
 	}
@@ -445,10 +448,8 @@ func (k *kind) create(ctx context.Context, c *conn, req providers.ApplyRequest, 
 		// take that object over instead of making a second one.
 		return k.write(ctx, c, req, v, existing.id)
 	}
-	if k.applyCheck != nil {
-		if d := k.applyCheck(ctx, c, req, v, ""); d.HasErrors() {
-			return "", d
-		}
+	if d := k.checkWrite(ctx, c, req, v, ""); d.HasErrors() {
+		return "", d
 	}
 	sv, err := k.stored(ctx, c, v, "")
 	if err != nil {
@@ -517,10 +518,8 @@ func (k *kind) write(ctx context.Context, c *conn, req providers.ApplyRequest, v
 			newID = d
 		}
 	}
-	if k.applyCheck != nil {
-		if d := k.applyCheck(ctx, c, req, v, id); d.HasErrors() {
-			return "", d
-		}
+	if d := k.checkWrite(ctx, c, req, v, id); d.HasErrors() {
+		return "", d
 	}
 	sv, err := k.stored(ctx, c, v, id)
 	if err != nil {
@@ -609,4 +608,17 @@ func strSet(ss []string) cty.Value {
 		vs[i] = cty.StringVal(s)
 	}
 	return cty.SetVal(vs)
+}
+
+// checkWrite runs the rules that must hold inside the write transaction
+// before the row of v is written (id "" on create).
+func (k *kind) checkWrite(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	if k.unique != nil {
+		diags = append(diags, k.unique(ctx, c, req.Addr.String(), id, v)...)
+	}
+	if k.applyCheck != nil && !diags.HasErrors() {
+		diags = append(diags, k.applyCheck(ctx, c, req, v, id)...)
+	}
+	return diags
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -14,12 +13,7 @@ func packageKind() *kind {
 	return &kind{
 		rt: schema.Sitedb.ResourceType("package"), table: "packages", idAttr: "id", ids: idCounter,
 		created: map[string]cty.Value{"source_version": cty.NumberIntVal(1)},
-		planCheck: func(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
-			return uniqueShareName(ctx, p.s.conn(), req.Addr.String(), str(req.Prior, "id"), planned)
-		},
-		applyCheck: func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {
-			return uniqueShareName(ctx, c, req.Addr.String(), id, v)
-		},
+		unique:  uniqueShareName,
 	}
 }
 
