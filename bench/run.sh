@@ -17,25 +17,29 @@ go build -o "$work/measure" ./bench/measure
 go run ./bench/gen -tool updplan -n "$N" -chain "$CHAIN" -out "$work/u"
 measure() { "$work/measure" "$@"; }
 
-best() { # best of three runs of a measure line: prints the fastest
-  local label=$1; shift
-  for i in 1 2 3; do "$@"; done | sort -k2 -n | head -1
+# best runs a measure command three times and prints the fastest line (the
+# seconds stand before a lone "s": labels contain spaces).
+best() {
+  for i in 1 2 3; do "$@"; done |
+    awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i "\t" $0; break } }' |
+    sort -n | head -1 | cut -f2-
 }
 
 echo "== $N objects in chains of $CHAIN ($(nproc) cores)"
 # A fresh apply each time: new site database and state.
-for i in 1 2 3; do
+fresh_apply() {
   rm -rf "$work/u/site.db"* "$work/u/updplan.state"*
   measure -label "updplan apply (create)" -dir "$work/u" -- "$work/updplan" -no-color apply -auto-approve
-done | sort -k4 -n | head -1
-best noop measure -label "updplan plan (no-op)" -dir "$work/u" -- "$work/updplan" -no-color plan -detailed-exitcode
+}
+best fresh_apply
+best measure -label "updplan plan (no-op)" -dir "$work/u" -- "$work/updplan" -no-color plan -detailed-exitcode
 
 if command -v terraform >/dev/null 2>&1; then
   go run ./bench/gen -tool terraform -n "$N" -chain "$CHAIN" -out "$work/t"
   export TF_IN_AUTOMATION=1 TF_CLI_CONFIG_FILE=/dev/null
-  best tfplan measure -label "terraform plan (create)" -dir "$work/t" -- terraform plan -input=false -no-color -lock=false
+  best measure -label "terraform plan (create)" -dir "$work/t" -- terraform plan -input=false -no-color -lock=false
   measure -label "terraform apply (create)" -dir "$work/t" -- terraform apply -input=false -auto-approve -no-color
-  best tfnoop measure -label "terraform plan (no-op)" -dir "$work/t" -- terraform plan -input=false -no-color -detailed-exitcode
+  best measure -label "terraform plan (no-op)" -dir "$work/t" -- terraform plan -input=false -no-color -detailed-exitcode
 else
   echo "(terraform not on the PATH: no side-by-side figures)"
 fi
