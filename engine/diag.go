@@ -12,10 +12,6 @@ func errorDiag(summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject}
 }
 
-func warningDiag(summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
-	return &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: summary, Detail: detail, Subject: subject}
-}
-
 func rangePtr(r hcl.Range) *hcl.Range {
 	if r.Filename == "" {
 		return nil

@@ -58,23 +58,14 @@ type refContext struct {
 	iterators map[string]bool
 }
 
-// resolveRefs turns an expression's traversals into graph nodes, reporting
-// references to things that do not exist.
-func (e *Engine) resolveRefs(cfg *config.Config, travs []hcl.Traversal, rc refContext) ([]node, hcl.Diagnostics) {
-	refs, diags := e.resolveRefRanges(cfg, travs, rc)
-	out := make([]node, len(refs))
-	for i, r := range refs {
-		out[i] = r.node
-	}
-	return out, diags
-}
-
 // ref is a resolved reference and where it is written.
 type ref struct {
 	node node
 	rng  hcl.Range
 }
 
+// resolveRefRanges turns an expression's traversals into graph nodes with
+// where each is written, reporting references to things that do not exist.
 func (e *Engine) resolveRefRanges(cfg *config.Config, travs []hcl.Traversal, rc refContext) ([]ref, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var out []ref

@@ -16,11 +16,6 @@ func computed(name string, ty cty.Type, doc string) *Attribute {
 	return &Attribute{Name: name, Type: ty, Doc: doc, Computed: true}
 }
 
-// optionalComputed is an optional attribute the provider fills when left out.
-func optionalComputed(name string, ty cty.Type, doc string) *Attribute {
-	return &Attribute{Name: name, Type: ty, Doc: doc, Optional: true, Computed: true}
-}
-
 func (a *Attribute) forceNew() *Attribute { a.ForceNew = true; return a }
 
 func (a *Attribute) sensitive() *Attribute { a.Sensitive = true; return a }

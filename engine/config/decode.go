@@ -23,10 +23,9 @@ type decoder struct {
 	providers map[string]*schema.Provider
 	root      *hcl.BodySchema
 
-	localRanges  map[string]hcl.Range
-	backendRange *hcl.Range
-	importTo     map[addr.Instance]hcl.Range
-	movedFrom    map[addr.Instance]hcl.Range
+	localRanges map[string]hcl.Range
+	importTo    map[addr.Instance]hcl.Range
+	movedFrom   map[addr.Instance]hcl.Range
 }
 
 // index builds the lookup tables and the root schema from the loader's

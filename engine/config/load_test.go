@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -176,8 +175,6 @@ func TestLoadKeepsFilesOnErrors(t *testing.T) {
 		t.Error("c.upd.hcl was not decoded")
 	}
 }
-
-var markerRE = regexp.MustCompile(`#\s*ERROR:\s*(.+?)\s*$`)
 
 // Each file of testdata/invalid marks the lines that must fail with
 // `# ERROR: <summary>`; the error diagnostics of the file loaded alone must

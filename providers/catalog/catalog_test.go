@@ -184,8 +184,10 @@ func TestDestinationDrift(t *testing.T) {
 	p := open(t, nil)
 	cfg := s.config(nil)
 	obj := sync_(t, p, nullObject(), cfg)
-	os.WriteFile(filepath.Join(s.pkgsrc, "wsusscn2.cab"), []byte("not a catalog"), 0o644)
-	obj = sync_(t, p, read(t, p, obj), cfg)
+	if err := os.WriteFile(filepath.Join(s.pkgsrc, "wsusscn2.cab"), []byte("not a catalog"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sync_(t, p, read(t, p, obj), cfg)
 	assertCatalog(t, s.pkgsrc, fixture(t, "signed.cab"))
 }
 

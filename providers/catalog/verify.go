@@ -141,7 +141,6 @@ func (c *cabCheck) Finish() (string, error) {
 var (
 	oidSignedData      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
 	oidSpcIndirectData = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 4}
-	oidContentType     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
 	oidMessageDigest   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
 	oidNestedSignature = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}
 	oidRFC3161Stamp    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}
@@ -207,10 +206,9 @@ type tstInfo struct {
 
 // parsedSignedData is one PKCS#7 SignedData with its only signer.
 type parsedSignedData struct {
-	sd      signedData
-	content []byte // the value of the encapsulated content, as digested
-	certs   []*x509.Certificate
-	signer  *x509.Certificate
+	sd     signedData
+	certs  []*x509.Certificate
+	signer *x509.Certificate
 }
 
 func parseSignedData(der []byte) (*parsedSignedData, error) {

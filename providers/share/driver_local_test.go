@@ -141,13 +141,13 @@ func TestBadShareTable(t *testing.T) {
 			if err := os.WriteFile(file, []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			planned, d := plan(t, p, object{addr: at("s")}, shareCfg(nil))
+			_, d := plan(t, p, object{addr: at("s")}, shareCfg(nil))
 			if summaries(d) != tt.summary || !strings.Contains(d.Error(), tt.detail) || !strings.Contains(d.Error(), file) {
 				t.Errorf("plan: %v, want %q about %s with %q", d, tt.summary, file, tt.detail)
 			}
 			// Apply (with a plan made before the table broke) fails the same
 			// way, leaves the table as it was and creates no share.
-			planned = stateNamed(t, shareCfg(nil), "PackageSrc")
+			planned := stateNamed(t, shareCfg(nil), "PackageSrc")
 			resp := applyPlanned(p, object{addr: at("s")}, planned, shareCfg(nil))
 			if summaries(resp.Diagnostics) != tt.summary || !resp.NewState.IsNull() {
 				t.Errorf("apply: %v", resp.Diagnostics)

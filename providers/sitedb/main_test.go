@@ -3,7 +3,6 @@ package sitedb
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -224,5 +223,3 @@ func pathString(p cty.Path) string {
 	}
 	return strings.Join(parts, ".")
 }
-
-func fileIn(dir, name string) string { return filepath.Join(dir, name) }

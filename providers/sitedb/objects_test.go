@@ -423,8 +423,7 @@ func TestReadManyQueryCount(t *testing.T) {
 				t.Fatal(err)
 			}
 			k := p.kinds[typ]
-			prior := cty.NullVal(k.ty())
-			prior = with(blockVal(&k.rt.Block, nil), map[string]cty.Value{k.idAttr: sv(id)})
+			prior := with(blockVal(&k.rt.Block, nil), map[string]cty.Value{k.idAttr: sv(id)})
 			reqs = append(reqs, providers.ReadRequest{TypeName: typ, Addr: at(typ, fmt.Sprint("o", i)), Prior: prior})
 		}
 		if err := tx.Commit(); err != nil {
