@@ -43,7 +43,10 @@ func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Di
 	}
 	for _, n := range e.registry().Names() {
 		p, _ := e.registry().Provider(n)
-		if !e.configured[n] {
+		e.mu.Lock()
+		configured := e.configured[n]
+		e.mu.Unlock()
+		if !configured {
 			continue
 		}
 		if pr, ok := p.(providers.Preparer); ok {
