@@ -223,6 +223,9 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 		travs = dynblock.VariablesHCLDec(r.Config, spec)
 	}
 	ctx := ev.evalContext(travs, sc)
+	if val, ok := decodeAttributes(&rt.Block, r.Config, ctx); ok {
+		return val, r.Config, nil
+	}
 	body := dynblock.Expand(r.Config, ctx)
 	val, diags := hcldec.Decode(body, spec, ctx)
 	if diags.HasErrors() {

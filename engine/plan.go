@@ -416,7 +416,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	}
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
 
-	resp := p.Plan(ctx, providers.PlanRequest{
+	resp := pl.planWithProvider(ctx, p, providers.PlanRequest{
 		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, priorVal, cfgPlain), PriorPrivate: priorPrivate,
 	})
@@ -424,7 +424,9 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	if resp.Diagnostics.HasErrors() {
 		return unknown, nil, diags
 	}
-	if probs := providers.CheckPlanned(rt, cfgPlain, resp.Planned); len(probs) > 0 {
+	if resp.steady {
+		// The provider's own answer for an unchanged object: nothing to check.
+	} else if probs := providers.CheckPlanned(rt, cfgPlain, resp.Planned); len(probs) > 0 {
 		return unknown, nil, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
 			fmt.Sprintf("The plan for %s disagrees with the configuration: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
@@ -485,6 +487,25 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	pl.mu.Unlock()
 	ref := markSensitive(&rt.Block, planned).MarkWithPaths(marks)
 	return ref, ch, diags
+}
+
+// plannedObject is a provider's plan of one object; steady when the
+// provider was not asked because it plans the unchanged object as it is
+// (providers.SteadyPlanner).
+type plannedObject struct {
+	providers.PlanResponse
+	steady bool
+}
+
+// planWithProvider asks p to plan one object, unless the object is
+// unchanged, not to be replaced, and p plans such objects as they are.
+func (pl *planner) planWithProvider(ctx context.Context, p providers.Provider, req providers.PlanRequest) plannedObject {
+	if sp, ok := p.(providers.SteadyPlanner); ok && !req.Prior.IsNull() &&
+		!slices.Contains(pl.opts.Replace, req.Addr) && sp.PlansSteady(req.TypeName) &&
+		valuesEqual(req.Prior, req.Proposed) {
+		return plannedObject{PlanResponse: providers.PlanResponse{Planned: req.Prior, PlannedPrivate: req.PriorPrivate}, steady: true}
+	}
+	return plannedObject{PlanResponse: p.Plan(ctx, req)}
 }
 
 // replacePaths lists the changed attributes that force a replacement.

@@ -162,6 +162,16 @@ type BatchReader interface {
 	ReadMany(ctx context.Context, reqs []ReadRequest) []ReadResponse
 }
 
+// SteadyPlanner is implemented by providers whose Plan of an existing
+// object, when the proposed value equals the prior value exactly, always
+// answers that prior value unchanged, with the prior private data, no
+// replacement and no diagnostics, and has no side effect later calls depend
+// on. The engine then skips the Plan call (and its check) for such objects,
+// so a no-op plan of many objects costs no provider work per object.
+type SteadyPlanner interface {
+	PlansSteady(typeName string) bool
+}
+
 // Validator is implemented by providers that check a configuration value
 // without reaching the real world (called by validate).
 type Validator interface {

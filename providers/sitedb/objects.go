@@ -301,6 +301,16 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	return resp
 }
 
+// PlansSteady reports that every sitedb type plans an unchanged object as
+// it is: an object whose proposed value equals its prior value keeps its id
+// and computed attributes, breaks no database rule (see Plan), and is
+// already in the database, where the existence checks of other objects
+// find it without remember.
+func (p *Provider) PlansSteady(typeName string) bool {
+	_, ok := p.kinds[typeName]
+	return ok
+}
+
 // remember records planned sites and programs for the existence checks of
 // the objects that refer to them.
 func (p *Provider) remember(k *kind, planned cty.Value) {

@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// decodeAttributes decodes the common body: native syntax, arguments only
+// (no nested or dynamic blocks). It returns what hcldec.Decode followed by
+// applyDefaults returns, without building a body schema and content per
+// instance. ok is false when the body needs the general decoder: nested
+// blocks, an argument the block does not have, a required argument
+// missing, or any diagnostic at all, which the general decoder then reports
+// in its own words.
+func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val cty.Value, ok bool) {
+	sb, native := body.(*hclsyntax.Body)
+	if !native || len(sb.Blocks) > 0 {
+		return cty.NilVal, false
+	}
+	for name := range sb.Attributes {
+		if b.Attribute(name) == nil {
+			return cty.NilVal, false
+		}
+	}
+	empty, ok := absentBlocks(b)
+	if !ok {
+		return cty.NilVal, false
+	}
+	vals := make(map[string]cty.Value, len(b.Attributes)+len(b.BlockTypes))
+	for _, a := range b.Attributes {
+		attr, set := sb.Attributes[a.Name]
+		if !set {
+			if a.Required {
+				return cty.NilVal, false
+			}
+			vals[a.Name] = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
+		} else {
+			v, diags := attr.Expr.Value(ctx)
+			if len(diags) > 0 {
+				return cty.NilVal, false
+			}
+			v, err := convert.Convert(v, a.Type)
+			if err != nil {
+				return cty.NilVal, false
+			}
+			vals[a.Name] = v
+		}
+		if a.Default != cty.NilVal && vals[a.Name].IsNull() {
+			vals[a.Name] = a.Default
+		}
+	}
+	for name, v := range empty {
+		vals[name] = v
+	}
+	if len(vals) == 0 {
+		return cty.EmptyObjectVal, true
+	}
+	return cty.ObjectVal(vals), true
+}
+
+// absentBlockValues caches, per block, what hcldec decodes for each nested
+// block type when a body has none of them.
+var absentBlockValues sync.Map // *schema.Block -> map[string]cty.Value (nil: some block is required)
+
+// absentBlocks returns the values of b's nested block types in a body that
+// has none; ok is false when one of them is required (the general decoder
+// reports it).
+func absentBlocks(b *schema.Block) (map[string]cty.Value, bool) {
+	if len(b.BlockTypes) == 0 {
+		return nil, true
+	}
+	if v, found := absentBlockValues.Load(b); found {
+		m := v.(map[string]cty.Value)
+		return m, m != nil
+	}
+	full := b.DecoderSpec().(hcldec.ObjectSpec)
+	only := hcldec.ObjectSpec{}
+	for _, nb := range b.BlockTypes {
+		only[nb.TypeName] = full[nb.TypeName]
+	}
+	var m map[string]cty.Value
+	if v, diags := hcldec.Decode(hcl.EmptyBody(), only, nil); !diags.HasErrors() {
+		m = v.AsValueMap()
+	}
+	absentBlockValues.Store(b, m)
+	return m, m != nil
+}
