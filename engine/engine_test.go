@@ -687,3 +687,37 @@ import {
 		t.Fatalf("want Invalid import id, got %v", diags)
 	}
 }
+
+// steadyFake is the fake provider declaring that it plans unchanged
+// objects as they are (providers.SteadyPlanner).
+type steadyFake struct{ *providertest.Fake }
+
+func (steadyFake) PlansSteady(string) bool { return true }
+
+func TestSteadyPlannerSkipsUnchangedObjects(t *testing.T) {
+	f := newFixture(t, twoThings)
+	f.apply(opts())
+	f.eng = &engine.Engine{Providers: providers.NewRegistry(steadyFake{f.fake}), Version: "0.1.0"}
+
+	before := f.fake.Plans()
+	p := f.plan(opts())
+	if got := actions(p); got["fake_thing.a"] != "no-op" || got["fake_thing.b"] != "no-op" {
+		t.Fatalf("actions = %v, want both no-op", got)
+	}
+	if n := f.fake.Plans() - before; n != 0 {
+		t.Errorf("a no-op plan asked a steady provider %d times; want 0", n)
+	}
+
+	// A changed object, and one replaced by request, are still planned by
+	// the provider.
+	before = f.fake.Plans()
+	o := opts()
+	o.Replace = []addr.Instance{must(t, "fake_thing.b")}
+	p = f.plan(o, "zone=us")
+	if got := actions(p); got["fake_thing.a"] == "no-op" || got["fake_thing.b"] != "replace" {
+		t.Fatalf("actions = %v, want a changed and b replaced", got)
+	}
+	if n := f.fake.Plans() - before; n < 2 {
+		t.Errorf("the provider planned %d objects; want a and b planned", n)
+	}
+}
