@@ -416,9 +416,8 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	}
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
 
-	resp := pl.planWithProvider(ctx, p, providers.PlanRequest{
-		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain,
-		Proposed: providers.ProposedNew(rt, priorVal, cfgPlain), PriorPrivate: priorPrivate,
+	resp := pl.planWithProvider(ctx, p, rt, providers.PlanRequest{
+		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain, PriorPrivate: priorPrivate,
 	})
 	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, body, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {
@@ -497,14 +496,16 @@ type plannedObject struct {
 	steady bool
 }
 
-// planWithProvider asks p to plan one object, unless the object is
-// unchanged, not to be replaced, and p plans such objects as they are.
-func (pl *planner) planWithProvider(ctx context.Context, p providers.Provider, req providers.PlanRequest) plannedObject {
+// planWithProvider asks p to plan one object (req without Proposed),
+// unless the object is unchanged, not to be replaced, and p plans such
+// objects as they are.
+func (pl *planner) planWithProvider(ctx context.Context, p providers.Provider, rt *schema.ResourceType, req providers.PlanRequest) plannedObject {
 	if sp, ok := p.(providers.SteadyPlanner); ok && !req.Prior.IsNull() &&
 		!slices.Contains(pl.opts.Replace, req.Addr) && sp.PlansSteady(req.TypeName) &&
-		valuesEqual(req.Prior, req.Proposed) {
+		providers.ProposedIsPrior(rt, req.Prior, req.Config) {
 		return plannedObject{PlanResponse: providers.PlanResponse{Planned: req.Prior, PlannedPrivate: req.PriorPrivate}, steady: true}
 	}
+	req.Proposed = providers.ProposedNew(rt, req.Prior, req.Config)
 	return plannedObject{PlanResponse: p.Plan(ctx, req)}
 }
 

@@ -462,6 +462,57 @@ func ProposedNew(rt *schema.ResourceType, prior, config cty.Value) cty.Value {
 	return proposedBlock(&rt.Block, prior, config)
 }
 
+// ProposedIsPrior reports, without building it, that ProposedNew(rt,
+// prior, config) is exactly prior: an existing object whose configuration
+// asks for nothing new. It may answer false for some values that
+// ProposedNew would reproduce (it compares raw values), never true for one
+// it would not.
+func ProposedIsPrior(rt *schema.ResourceType, prior, config cty.Value) bool {
+	if prior.IsNull() || !prior.IsWhollyKnown() {
+		return false
+	}
+	return proposedIsPrior(&rt.Block, prior, config)
+}
+
+func proposedIsPrior(b *schema.Block, prior, config cty.Value) bool {
+	if config.IsNull() || !config.IsKnown() {
+		return config.RawEquals(prior)
+	}
+	for _, a := range b.Attributes {
+		cv := config.GetAttr(a.Name)
+		if a.Computed && cv.IsNull() {
+			continue // proposed as the prior value
+		}
+		if !cv.RawEquals(prior.GetAttr(a.Name)) {
+			return false
+		}
+	}
+	for _, nb := range b.BlockTypes {
+		cv, pv := config.GetAttr(nb.TypeName), prior.GetAttr(nb.TypeName)
+		switch {
+		case cv.IsNull() || !cv.IsKnown() || pv.IsNull() || nb.Nesting == schema.NestingSet:
+			if !cv.RawEquals(pv) {
+				return false
+			}
+		case nb.Nesting == schema.NestingSingle:
+			if !proposedIsPrior(&nb.Block, pv, cv) {
+				return false
+			}
+		case nb.Nesting == schema.NestingList:
+			if cv.LengthInt() != pv.LengthInt() {
+				return false
+			}
+			for i := 0; i < cv.LengthInt(); i++ {
+				idx := cty.NumberIntVal(int64(i))
+				if !proposedIsPrior(&nb.Block, pv.Index(idx), cv.Index(idx)) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
 func proposedBlock(b *schema.Block, prior, config cty.Value) cty.Value {
 	if config.IsNull() || !config.IsKnown() {
 		return config

@@ -280,6 +280,62 @@ func TestProposedNew(t *testing.T) {
 	}
 }
 
+// TestProposedIsPrior holds ProposedIsPrior to what ProposedNew builds.
+func TestProposedIsPrior(t *testing.T) {
+	null := cty.NullVal(checkType.Block.ImpliedType())
+	prior := thing(map[string]cty.Value{
+		"name": str("a"), "id": str("T1"), "mode": str("fast"), "value": str("x"),
+		"tags":   cty.SetVal([]cty.Value{str("t")}),
+		"source": source(str("http://a"), str("e1")),
+		"access": access("alice", "read", "bob", "write"),
+	})
+	same := thing(map[string]cty.Value{
+		"name": str("a"), "value": str("x"), "tags": cty.SetVal([]cty.Value{str("t")}),
+		"source": source(str("http://a"), cty.NullVal(cty.String)),
+		"access": access("alice", "read", "bob", "write"),
+	})
+	with := func(k string, v cty.Value) cty.Value {
+		m := same.AsValueMap()
+		m[k] = v
+		return cty.ObjectVal(m)
+	}
+	tests := map[string]struct {
+		prior, config cty.Value
+		want          bool
+	}{
+		"unchanged":               {prior, same, true},
+		"computed set in config":  {prior, with("mode", str("fast")), true},
+		"computed changed":        {prior, with("mode", str("slow")), false},
+		"argument changed":        {prior, with("value", str("y")), false},
+		"argument unknown":        {prior, with("value", unknown), false},
+		"argument removed":        {prior, with("value", cty.NullVal(cty.String)), false},
+		"set changed":             {prior, with("tags", cty.SetVal([]cty.Value{str("u")})), false},
+		"nested argument changed": {prior, with("source", source(str("http://b"), cty.NullVal(cty.String))), false},
+		"nested computed set":     {prior, with("source", source(str("http://a"), str("e1"))), true},
+		"nested computed changed": {prior, with("source", source(str("http://a"), str("e2"))), false},
+		"nested block removed":    {prior, with("source", cty.NullVal(prior.GetAttr("source").Type())), false},
+		"list element changed":    {prior, with("access", access("alice", "read", "bob", "read")), false},
+		"list shorter":            {prior, with("access", access("alice", "read")), false},
+		"create":                  {null, same, false},
+		"delete":                  {prior, null, false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := ProposedIsPrior(checkType, tt.prior, tt.config)
+			if got != tt.want {
+				t.Errorf("ProposedIsPrior = %v, want %v", got, tt.want)
+			}
+			built := ProposedNew(checkType, tt.prior, tt.config)
+			if got && !built.RawEquals(tt.prior) {
+				t.Errorf("ProposedIsPrior is true but ProposedNew builds\n%#v", built)
+			}
+			if !got && tt.prior.IsWhollyKnown() && !tt.prior.IsNull() && built.RawEquals(tt.prior) {
+				t.Errorf("ProposedIsPrior is false but ProposedNew rebuilds the prior value")
+			}
+		})
+	}
+}
+
 func TestCheckFinalPlan(t *testing.T) {
 	reviewed := thing(map[string]cty.Value{
 		"name": str("a"), "value": unknown, "id": unknown, "mode": str("fast"), "secret": str("hunter2"),
