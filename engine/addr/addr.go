@@ -112,11 +112,44 @@ func (i Instance) Less(o Instance) bool {
 // ParseInstance parses an address written on the command line, such as
 // `site.main`, `collection.c[0]` or `share.s["a"]`.
 func ParseInstance(s string) (Instance, hcl.Diagnostics) {
+	if r, ok := plainResource(s); ok {
+		return Instance{Resource: r}, nil
+	}
+	return parseTraversal(s)
+}
+
+// parseTraversal parses an address with HCL's traversal syntax.
+func parseTraversal(s string) (Instance, hcl.Diagnostics) {
 	trav, diags := hclsyntax.ParseTraversalAbs([]byte(s), "", hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
 		return Instance{}, hcl.Diagnostics{invalidAddress(s, "It must be TYPE.NAME, optionally followed by [INDEX] or [\"KEY\"].")}
 	}
 	return InstanceFromTraversal(trav, s)
+}
+
+// plainResource splits the common form, TYPE.NAME with ASCII identifiers
+// (the addresses and dependencies of a state file), without HCL's lexer; it
+// parses as parseTraversal would.
+func plainResource(s string) (Resource, bool) {
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 || !asciiIdentifier(s[:dot]) || !asciiIdentifier(s[dot+1:]) {
+		return Resource{}, false
+	}
+	return Resource{Type: s[:dot], Name: s[dot+1:]}, true
+}
+
+// asciiIdentifier reports whether s is an HCL identifier made of ASCII
+// letters, digits, underscores and dashes.
+func asciiIdentifier(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // InstanceFromTraversal converts a traversal (from configuration or the

@@ -131,7 +131,7 @@ func (l *Loader) LoadSources(dir string, files map[string][]byte) (*Config, hcl.
 			src = trimBOM(src)
 			f, pd = parser.ParseJSON(src, name)
 		} else {
-			f, pd = parser.ParseHCL(src, name)
+			f, pd = parseNative(src, name)
 		}
 		diags = append(diags, pd...)
 		if f == nil {

@@ -39,7 +39,7 @@ type inResource struct {
 }
 
 type inState struct {
-	Version        int                    `json:"version"`
+	Version        *int                   `json:"version"`
 	Serial         uint64                 `json:"serial"`
 	Lineage        string                 `json:"lineage"`
 	UpdplanVersion string                 `json:"updplan_version"`
@@ -222,26 +222,19 @@ func encodePath(p cty.Path) ([]pathStep, error) {
 // Errors say what is wrong with the bytes; callers prefix where they came
 // from ("state file X: ...").
 func Decode(b []byte, types TypeFunc) (*State, error) {
-	var head struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, syntaxError(b, err)
-	}
-	if head.Version == nil {
-		return nil, errors.New("no format version: this is not an updplan state file")
-	}
-	if *head.Version > FormatVersion {
-		return nil, fmt.Errorf("written in state format version %d by a newer updplan, and this updplan reads versions up to %d. Upgrade updplan to use this state", *head.Version, FormatVersion)
-	}
-	if *head.Version < 1 {
-		return nil, fmt.Errorf("format version %d, which no updplan writes: this is not an updplan state file", *head.Version)
-	}
 	var f inState
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&f); err != nil {
+		// The version says more than the syntax error when there is one: a
+		// newer updplan's state may not fit this one's structures.
+		if verr := checkFormatVersion(b); verr != nil {
+			return nil, verr
+		}
 		return nil, syntaxError(b, err)
+	}
+	if err := formatVersionError(f.Version); err != nil {
+		return nil, err
 	}
 	if f.Lineage == "" {
 		return nil, errors.New("no lineage: this is not an updplan state file")
@@ -384,6 +377,32 @@ func DecodeIndexKey(raw json.RawMessage) (cty.Value, error) {
 		return cty.NumberVal(f), nil
 	}
 	return cty.NilVal, errors.New("a key must be a number or a string")
+}
+
+// checkFormatVersion reads just the format version of a state file that
+// did not decode, and returns what is wrong with it, if anything.
+func checkFormatVersion(b []byte) error {
+	var head struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return syntaxError(b, err)
+	}
+	return formatVersionError(head.Version)
+}
+
+// formatVersionError says why this updplan cannot read a state file of the
+// given format version (nil: it can).
+func formatVersionError(v *int) error {
+	switch {
+	case v == nil:
+		return errors.New("no format version: this is not an updplan state file")
+	case *v > FormatVersion:
+		return fmt.Errorf("written in state format version %d by a newer updplan, and this updplan reads versions up to %d. Upgrade updplan to use this state", *v, FormatVersion)
+	case *v < 1:
+		return fmt.Errorf("format version %d, which no updplan writes: this is not an updplan state file", *v)
+	}
+	return nil
 }
 
 // syntaxError explains a JSON error, with the line and column where the
