@@ -75,9 +75,13 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 			continue // reported by the loader
 		}
 		from := node{kind: resourceNode, res: a}
-		rc := refContext{count: r.Count != nil, each: r.ForEach != nil, iterators: dynamicIterators(r.Config)}
+		rc := refContext{count: r.Count != nil, each: r.ForEach != nil}
 		var all []ref
-		bodyTravs := dynblock.VariablesHCLDec(r.Config, rt.Block.DecoderSpec())
+		bodyTravs, attrTravs := plainBodyTraversals(r.Config, rt)
+		if attrTravs == nil {
+			rc.iterators = dynamicIterators(r.Config)
+			bodyTravs = dynblock.VariablesHCLDec(r.Config, rt.Block.DecoderSpec())
+		}
 		cg.bodyTravs[a] = bodyTravs
 		refs, d := e.resolveRefRanges(cfg, bodyTravs, rc)
 		diags = append(diags, d...)
@@ -106,7 +110,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 			all = append(all, refs...)
 		}
 		connect(from, all)
-		cg.attrRefs[a] = e.attributeRefs(cfg, r, rt, rc)
+		cg.attrRefs[a] = e.attributeRefs(cfg, r, rt, rc, attrTravs)
 	}
 
 	// 4. Outputs depend on their value and depends_on.
@@ -166,20 +170,33 @@ func directResourceDeps(g *graph.Graph[node], n node) []addr.Resource {
 
 func addrSortResources(list []addr.Resource) { slices.SortFunc(list, addr.CompareResources) }
 
-// attributeRefs lists the resources each top-level attribute refers to,
-// directly or through locals.
-func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schema.ResourceType, rc refContext) map[string][]addr.Resource {
-	out := map[string][]addr.Resource{}
-	exprs := map[string]hcl.Expression{}
-	if sb, ok := r.Config.(*hclsyntax.Body); ok {
-		// Native syntax: read the attributes directly, without building
-		// a content object per resource.
-		for name, attr := range sb.Attributes {
-			if rt.Block.Attribute(name) != nil {
-				exprs[name] = attr.Expr
-			}
+// plainBodyTraversals returns the traversals of a native-syntax body that
+// holds only arguments, all of them and per argument of rt, without the
+// general walk over a decoder spec. attrTravs is nil for any other body.
+func plainBodyTraversals(body hcl.Body, rt *schema.ResourceType) (all []hcl.Traversal, attrTravs map[string][]hcl.Traversal) {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok || len(sb.Blocks) > 0 {
+		return nil, nil
+	}
+	attrTravs = make(map[string][]hcl.Traversal, len(sb.Attributes))
+	for name, attr := range sb.Attributes {
+		if rt.Block.Attribute(name) == nil {
+			continue // reported by the loader
 		}
-	} else {
+		travs := attr.Expr.Variables()
+		attrTravs[name] = travs
+		all = append(all, travs...)
+	}
+	return all, attrTravs
+}
+
+// attributeRefs lists the resources each top-level attribute refers to,
+// directly or through locals. attrTravs, when not nil, are the traversals
+// of each attribute already found.
+func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schema.ResourceType, rc refContext, attrTravs map[string][]hcl.Traversal) map[string][]addr.Resource {
+	out := map[string][]addr.Resource{}
+	if attrTravs == nil {
+		attrTravs = map[string][]hcl.Traversal{}
 		bs := &hcl.BodySchema{}
 		for _, a := range rt.Block.Attributes {
 			bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
@@ -189,11 +206,14 @@ func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schem
 			return out
 		}
 		for name, attr := range content.Attributes {
-			exprs[name] = attr.Expr
+			attrTravs[name] = attr.Expr.Variables()
 		}
 	}
-	for name, expr := range exprs {
-		refs, _ := e.resolveRefRanges(cfg, expr.Variables(), rc)
+	for name, travs := range attrTravs {
+		if len(travs) == 0 {
+			continue
+		}
+		refs, _ := e.resolveRefRanges(cfg, travs, rc)
 		var list []addr.Resource
 		seen := map[addr.Resource]bool{}
 		var visit func(n node)

@@ -17,6 +17,9 @@ import (
 // "a -> b -> c -> a" can be read as "a depends on b, which depends on c,
 // which depends on a". Cycles are sorted by their first vertex.
 func (g *Graph[V]) Cycles() [][]V {
+	if g.acyclic() {
+		return nil // the usual case, found without sorting anything
+	}
 	var out [][]V
 	for _, scc := range g.components() {
 		if len(scc) == 1 && !g.HasEdge(scc[0], scc[0]) {
@@ -25,6 +28,32 @@ func (g *Graph[V]) Cycles() [][]V {
 		out = append(out, g.closedWalk(scc))
 	}
 	return out
+}
+
+// acyclic reports whether the graph has no cycle (Kahn's algorithm: every
+// vertex can be taken once all it depends on are taken).
+func (g *Graph[V]) acyclic() bool {
+	pending := make(map[V]int, len(g.verts))
+	var ready []V
+	for v := range g.verts {
+		n := len(g.deps[v])
+		pending[v] = n
+		if n == 0 {
+			ready = append(ready, v)
+		}
+	}
+	taken := 0
+	for len(ready) > 0 {
+		v := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		taken++
+		for u := range g.users[v] {
+			if pending[u]--; pending[u] == 0 {
+				ready = append(ready, u)
+			}
+		}
+	}
+	return taken == len(g.verts)
 }
 
 // FormatCycle renders a cycle from Cycles as "a -> b -> c -> a".
