@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -36,7 +37,7 @@ func (g *Graph[V]) acyclic() bool {
 	pending := make(map[V]int, len(g.verts))
 	var ready []V
 	for v := range g.verts {
-		n := len(g.deps[v])
+		n := g.deps[v].len()
 		pending[v] = n
 		if n == 0 {
 			ready = append(ready, v)
@@ -47,7 +48,7 @@ func (g *Graph[V]) acyclic() bool {
 		v := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
 		taken++
-		for u := range g.users[v] {
+		for _, u := range g.users[v].items() {
 			if pending[u]--; pending[u] == 0 {
 				ready = append(ready, u)
 			}
@@ -100,7 +101,7 @@ func (g *Graph[V]) TopoOrder() ([]V, error) {
 	pending := make(map[V]int, len(g.verts))
 	ready := newHeap(g.less)
 	for v := range g.verts {
-		n := len(g.deps[v])
+		n := g.deps[v].len()
 		pending[v] = n
 		if n == 0 {
 			ready.push(v)
@@ -110,7 +111,7 @@ func (g *Graph[V]) TopoOrder() ([]V, error) {
 	for ready.len() > 0 {
 		v := ready.pop()
 		out = append(out, v)
-		for u := range g.users[v] {
+		for _, u := range g.users[v].items() {
 			pending[u]--
 			if pending[u] == 0 {
 				ready.push(u)
@@ -145,10 +146,7 @@ func (g *Graph[V]) components() [][]V {
 		counter++
 		stack = append(stack, v)
 		onStack[v] = true
-		succ := make([]V, 0, len(g.deps[v]))
-		for w := range g.deps[v] {
-			succ = append(succ, w)
-		}
+		succ := slices.Clone(g.deps[v].items())
 		frames = append(frames, &frame{v: v, succ: succ})
 	}
 	for _, root := range g.Vertices() {

@@ -14,8 +14,8 @@ type Graph[V comparable] struct {
 	name func(V) string
 
 	verts map[V]struct{}
-	deps  map[V]map[V]struct{} // v -> what v depends on
-	users map[V]map[V]struct{} // v -> what depends on v
+	deps  map[V]*vertexSet[V] // v -> what v depends on
+	users map[V]*vertexSet[V] // v -> what depends on v
 	edges int
 }
 
@@ -27,8 +27,8 @@ func New[V comparable](less func(a, b V) bool, name func(V) string) *Graph[V] {
 		less:  less,
 		name:  name,
 		verts: map[V]struct{}{},
-		deps:  map[V]map[V]struct{}{},
-		users: map[V]map[V]struct{}{},
+		deps:  map[V]*vertexSet[V]{},
+		users: map[V]*vertexSet[V]{},
 	}
 }
 
@@ -45,19 +45,18 @@ func (g *Graph[V]) Connect(from, to V) {
 	g.Add(to)
 	d := g.deps[from]
 	if d == nil {
-		d = map[V]struct{}{}
+		d = &vertexSet[V]{}
 		g.deps[from] = d
 	}
-	if _, ok := d[to]; ok {
+	if !d.add(to) {
 		return
 	}
-	d[to] = struct{}{}
 	u := g.users[to]
 	if u == nil {
-		u = map[V]struct{}{}
+		u = &vertexSet[V]{}
 		g.users[to] = u
 	}
-	u[from] = struct{}{}
+	u.add(from)
 	g.edges++
 }
 
@@ -66,13 +65,13 @@ func (g *Graph[V]) Remove(v V) {
 	if !g.Has(v) {
 		return
 	}
-	for d := range g.deps[v] {
-		delete(g.users[d], v)
+	for _, d := range g.deps[v].items() {
+		g.users[d].remove(v)
 		g.edges--
 	}
-	for u := range g.users[v] {
+	for _, u := range g.users[v].items() {
 		if u != v {
-			delete(g.deps[u], v)
+			g.deps[u].remove(v)
 			g.edges--
 		}
 	}
@@ -89,8 +88,7 @@ func (g *Graph[V]) Has(v V) bool {
 
 // HasEdge reports whether from depends directly on to.
 func (g *Graph[V]) HasEdge(from, to V) bool {
-	_, ok := g.deps[from][to]
-	return ok
+	return g.deps[from].has(to)
 }
 
 // Len is the number of vertices.
@@ -108,10 +106,10 @@ func (g *Graph[V]) Vertices() []V {
 }
 
 // DependenciesOf returns what v depends on directly, sorted.
-func (g *Graph[V]) DependenciesOf(v V) []V { return g.sorted(g.deps[v]) }
+func (g *Graph[V]) DependenciesOf(v V) []V { return g.sortedCopy(g.deps[v].items()) }
 
 // DependentsOf returns what depends on v directly, sorted.
-func (g *Graph[V]) DependentsOf(v V) []V { return g.sorted(g.users[v]) }
+func (g *Graph[V]) DependentsOf(v V) []V { return g.sortedCopy(g.users[v].items()) }
 
 // Ancestors returns everything the given vertices depend on, directly or
 // transitively, sorted. A given vertex is included only when it is reached
@@ -124,13 +122,13 @@ func (g *Graph[V]) Ancestors(vs ...V) []V { return g.reach(g.deps, vs) }
 // themselves.
 func (g *Graph[V]) Descendants(vs ...V) []V { return g.reach(g.users, vs) }
 
-func (g *Graph[V]) reach(adj map[V]map[V]struct{}, from []V) []V {
+func (g *Graph[V]) reach(adj map[V]*vertexSet[V], from []V) []V {
 	seen := map[V]struct{}{}
 	stack := slices.Clone(from)
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for w := range adj[v] {
+		for _, w := range adj[v].items() {
 			if _, ok := seen[w]; !ok {
 				seen[w] = struct{}{}
 				stack = append(stack, w)
@@ -148,7 +146,7 @@ func (g *Graph[V]) Reverse() *Graph[V] {
 		r.Add(v)
 	}
 	for from, tos := range g.deps {
-		for to := range tos {
+		for _, to := range tos.items() {
 			r.Connect(to, from)
 		}
 	}
@@ -169,7 +167,7 @@ func (g *Graph[V]) Subgraph(keep func(V) bool) *Graph[V] {
 		if !s.Has(from) {
 			continue
 		}
-		for to := range tos {
+		for _, to := range tos.items() {
 			if s.Has(to) {
 				s.Connect(from, to)
 			}
@@ -209,6 +207,13 @@ func (g *Graph[V]) sorted(set map[V]struct{}) []V {
 	for v := range set {
 		out = append(out, v)
 	}
+	g.sort(out)
+	return out
+}
+
+func (g *Graph[V]) sortedCopy(list []V) []V {
+	out := make([]V, len(list))
+	copy(out, list)
 	g.sort(out)
 	return out
 }

@@ -407,3 +407,27 @@ func BenchmarkCycles10k(b *testing.B) {
 		}
 	}
 }
+
+// TestLargeNeighbourSets crosses the size at which a vertex's neighbours
+// get an index: edges stay unique, removable and counted.
+func TestLargeNeighbourSets(t *testing.T) {
+	g := New(func(a, b int) bool { return a < b }, func(v int) string { return fmt.Sprint(v) })
+	const n = 3 * smallSet
+	for i := 1; i <= n; i++ {
+		g.Connect(i, 0)
+		g.Connect(i, 0) // twice: still one edge
+	}
+	if g.EdgeCount() != n || len(g.DependentsOf(0)) != n || !g.HasEdge(n, 0) {
+		t.Fatalf("edges = %d, dependents of 0 = %d", g.EdgeCount(), len(g.DependentsOf(0)))
+	}
+	for i := 1; i <= n; i += 2 {
+		g.Remove(i)
+	}
+	if g.EdgeCount() != n/2 || len(g.DependentsOf(0)) != n/2 || g.HasEdge(1, 0) || !g.HasEdge(2, 0) {
+		t.Fatalf("after removing the odd vertices: edges = %d, dependents of 0 = %v", g.EdgeCount(), g.DependentsOf(0))
+	}
+	g.Connect(0, 0)
+	if len(g.Cycles()) != 1 {
+		t.Fatalf("cycles = %v, want the self-loop", g.Cycles())
+	}
+}

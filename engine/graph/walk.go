@@ -80,7 +80,7 @@ func (g *Graph[V]) Walk(ctx context.Context, parallelism int, visit func(ctx con
 	pending := make(map[V]int, len(g.verts))
 	ready := newHeap(g.less)
 	for v := range g.verts {
-		pending[v] = len(g.deps[v])
+		pending[v] = g.deps[v].len()
 		if pending[v] == 0 {
 			ready.push(v)
 		}
@@ -95,7 +95,7 @@ func (g *Graph[V]) Walk(ctx context.Context, parallelism int, visit func(ctx con
 			errs[v] = err
 		}
 		finished++
-		for u := range g.users[v] {
+		for _, u := range g.users[v].items() {
 			pending[u]--
 			if pending[u] == 0 {
 				ready.push(u)
@@ -151,7 +151,7 @@ func (g *Graph[V]) Walk(ctx context.Context, parallelism int, visit func(ctx con
 // the least failed vertex behind them) or cancelled (a dependency was).
 func (g *Graph[V]) blocked(v V, outcomes map[V]outcome, cause map[V]V) (o outcome, because V) {
 	o = succeeded
-	for d := range g.deps[v] {
+	for _, d := range g.deps[v].items() {
 		switch outcomes[d] {
 		case failed, skipped:
 			c := cause[d]
