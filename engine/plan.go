@@ -32,7 +32,6 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	if d.HasErrors() {
 		return nil, diags
 	}
-	defer done()
 	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
 	return p, sortDiags(append(diags, d...))
 }
@@ -440,7 +439,9 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	case priorVal.IsNull():
 		ch.Action = plan.Create
 	default:
-		ch.ReplacePaths = replacePaths(rt, priorVal, planned, resp.RequiresReplace)
+		if !resp.steady {
+			ch.ReplacePaths = replacePaths(rt, priorVal, planned, resp.RequiresReplace)
+		}
 		byRequest := slices.Contains(pl.opts.Replace, in.addr)
 		switch {
 		case len(ch.ReplacePaths) > 0 || byRequest:
@@ -465,7 +466,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 				return unknown, nil, diags
 			}
 			planned, ch.After, ch.Private = resp2.Planned, resp2.Planned, resp2.PlannedPrivate
-		case valuesEqual(priorVal, planned):
+		case resp.steady || (ch.ImportID == "" && sameAsStored(priorVal, planned)) || valuesEqual(priorVal, planned):
 			ch.Action = plan.NoOp
 			// Share the prior value: a large no-op plan holds one copy of
 			// each object, not three.
@@ -532,6 +533,12 @@ func appendPath(list []cty.Path, p cty.Path) []cty.Path {
 		}
 	}
 	return append(list, p)
+}
+
+// sameAsStored is valuesEqual for a value from state, which never holds
+// unknowns: when v is raw-equal to it there is nothing left to check.
+func sameAsStored(stored, v cty.Value) bool {
+	return stored.RawEquals(v) || valuesEqual(stored, v)
 }
 
 // valuesEqual reports whether two values are known and equal (sets compare

@@ -62,7 +62,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 			return
 		}
 		nr := *out.Resources[r.Addr]
-		if !valuesEqual(r.Value, resp.NewState) {
+		if !sameAsStored(r.Value, resp.NewState) {
 			nr.Value = resp.NewState // else keep the stored value: one copy, not two
 			ch.Action, ch.After = plan.Update, resp.NewState
 			drift = append(drift, ch)

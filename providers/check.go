@@ -468,30 +468,35 @@ func ProposedNew(rt *schema.ResourceType, prior, config cty.Value) cty.Value {
 // ProposedNew would reproduce (it compares raw values), never true for one
 // it would not.
 func ProposedIsPrior(rt *schema.ResourceType, prior, config cty.Value) bool {
-	if prior.IsNull() || !prior.IsWhollyKnown() {
+	if prior.IsNull() || !prior.IsKnown() {
 		return false
 	}
 	return proposedIsPrior(&rt.Block, prior, config)
 }
 
+// proposedIsPrior compares attribute by attribute: walking each value once
+// is much cheaper than building the proposed object and comparing it whole.
 func proposedIsPrior(b *schema.Block, prior, config cty.Value) bool {
 	if config.IsNull() || !config.IsKnown() {
-		return config.RawEquals(prior)
+		return sameKnown(config, prior)
 	}
 	for _, a := range b.Attributes {
-		cv := config.GetAttr(a.Name)
+		cv, pv := config.GetAttr(a.Name), prior.GetAttr(a.Name)
 		if a.Computed && cv.IsNull() {
+			if !pv.IsWhollyKnown() {
+				return false
+			}
 			continue // proposed as the prior value
 		}
-		if !cv.RawEquals(prior.GetAttr(a.Name)) {
+		if !sameKnown(cv, pv) {
 			return false
 		}
 	}
 	for _, nb := range b.BlockTypes {
 		cv, pv := config.GetAttr(nb.TypeName), prior.GetAttr(nb.TypeName)
 		switch {
-		case cv.IsNull() || !cv.IsKnown() || pv.IsNull() || nb.Nesting == schema.NestingSet:
-			if !cv.RawEquals(pv) {
+		case cv.IsNull() || !cv.IsKnown() || pv.IsNull() || !pv.IsKnown() || nb.Nesting == schema.NestingSet:
+			if !sameKnown(cv, pv) {
 				return false
 			}
 		case nb.Nesting == schema.NestingSingle:
@@ -511,6 +516,11 @@ func proposedIsPrior(b *schema.Block, prior, config cty.Value) bool {
 		}
 	}
 	return true
+}
+
+// sameKnown reports whether a and b are the same wholly known value.
+func sameKnown(a, b cty.Value) bool {
+	return a.RawEquals(b) && a.IsWhollyKnown()
 }
 
 func proposedBlock(b *schema.Block, prior, config cty.Value) cty.Value {

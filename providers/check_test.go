@@ -294,11 +294,12 @@ func TestProposedIsPrior(t *testing.T) {
 		"source": source(str("http://a"), cty.NullVal(cty.String)),
 		"access": access("alice", "read", "bob", "write"),
 	})
-	with := func(k string, v cty.Value) cty.Value {
-		m := same.AsValueMap()
+	with2 := func(obj cty.Value, k string, v cty.Value) cty.Value {
+		m := obj.AsValueMap()
 		m[k] = v
 		return cty.ObjectVal(m)
 	}
+	with := func(k string, v cty.Value) cty.Value { return with2(same, k, v) }
 	tests := map[string]struct {
 		prior, config cty.Value
 		want          bool
