@@ -721,3 +721,32 @@ func TestSteadyPlannerSkipsUnchangedObjects(t *testing.T) {
 		t.Errorf("the provider planned %d objects; want a and b planned", n)
 	}
 }
+
+// TestRefreshProgressShownOnlyForSoundConfigurations: the refresh runs
+// while the graph is built, and its progress is shown after, only when the
+// configuration has no cycle.
+func TestRefreshProgressShownOnlyForSoundConfigurations(t *testing.T) {
+	f := newFixture(t, twoThings)
+	f.apply(opts())
+
+	var mu sync.Mutex
+	var seen []string
+	o := opts()
+	o.Hooks.RefreshStart = func(a addr.Instance) { mu.Lock(); seen = append(seen, "start "+a.String()); mu.Unlock() }
+	o.Hooks.RefreshComplete = func(a addr.Instance, _ time.Duration) { mu.Lock(); seen = append(seen, "done "+a.String()); mu.Unlock() }
+	f.plan(o)
+	want := []string{"start fake_thing.a", "start fake_thing.b", "done fake_thing.a", "done fake_thing.b"}
+	if strings.Join(seen, ", ") != strings.Join(want, ", ") {
+		t.Fatalf("refresh progress = %v, want %v", seen, want)
+	}
+
+	seen = nil
+	f.write(strings.Replace(twoThings, `value = "one"`, `value = fake_thing.b.value`, 1))
+	_, diags := f.eng.Plan(context.Background(), f.load(), engine.Inputs{}, o)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Cycle") {
+		t.Fatalf("diags = %v, want a cycle", diags)
+	}
+	if len(seen) != 0 {
+		t.Errorf("a configuration with a cycle showed refresh progress: %v", seen)
+	}
+}

@@ -87,10 +87,21 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		opts.Parallelism = 10
 	}
 	vars, diags := e.variableValues(cfg, in, false)
+	var ev *evaluator
+	if !diags.HasErrors() {
+		ev = e.newEvaluator(cfg, vars)
+	}
+	priorCtx, stopPrior := context.WithCancel(ctx)
+	defer stopPrior()
+	prior := e.preparePrior(priorCtx, cfg, ev, opts, read)
 	cg, graphDiags := e.buildGraph(cfg)
-	prev, readDiags := read.wait()
-	if readDiags.HasErrors() {
-		return nil, append(diags, readDiags...)
+	if graphDiags.HasErrors() {
+		stopPrior() // nothing will be planned: no need to read every object
+	}
+	prior.wait()
+	prev := prior.prev
+	if prior.readDiags.HasErrors() {
+		return nil, append(diags, prior.readDiags...)
 	}
 	p := &plan.Plan{
 		Mode:               opts.Mode,
@@ -114,38 +125,16 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		p.Errored = true
 		return p, diags
 	}
-	ev := e.newEvaluator(cfg, vars)
 	ev.bodyTravs = cg.bodyTravs
-
-	// Providers of every type in configuration or state.
-	types := map[string]bool{}
-	for a := range cfg.Resources {
-		types[a.Type] = true
-	}
-	for _, r := range prev.Sorted() {
-		types[r.Type] = true
-	}
-	diags = append(diags, e.configureProviders(ctx, ev, types)...)
+	diags = append(diags, prior.configDiags...)
 	if diags.HasErrors() {
 		p.Errored = true
 		return p, diags
 	}
-
-	// Moved blocks rename objects in state before anything else.
-	working := prev.DeepCopy()
-	if working == nil {
-		working = &state.State{Resources: map[addr.Instance]*state.Resource{}, Outputs: map[string]*state.Output{}}
-	}
-	moved, d := applyMoves(cfg, working)
-	diags = append(diags, d...)
-
-	// Refresh: read every object in state; what changed is drift.
-	if opts.Refresh {
-		refreshed, drift, d := e.refresh(ctx, working, opts)
-		diags = append(diags, d...)
-		p.Drift = drift
-		working = refreshed
-	}
+	prior.replay(opts.Hooks)
+	moved, working := prior.moved, prior.working
+	diags = append(diags, prior.diags...)
+	p.Drift = prior.drift
 	p.PriorState = working
 	if diags.HasErrors() {
 		p.Errored = true
