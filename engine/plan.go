@@ -32,6 +32,7 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	if d.HasErrors() {
 		return nil, diags
 	}
+	defer done()
 	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
 	return p, sortDiags(append(diags, d...))
 }
