@@ -5,6 +5,9 @@
 #   bash bench/run.sh [N] [CHAIN]      (defaults: 1000 objects, chains of 10)
 #
 # Each figure is the best of three runs: wall time and peak resident memory.
+# updplan is built as releases are, static (CGO_ENABLED=0), like Terraform's
+# own release binaries; `updplan version` shows the floor any run starts
+# from (the binary's pages and the Go runtime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -12,7 +15,7 @@ CHAIN=${2:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-go build -o "$work/updplan" ./cmd/updplan
+CGO_ENABLED=0 go build -o "$work/updplan" ./cmd/updplan
 go build -o "$work/measure" ./bench/measure
 go run ./bench/gen -tool updplan -n "$N" -chain "$CHAIN" -out "$work/u"
 measure() { "$work/measure" "$@"; }
@@ -26,6 +29,7 @@ best() {
 }
 
 echo "== $N objects in chains of $CHAIN ($(nproc) cores)"
+best measure -label "updplan version (floor)" -dir "$work/u" -- "$work/updplan" version
 # A fresh apply each time: new site database and state.
 fresh_apply() {
   rm -rf "$work/u/site.db"* "$work/u/updplan.state"*

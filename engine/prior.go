@@ -56,8 +56,10 @@ func (e *Engine) preparePrior(ctx context.Context, cfg *config.Config, ev *evalu
 		for a := range cfg.Resources {
 			types[a.Type] = true
 		}
-		for _, r := range ps.prev.Sorted() {
-			types[r.Type] = true
+		if ps.prev != nil {
+			for _, r := range ps.prev.Resources {
+				types[r.Type] = true
+			}
 		}
 		ps.configDiags = e.configureProviders(ctx, ev, types)
 		if ps.configDiags.HasErrors() {

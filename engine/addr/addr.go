@@ -1,6 +1,7 @@
 package addr
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -244,15 +245,22 @@ func SortInstances(list []Instance) {
 	slices.SortFunc(list, Compare)
 }
 
-// Compare orders instances for slices.SortFunc.
+// Compare orders instances for slices.SortFunc, as Less does.
 func Compare(a, b Instance) int {
-	switch {
-	case a.Less(b):
-		return -1
-	case b.Less(a):
-		return 1
+	if c := strings.Compare(a.Resource.Type, b.Resource.Type); c != 0 {
+		return c
 	}
-	return 0
+	if c := strings.Compare(a.Resource.Name, b.Resource.Name); c != 0 {
+		return c
+	}
+	ka, kb := a.Key, b.Key
+	switch {
+	case ka.kind != kb.kind:
+		return cmp.Compare(ka.kind, kb.kind)
+	case ka.kind == IntKeyKind:
+		return cmp.Compare(ka.i, kb.i)
+	}
+	return strings.Compare(ka.s, kb.s)
 }
 
 // Join renders a list of instances comma-separated, for messages.

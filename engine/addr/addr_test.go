@@ -36,3 +36,27 @@ func FuzzParseInstance(f *testing.F) {
 		}
 	})
 }
+
+// TestCompareAgreesWithLess holds the sort order to Less.
+func TestCompareAgreesWithLess(t *testing.T) {
+	r := func(typ, name string) Resource { return Resource{Type: typ, Name: name} }
+	list := []Instance{
+		{Resource: r("a", "b")}, r("a", "b").Instance(IntKey(0)), r("a", "b").Instance(IntKey(10)),
+		r("a", "b").Instance(IntKey(2)), r("a", "b").Instance(StrKey("x")), r("a", "b").Instance(StrKey("")),
+		{Resource: r("a", "c")}, {Resource: r("b", "a")}, {Resource: r("ab", "a")},
+	}
+	for _, x := range list {
+		for _, y := range list {
+			want := 0
+			switch {
+			case x.Less(y):
+				want = -1
+			case y.Less(x):
+				want = 1
+			}
+			if got := Compare(x, y); got != want {
+				t.Errorf("Compare(%s, %s) = %d, want %d", x, y, got, want)
+			}
+		}
+	}
+}
