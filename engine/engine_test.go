@@ -733,7 +733,11 @@ func TestRefreshProgressShownOnlyForSoundConfigurations(t *testing.T) {
 	var seen []string
 	o := opts()
 	o.Hooks.RefreshStart = func(a addr.Instance) { mu.Lock(); seen = append(seen, "start "+a.String()); mu.Unlock() }
-	o.Hooks.RefreshComplete = func(a addr.Instance, _ time.Duration) { mu.Lock(); seen = append(seen, "done "+a.String()); mu.Unlock() }
+	o.Hooks.RefreshComplete = func(a addr.Instance, _ time.Duration) {
+		mu.Lock()
+		seen = append(seen, "done "+a.String())
+		mu.Unlock()
+	}
 	f.plan(o)
 	want := []string{"start fake_thing.a", "start fake_thing.b", "done fake_thing.a", "done fake_thing.b"}
 	if strings.Join(seen, ", ") != strings.Join(want, ", ") {
