@@ -222,16 +222,20 @@ func encodePath(p cty.Path) ([]pathStep, error) {
 // Errors say what is wrong with the bytes; callers prefix where they came
 // from ("state file X: ...").
 func Decode(b []byte, types TypeFunc) (*State, error) {
-	var f inState
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&f); err != nil {
-		// The version says more than the syntax error when there is one: a
-		// newer updplan's state may not fit this one's structures.
-		if verr := checkFormatVersion(b); verr != nil {
-			return nil, verr
+	f, written := decodeWritten(b)
+	if !written {
+		f = inState{}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(&f); err != nil {
+			// The version says more than the syntax error when there is
+			// one: a newer updplan's state may not fit this one's
+			// structures.
+			if verr := checkFormatVersion(b); verr != nil {
+				return nil, verr
+			}
+			return nil, syntaxError(b, err)
 		}
-		return nil, syntaxError(b, err)
 	}
 	if err := formatVersionError(f.Version); err != nil {
 		return nil, err

@@ -2,9 +2,11 @@ package state
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -313,6 +315,81 @@ func FuzzDecode(f *testing.F) {
 			if _, err := Encode(s); err != nil {
 				t.Fatalf("a decoded state does not encode: %v", err)
 			}
+		}
+	})
+}
+
+// generalDecode is what encoding/json makes of b: the structures
+// decodeWritten must reproduce.
+func generalDecode(b []byte) (inState, error) {
+	var f inState
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	err := dec.Decode(&f)
+	return f, err
+}
+
+// TestDecodeWrittenMatchesEncodingJSON: the fast reader reads what Encode
+// writes, and reads it as encoding/json does.
+func TestDecodeWrittenMatchesEncodingJSON(t *testing.T) {
+	s := bigState(300)
+	for k, v := range sampleState().Resources {
+		s.Resources[k] = v
+	}
+	s.Outputs = sampleState().Outputs
+	r := s.Resources[addr.Resource{Type: "share", Name: "pkg"}.Instance(addr.IntKey(0))]
+	r.SensitivePaths = []cty.Path{cty.GetAttrPath("name"), cty.IndexIntPath(2)}
+	r.Private = []byte("private\x00data")
+	r.Dependencies = []addr.Resource{{Type: "site", Name: "main"}}
+	b, err := Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, ok := decodeWritten(b)
+	if !ok {
+		t.Fatal("the fast reader declined a file Encode wrote")
+	}
+	general, err := generalDecode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fast, general) {
+		t.Fatal("the fast reader and encoding/json disagree")
+	}
+	for _, in := range []string{
+		`{"version":1,"lineage":"a\u00e9"}`,    // a \u escape, left to encoding/json
+		`{"version":1,"Lineage":"x"}`,          // encoding/json matches keys without case
+		`{"version":1,"lineage":"x","x":1}`,    // a key it ignores
+		`{"version":1,"version":2}`,            // a key twice
+		`{"version":1} {"version":2}`,          // trailing data
+		`{"version":1.0}`,                      // not an int
+		`{"version":1,"outputs":null}`,         // null
+		"{\"version\":1,\"lineage\":\"\xff\"}", // invalid UTF-8
+	} {
+		if _, ok := decodeWritten([]byte(in)); ok {
+			t.Errorf("the fast reader accepted %s", in)
+		}
+	}
+}
+
+// FuzzDecodeWritten: whatever the fast reader accepts, encoding/json reads
+// the same.
+func FuzzDecodeWritten(f *testing.F) {
+	good, _ := Encode(sampleState())
+	f.Add(good)
+	f.Add([]byte(`{"version":1,"lineage":"l","resources":[{"type":"share","name":"a","index_key":1.5,"attributes":{"a":[1,true,null,{"b":"c"}]}}]}`))
+	f.Add([]byte(`{"version":1,"lineage":"D:\\Updates\t\"x\"\/"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := decodeWritten(b)
+		if !ok {
+			return
+		}
+		general, err := generalDecode(b)
+		if err != nil {
+			t.Fatalf("accepted what encoding/json refuses (%v)", err)
+		}
+		if !reflect.DeepEqual(fast, general) {
+			t.Fatalf("read differently:\nfast    %#v\ngeneral %#v", fast, general)
 		}
 	})
 }
