@@ -465,7 +465,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 			ch.Action = plan.Update
 		}
 	}
-	if planned.IsWhollyKnown() {
+	if len(r.Postconditions) > 0 && planned.IsWhollyKnown() {
 		self := markSensitive(&rt.Block, planned)
 		sc := in.scope
 		sc.self = self
