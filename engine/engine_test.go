@@ -722,10 +722,10 @@ func TestSteadyPlannerSkipsUnchangedObjects(t *testing.T) {
 	}
 }
 
-// TestRefreshProgressShownOnlyForSoundConfigurations: the refresh runs
-// while the graph is built, and its progress is shown after, only when the
-// configuration has no cycle.
-func TestRefreshProgressShownOnlyForSoundConfigurations(t *testing.T) {
+// TestBadGraphReadsAndConfiguresNothing: a configuration whose graph is
+// unsound (here a cycle) is reported before any provider is configured (a
+// provider may create its database then) or any object read.
+func TestBadGraphReadsAndConfiguresNothing(t *testing.T) {
 	f := newFixture(t, twoThings)
 	f.apply(opts())
 
@@ -733,24 +733,23 @@ func TestRefreshProgressShownOnlyForSoundConfigurations(t *testing.T) {
 	var seen []string
 	o := opts()
 	o.Hooks.RefreshStart = func(a addr.Instance) { mu.Lock(); seen = append(seen, "start "+a.String()); mu.Unlock() }
-	o.Hooks.RefreshComplete = func(a addr.Instance, _ time.Duration) {
-		mu.Lock()
-		seen = append(seen, "done "+a.String())
-		mu.Unlock()
-	}
 	f.plan(o)
-	want := []string{"start fake_thing.a", "start fake_thing.b", "done fake_thing.a", "done fake_thing.b"}
-	if strings.Join(seen, ", ") != strings.Join(want, ", ") {
-		t.Fatalf("refresh progress = %v, want %v", seen, want)
+	if len(seen) != 2 {
+		t.Fatalf("refresh progress of a sound configuration = %v, want both objects", seen)
 	}
 
 	seen = nil
+	configured := 0
+	f.fake.ConfigureFunc = func(context.Context, providers.ConfigureRequest) hcl.Diagnostics {
+		configured++
+		return nil
+	}
 	f.write(strings.Replace(twoThings, `value = "one"`, `value = fake_thing.b.value`, 1))
 	_, diags := f.eng.Plan(context.Background(), f.load(), engine.Inputs{}, o)
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Cycle") {
 		t.Fatalf("diags = %v, want a cycle", diags)
 	}
-	if len(seen) != 0 {
-		t.Errorf("a configuration with a cycle showed refresh progress: %v", seen)
+	if len(seen) != 0 || configured != 0 {
+		t.Errorf("a configuration with a cycle configured the provider %d times and refreshed %v", configured, seen)
 	}
 }

@@ -88,21 +88,10 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		opts.Parallelism = 10
 	}
 	vars, diags := e.variableValues(cfg, in, false)
-	var ev *evaluator
-	if !diags.HasErrors() {
-		ev = e.newEvaluator(cfg, vars)
-	}
-	priorCtx, stopPrior := context.WithCancel(ctx)
-	defer stopPrior()
-	prior := e.preparePrior(priorCtx, cfg, ev, opts, read)
 	cg, graphDiags := e.buildGraph(cfg)
-	if graphDiags.HasErrors() {
-		stopPrior() // nothing will be planned: no need to read every object
-	}
-	prior.wait()
-	prev := prior.prev
-	if prior.readDiags.HasErrors() {
-		return nil, append(diags, prior.readDiags...)
+	prev, readDiags := read.wait()
+	if readDiags.HasErrors() {
+		return nil, append(diags, readDiags...)
 	}
 	p := &plan.Plan{
 		Mode:               opts.Mode,
@@ -123,19 +112,45 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	}
 	diags = append(diags, graphDiags...)
 	if diags.HasErrors() {
+		// Nothing is configured or read on bad input: a provider may
+		// create its database when configured.
 		p.Errored = true
 		return p, diags
 	}
+	ev := e.newEvaluator(cfg, vars)
 	ev.bodyTravs = cg.bodyTravs
-	diags = append(diags, prior.configDiags...)
+
+	// Providers of every type in configuration or state.
+	types := map[string]bool{}
+	for a := range cfg.Resources {
+		types[a.Type] = true
+	}
+	if prev != nil {
+		for _, r := range prev.Resources {
+			types[r.Type] = true
+		}
+	}
+	diags = append(diags, e.configureProviders(ctx, ev, types)...)
 	if diags.HasErrors() {
 		p.Errored = true
 		return p, diags
 	}
-	prior.replay(opts.Hooks)
-	moved, working := prior.moved, prior.working
-	diags = append(diags, prior.diags...)
-	p.Drift = prior.drift
+
+	// Moved blocks rename objects in state before anything else.
+	working := prev.DeepCopy()
+	if working == nil {
+		working = &state.State{Resources: map[addr.Instance]*state.Resource{}, Outputs: map[string]*state.Output{}}
+	}
+	moved, d := applyMoves(cfg, working)
+	diags = append(diags, d...)
+
+	// Refresh: read every object in state; what changed is drift.
+	if opts.Refresh {
+		refreshed, drift, d := e.refresh(ctx, working, opts)
+		diags = append(diags, d...)
+		p.Drift = drift
+		working = refreshed
+	}
 	p.PriorState = working
 	if diags.HasErrors() {
 		p.Errored = true
