@@ -93,7 +93,7 @@ func withNextMigration(t *testing.T) {
 func TestSchemaOutOfDate(t *testing.T) {
 	eachDriver(t, func(t *testing.T, d testDriver) {
 		cfg, dir := d.config(t)
-		p := openWith(t, cfg, dir) // version 1
+		p := openWith(t, cfg, dir) // the current version
 		apply(t, p, at("collection", "a"), cty.NilVal, collectionConfig("LAB", "A", nil))
 		p.Close()
 

@@ -48,6 +48,13 @@ type kind struct {
 	// applyCheck runs inside the write transaction before the row is
 	// written; id is "" on create.
 	applyCheck func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics
+	// afterWrite runs inside the write transaction after the row of v was
+	// created or updated under id (req.Prior is null on create): records
+	// that must commit or roll back with the row.
+	afterWrite func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics
+	// afterDelete runs inside the write transaction after the row with id
+	// was deleted: it removes what afterWrite recorded.
+	afterDelete func(ctx context.Context, c *conn, id string) hcl.Diagnostics
 	// unique is a uniqueness rule checked in both places: on the planned
 	// value, and again inside the write transaction. owner is the object's
 	// address, selfID its own id ("" on create).

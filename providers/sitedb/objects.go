@@ -356,6 +356,9 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 			if _, err := c.exec(ctx, `DELETE FROM "`+k.table+`" WHERE "id" = ?`, id); err != nil {
 				return hcl.Diagnostics{c.s.d.explain(err, "delete "+req.TypeName+" "+id)}
 			}
+			if k.afterDelete != nil {
+				return k.afterDelete(ctx, c, id)
+			}
 			return nil
 		})
 		if diags.HasErrors() {
@@ -389,6 +392,9 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 			id, d = k.create(ctx, c, req, v)
 		} else {
 			id, d = k.write(ctx, c, req, v, str(prior, k.idAttr))
+		}
+		if k.afterWrite != nil && !d.HasErrors() {
+			d = append(d, k.afterWrite(ctx, c, req, v, id)...)
 		}
 		return d
 	})

@@ -198,6 +198,13 @@ func TestPlanRules(t *testing.T) {
 	activeDeployment := func(t *testing.T, p *Provider) cty.Value {
 		return apply(t, p, at("deployment", "x"), cty.NilVal, deployment(true, false))
 	}
+	// retiredDeployment had its SMS 2003 settings turned off by an apply.
+	retiredDeployment := func(t *testing.T, p *Provider) cty.Value {
+		return apply(t, p, at("deployment", "x"), activeDeployment(t, p), deployment(false, true))
+	}
+	inactiveDeployment := func(t *testing.T, p *Provider) cty.Value {
+		return apply(t, p, at("deployment", "x"), cty.NilVal, deployment(false, false))
+	}
 	rules := []rule{
 		{name: "collection name taken outside updplan", typ: "collection",
 			setup: func(t *testing.T, p *Provider) {
@@ -264,6 +271,16 @@ func TestPlanRules(t *testing.T) {
 			config: deployment(false, true)},
 		{name: "sms2003 kept on", typ: "deployment", prior: activeDeployment,
 			config: deployment(true, false)},
+		{name: "sms2003 turned on again after it was turned off", typ: "deployment", prior: retiredDeployment,
+			config: deployment(true, false), summary: "SMS 2003 settings cannot be turned on again", path: "sms2003.enabled"},
+		{name: "sms2003 turned on again with allow_irreversible", typ: "deployment", prior: retiredDeployment,
+			config: deployment(true, true), summary: "SMS 2003 settings cannot be turned on again", path: "sms2003.enabled"},
+		{name: "sms2003 kept off after it was turned off", typ: "deployment", prior: retiredDeployment,
+			config: with(deployment(false, true), map[string]cty.Value{"description": sv("SMS 2003 clients moved to deployment Nov-2003")})},
+		{name: "sms2003 turned on for the first time", typ: "deployment", prior: inactiveDeployment,
+			config: deployment(true, false)},
+		{name: "sms2003 on in the replacement of a turned-off deployment", typ: "deployment", prior: retiredDeployment,
+			config: with(deployment(true, false), map[string]cty.Value{"site": sv("LB2")})},
 		{name: "parent site missing", typ: "site",
 			config:  obj("site", map[string]cty.Value{"code": sv("PRI"), "name": sv("Primary"), "server": sv("S1"), "parent": sv("CEN")}),
 			summary: "Parent site not found", path: "parent"},

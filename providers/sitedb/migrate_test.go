@@ -1,0 +1,143 @@
+package sitedb
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// withMigrationsUpTo plays an older updplan that knows the migrations up
+// to version; the returned function brings the current ones back.
+func withMigrationsUpTo(t *testing.T, version int) (restore func()) {
+	t.Helper()
+	older := fstest.MapFS{}
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		for _, m := range migrations(dialect) {
+			if m.version <= version {
+				older["migrations/"+dialect+"/"+m.name] = &fstest.MapFile{Data: []byte(m.sql)}
+			}
+		}
+	}
+	old := migrationFS
+	migrationFS = fs.FS(older)
+	restore = func() { migrationFS = old }
+	t.Cleanup(restore)
+	return restore
+}
+
+// hasTable reports whether the provider's database has the table.
+func hasTable(t *testing.T, p *Provider, name string) bool {
+	t.Helper()
+	rows, err := p.s.db.Query(p.s.d.tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == name {
+			return true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return false
+}
+
+// The migration files of both drivers have the same numbers.
+func TestMigrationsOfBothDrivers(t *testing.T) {
+	names := func(dialect string) []string {
+		var out []string
+		for i, m := range migrations(dialect) {
+			if m.version != i+1 {
+				t.Errorf("%s migration %s has number %d, want %d (no gaps)", dialect, m.name, m.version, i+1)
+			}
+			out = append(out, m.name)
+		}
+		return out
+	}
+	if s, p := strings.Join(names("sqlite"), " "), strings.Join(names("postgres"), " "); s != p {
+		t.Errorf("sqlite migrations %s, postgres migrations %s: want the same", s, p)
+	}
+}
+
+// A brand-new database gets every migration when it is first configured.
+func TestNewDatabaseGetsEveryMigration(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d testDriver) {
+		p := open(t, d)
+		latest := latestVersion(d.name)
+		if n := sqlCount(t, p, `SELECT COUNT(*) FROM updplan_migrations`); n != len(migrations(d.name)) {
+			t.Errorf("%d migrations recorded, want %d", n, len(migrations(d.name)))
+		}
+		if v := sqlCount(t, p, `SELECT MAX(version) FROM updplan_migrations`); v != latest {
+			t.Errorf("schema version %d, want %d", v, latest)
+		}
+		if !hasTable(t, p, "sms2003_retired") {
+			t.Errorf("no table sms2003_retired in a new database")
+		}
+	})
+}
+
+// A database of schema version 1 (before sms2003_retired) is upgraded by
+// `updplan init` (Configure warns, Prepare migrates), keeps its objects,
+// and then records turned-off SMS 2003 settings.
+func TestUpgradeFromVersion1(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d testDriver) {
+		cfg, dir := d.config(t)
+		restore := withMigrationsUpTo(t, 1)
+		p := openWith(t, cfg, dir)
+		a := at("deployment", "nov")
+		v := apply(t, p, a, cty.NilVal, deploymentConfig(true, false, nil))
+		if hasTable(t, p, "sms2003_retired") {
+			t.Fatalf("a version 1 database already has sms2003_retired")
+		}
+		p.Close()
+		restore()
+
+		p, diags := configure(cfg, dir)
+		defer p.Close()
+		if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "Site database schema out of date" {
+			t.Fatalf("Configure of a version 1 database: want one warning, got:\n%s", diagText(diags))
+		}
+		if want := "schema version 1; this updplan needs version 2"; !strings.Contains(diags[0].Detail, want) {
+			t.Errorf("detail does not say %q:\n%s", want, diags[0].Detail)
+		}
+		pr := plan(t, p, a, v, deploymentConfig(false, true, nil))
+		wantDiag(t, pr.Diagnostics, "Site database schema out of date", "")
+
+		if d := p.Prepare(context.Background()); d.HasErrors() {
+			t.Fatalf("Prepare: %s", diagText(d))
+		}
+		if got := sqlCount(t, p, `SELECT MAX(version) FROM updplan_migrations`); got != 2 {
+			t.Errorf("schema version %d after Prepare, want 2", got)
+		}
+		if !hasTable(t, p, "sms2003_retired") {
+			t.Fatalf("no table sms2003_retired after Prepare")
+		}
+		if got := read(t, p, a, v); !got.RawEquals(v) {
+			t.Errorf("deployment after the upgrade: %#v\nwant %#v", got, v)
+		}
+		v = apply(t, p, a, v, deploymentConfig(false, true, nil))
+		if n := retiredCount(t, p, v.GetAttr("id").AsString()); n != 1 {
+			t.Errorf("%d records after turning SMS 2003 off, want 1", n)
+		}
+		pr = plan(t, p, a, v, deploymentConfig(true, false, nil))
+		wantDiag(t, pr.Diagnostics, "SMS 2003 settings cannot be turned on again", "sms2003.enabled")
+
+		// Prepare again: nothing left to do.
+		if d := p.Prepare(context.Background()); d.HasErrors() {
+			t.Fatalf("second Prepare: %s", diagText(d))
+		}
+		if n := sqlCount(t, p, `SELECT COUNT(*) FROM updplan_migrations`); n != 2 {
+			t.Errorf("%d migrations recorded after a second Prepare, want 2", n)
+		}
+	})
+}
