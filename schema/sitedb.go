@@ -183,7 +183,7 @@ var deploymentType = &ResourceType{
 			optional("suppress_reboot", strSet, "Suppress restarts on `workstations` and/or `servers`.").check(setOf("workstations", "servers")),
 			optional("override_service_windows", boolean, "Install outside maintenance windows.").withDefault(cty.False),
 			optional("reboot_outside_service_windows", boolean, "Restart outside maintenance windows.").withDefault(cty.False),
-			optional("allow_irreversible", boolean, "Allow turning `sms2003.enabled` off on an active deployment, which ConfigMgr cannot undo.").withDefault(cty.False),
+			optional("allow_irreversible", boolean, "Allow turning `sms2003.enabled` off on an active deployment, which ConfigMgr cannot undo: the site database remembers it, and turning the settings on again on this deployment is refused.").withDefault(cty.False),
 			computed("id", str, "Deployment id: the site code and five hex digits."),
 		},
 		BlockTypes: []*NestedBlock{{
