@@ -347,10 +347,7 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 			mu.Unlock()
 			continue
 		}
-		wg.Add(1)
-		pl.sem <- struct{}{}
-		go func(in instance) {
-			defer wg.Done()
+		plan := func(in instance) {
 			defer func() { <-pl.sem }()
 			v, ch, d := pl.planInstance(ctx, cg, p, r, rt, in)
 			mu.Lock()
@@ -362,6 +359,16 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 				pl.changes = append(pl.changes, ch)
 				pl.mu.Unlock()
 			}
+		}
+		pl.sem <- struct{}{}
+		if len(insts) == 1 {
+			plan(in) // the common case: no goroutine of its own
+			continue
+		}
+		wg.Add(1)
+		go func(in instance) {
+			defer wg.Done()
+			plan(in)
 		}(in)
 	}
 	wg.Wait()

@@ -87,6 +87,11 @@ func (g *Graph[V]) Walk(ctx context.Context, parallelism int, visit func(ctx con
 	}
 
 	done := make(chan result[V])
+	// Visits run on workers started as needed and kept for the walk, so a
+	// worker's stack, once grown by a deep visit, serves the next one.
+	jobs := make(chan V)
+	defer close(jobs)
+	workers := 0
 	running := 0
 	finished := 0
 	finish := func(v V, o outcome, err error) {
@@ -118,10 +123,16 @@ func (g *Graph[V]) Walk(ctx context.Context, parallelism int, visit func(ctx con
 				finish(v, cancelled, cancelledError{cause: err})
 				continue
 			}
+			if running == workers {
+				workers++
+				go func() {
+					for v := range jobs {
+						done <- result[V]{v: v, err: visit(ctx, v)}
+					}
+				}()
+			}
 			running++
-			go func() {
-				done <- result[V]{v: v, err: visit(ctx, v)}
-			}()
+			jobs <- v
 		}
 		if running == 0 {
 			break
