@@ -235,20 +235,28 @@ func decodeColumn(x any, ty cty.Type) (cty.Value, error) {
 }
 
 // resolve fills the attributes of planned that are unknown from config
-// (values that became known after planning).
+// (values that became known after planning). An object with nothing to
+// fill (a create whose only unknown is its id) is returned as it is.
 func resolve(planned, config cty.Value) cty.Value {
-	if planned.IsWhollyKnown() || config.IsNull() || !config.IsKnown() {
+	if planned.IsNull() || !planned.IsKnown() || config.IsNull() || !config.IsKnown() {
 		return planned
 	}
-	m := planned.AsValueMap()
-	for name, v := range m {
-		if !v.IsWhollyKnown() {
-			if cv := config.GetAttr(name); cv.IsWhollyKnown() && !cv.IsNull() {
-				m[name] = cv
+	var fill map[string]cty.Value
+	for name := range planned.Type().AttributeTypes() {
+		if planned.GetAttr(name).IsWhollyKnown() {
+			continue
+		}
+		if cv := config.GetAttr(name); cv.IsWhollyKnown() && !cv.IsNull() {
+			if fill == nil {
+				fill = map[string]cty.Value{}
 			}
+			fill[name] = cv
 		}
 	}
-	return cty.ObjectVal(m)
+	if fill == nil {
+		return planned
+	}
+	return with(planned, fill)
 }
 
 // with returns v with attributes replaced.

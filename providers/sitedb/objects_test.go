@@ -534,3 +534,25 @@ func TestCreateBeforeDestroyNotAdopted(t *testing.T) {
 		}
 	})
 }
+
+func TestResolve(t *testing.T) {
+	obj := func(id, name cty.Value) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"id": id, "name": name})
+	}
+	unknown := cty.UnknownVal(cty.String)
+	null := cty.NullVal(cty.String)
+	tests := map[string]struct{ planned, config, want cty.Value }{
+		"known stays":               {obj(sv("A"), sv("n")), obj(null, sv("n")), obj(sv("A"), sv("n"))},
+		"only the id unknown":       {obj(unknown, sv("n")), obj(null, sv("n")), obj(unknown, sv("n"))},
+		"filled from configuration": {obj(unknown, unknown), obj(null, sv("n")), obj(unknown, sv("n"))},
+		"still unknown in config":   {obj(unknown, unknown), obj(null, unknown), obj(unknown, unknown)},
+		"null configuration":        {obj(unknown, unknown), cty.NullVal(obj(null, null).Type()), obj(unknown, unknown)},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := resolve(tt.planned, tt.config); !got.RawEquals(tt.want) {
+				t.Errorf("resolve = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
