@@ -142,6 +142,7 @@ var (
 	oidSignedData      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
 	oidSpcIndirectData = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 4}
 	oidMessageDigest   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidContentType     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
 	oidNestedSignature = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}
 	oidRFC3161Stamp    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}
 	oidTSTInfo         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
@@ -252,18 +253,35 @@ func (p *parsedSignedData) checkSigner(content []byte) (crypto.Hash, error) {
 	if len(si.AuthAttrs.Bytes) == 0 {
 		return 0, errors.New("the signer has no authenticated attributes")
 	}
+	// RFC 5652 §5.3 and §11: exactly one message digest and one content
+	// type, single-valued, the content type being the signed content's.
 	var want []byte
+	var contentType asn1.ObjectIdentifier
+	digests, types := 0, 0
 	for rest := si.AuthAttrs.Bytes; len(rest) > 0; {
 		var a attribute
 		var err error
 		if rest, err = asn1.Unmarshal(rest, &a); err != nil {
 			return 0, fmt.Errorf("an authenticated attribute does not parse: %v", err)
 		}
-		if a.Type.Equal(oidMessageDigest) {
-			if _, err := asn1.Unmarshal(a.Values.Bytes, &want); err != nil {
-				return 0, errors.New("the message digest attribute does not parse")
+		switch {
+		case a.Type.Equal(oidMessageDigest):
+			digests++
+			if rest, err := asn1.Unmarshal(a.Values.Bytes, &want); err != nil || len(rest) > 0 {
+				return 0, errors.New("the message digest attribute does not parse or has more than one value")
+			}
+		case a.Type.Equal(oidContentType):
+			types++
+			if rest, err := asn1.Unmarshal(a.Values.Bytes, &contentType); err != nil || len(rest) > 0 {
+				return 0, errors.New("the content type attribute does not parse or has more than one value")
 			}
 		}
+	}
+	if digests > 1 || types > 1 {
+		return 0, errors.New("the signed attributes name the message digest or the content type more than once")
+	}
+	if !contentType.Equal(p.sd.ContentInfo.ContentType) {
+		return 0, errors.New("the signed attributes do not name the signed content's type")
 	}
 	d := h.New()
 	d.Write(content)
