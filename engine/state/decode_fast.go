@@ -54,6 +54,7 @@ func decodeWritten(b []byte) (f inState, ok bool) {
 				})
 			})
 		case "resources":
+			f.Resources = []*inResource{}
 			return r.array(func() bool {
 				res := &inResource{}
 				f.Resources = append(f.Resources, res)

@@ -378,6 +378,7 @@ func FuzzDecodeWritten(f *testing.F) {
 	good, _ := Encode(sampleState())
 	f.Add(good)
 	f.Add([]byte(`{"version":1,"lineage":"l","resources":[{"type":"share","name":"a","index_key":1.5,"attributes":{"a":[1,true,null,{"b":"c"}]}}]}`))
+	f.Add([]byte(`{"version":1,"resources":[]}`))
 	f.Add([]byte(`{"version":1,"lineage":"D:\\Updates\t\"x\"\/"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fast, ok := decodeWritten(b)
