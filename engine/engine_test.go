@@ -753,3 +753,33 @@ func TestBadGraphReadsAndConfiguresNothing(t *testing.T) {
 		t.Errorf("a configuration with a cycle configured the provider %d times and refreshed %v", configured, seen)
 	}
 }
+
+// TestCycleReportedWhereItFirstCloses: with two references closing the
+// same cycle, the diagnostic points at the first in the source, every run.
+func TestCycleReportedWhereItFirstCloses(t *testing.T) {
+	f := newFixture(t, `
+fake_thing "a" {
+  zone  = fake_thing.b.zone
+  name  = fake_thing.b.name
+  value = fake_thing.b.value
+}
+fake_thing "b" {
+  name = fake_thing.a.name
+}
+`)
+	for range 20 {
+		diags := f.eng.Validate(context.Background(), f.load(), engine.Inputs{})
+		var subject *hcl.Range
+		for _, d := range diags {
+			if strings.Contains(d.Summary, "Cycle") {
+				subject = d.Subject
+			}
+		}
+		if subject == nil {
+			t.Fatalf("no cycle reported: %v", diags)
+		}
+		if subject.Start.Line != 3 {
+			t.Fatalf("cycle reported at line %d, want 3 (the first reference in the source)", subject.Start.Line)
+		}
+	}
+}

@@ -183,10 +183,14 @@ func plainBodyTraversals(body hcl.Body, rt *schema.ResourceType) (all []hcl.Trav
 		if rt.Block.Attribute(name) == nil {
 			continue // reported by the loader
 		}
-		travs := attr.Expr.Variables()
-		attrTravs[name] = travs
-		all = append(all, travs...)
+		attrTravs[name] = attr.Expr.Variables()
 	}
+	// In source order, so that what is reported first (where a cycle
+	// closes) does not depend on map order.
+	for _, a := range rt.Block.Attributes {
+		all = append(all, attrTravs[a.Name]...)
+	}
+	slices.SortStableFunc(all, func(x, y hcl.Traversal) int { return x.SourceRange().Start.Byte - y.SourceRange().Start.Byte })
 	return all, attrTravs
 }
 
