@@ -6,27 +6,24 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// decodeAttributes decodes the common body: native syntax, arguments only
-// (no nested or dynamic blocks). It returns what hcldec.Decode followed by
-// applyDefaults returns, without building a body schema and content per
-// instance. ok is false when the body needs the general decoder: nested
-// blocks, an argument the block does not have, a required argument
-// missing, or any diagnostic at all, which the general decoder then reports
-// in its own words.
+// decodeAttributes decodes the common resource body (config.Resource's
+// Config): native syntax, arguments only (no nested or dynamic blocks;
+// the meta-arguments config took out are hidden and not counted). It
+// returns what hcldec.Decode followed by applyDefaults returns, without
+// building a body schema and content per instance. ok is false when the
+// body needs the general decoder: nested blocks, an argument the block does
+// not have, a required argument missing, or any diagnostic at all, which
+// the general decoder then reports in its own words.
 func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val cty.Value, ok bool) {
 	sb, native := body.(*hclsyntax.Body)
-	if !native || len(sb.Blocks) > 0 {
+	if !native || !onlyArguments(sb, b) {
 		return cty.NilVal, false
-	}
-	for name := range sb.Attributes {
-		if b.Attribute(name) == nil {
-			return cty.NilVal, false
-		}
 	}
 	empty, ok := absentBlocks(b)
 	if !ok {
@@ -62,6 +59,22 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 		return cty.EmptyObjectVal, true
 	}
 	return cty.ObjectVal(vals), true
+}
+
+// onlyArguments reports whether a resource body holds nothing but
+// arguments of b, besides the meta-arguments config has hidden.
+func onlyArguments(sb *hclsyntax.Body, b *schema.Block) bool {
+	for _, blk := range sb.Blocks {
+		if !config.IsResourceMeta(blk.Type, true) {
+			return false
+		}
+	}
+	for name := range sb.Attributes {
+		if b.Attribute(name) == nil && !config.IsResourceMeta(name, false) {
+			return false
+		}
+	}
+	return true
 }
 
 // absentBlockValues caches, per block, what hcldec decodes for each nested

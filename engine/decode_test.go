@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -131,4 +132,59 @@ func hasRequiredBlock(b *schema.Block) bool {
 		}
 	}
 	return false
+}
+
+// TestDecodeAttributesWithMetaArguments: a body as the loader leaves it,
+// with count, for_each, depends_on and lifecycle blocks hidden, decodes
+// fast, to hcldec's value.
+func TestDecodeAttributesWithMetaArguments(t *testing.T) {
+	src := `
+collection "plain" {
+  site = "LAB"
+  name = "Plain"
+}
+collection "counted" {
+  count      = 2
+  site       = "LAB"
+  name       = "Counted"
+  depends_on = [collection.plain]
+  lifecycle {
+    create_before_destroy = true
+    precondition {
+      condition     = true
+      error_message = "never"
+    }
+  }
+  postcondition {
+    condition     = true
+    error_message = "never"
+  }
+}
+collection "each" {
+  for_each = toset(["a"])
+  site     = "LAB"
+  name     = "Each"
+  comment  = "literal"
+}
+`
+	l := &config.Loader{Schemas: schema.Providers()}
+	cfg, diags := l.LoadSources(".", map[string][]byte{"main.upd.hcl": []byte(src)})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	rt := schema.Sitedb.ResourceType("collection")
+	for a, r := range cfg.Resources {
+		fast, ok := decodeAttributes(&rt.Block, r.Config, &hcl.EvalContext{})
+		if !ok {
+			t.Errorf("%s: the fast decoder declined a body of plain arguments", a)
+			continue
+		}
+		general, diags := hcldec.Decode(r.Config, rt.Block.DecoderSpec(), &hcl.EvalContext{})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", a, diags.Error())
+		}
+		if general = applyDefaults(&rt.Block, general); !fast.RawEquals(general) {
+			t.Errorf("%s: fast %#v, general %#v", a, fast, general)
+		}
+	}
 }

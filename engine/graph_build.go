@@ -175,7 +175,7 @@ func addrSortResources(list []addr.Resource) { slices.SortFunc(list, addr.Compar
 // general walk over a decoder spec. attrTravs is nil for any other body.
 func plainBodyTraversals(body hcl.Body, rt *schema.ResourceType) (all []hcl.Traversal, attrTravs map[string][]hcl.Traversal) {
 	sb, ok := body.(*hclsyntax.Body)
-	if !ok || len(sb.Blocks) > 0 {
+	if !ok || !onlyArguments(sb, &rt.Block) {
 		return nil, nil
 	}
 	attrTravs = make(map[string][]hcl.Traversal, len(sb.Attributes))

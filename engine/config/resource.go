@@ -15,6 +15,27 @@ var resourceMetaSchema = &hcl.BodySchema{
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "precondition"}, {Type: "postcondition"}},
 }
 
+// IsResourceMeta reports whether an argument (block false) or a block type
+// (block true) of a resource body is a meta-argument: config takes it out,
+// and Resource.Config hides it (it is still in a native body's syntax
+// tree).
+func IsResourceMeta(name string, block bool) bool {
+	if block {
+		for _, b := range resourceMetaSchema.Blocks {
+			if b.Type == name {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range resourceMetaSchema.Attributes {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // lifecycleSchema: conditions may also stand inside lifecycle, where
 // Terraform puts them.
 var lifecycleSchema = &hcl.BodySchema{
