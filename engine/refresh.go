@@ -17,12 +17,13 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// refresh reads every object of st through its provider and returns the
-// state as it really is (st is not changed) and the drift: what changed
-// outside updplan, sorted by address. Providers that read in batches get
-// one call for all their objects.
+// refresh reads every object of st through its provider, brings st (the
+// caller's own copy) to the state as it really is, and returns it with the
+// drift: what changed outside updplan, sorted by address. Resources are
+// replaced, never changed, so values taken from st before stay as they
+// were. Providers that read in batches get one call for all their objects.
 func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions) (*state.State, []*plan.ResourceChange, hcl.Diagnostics) {
-	out := st.DeepCopy()
+	out := st
 	var drift []*plan.ResourceChange
 	byProvider := map[string][]*state.Resource{}
 	var diags hcl.Diagnostics
