@@ -415,6 +415,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 	resp := p.Plan(ctx, providers.PlanRequest{
 		TypeName: rt.Name, Addr: in.addr, Prior: prior, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, prior, cfgPlain), PriorPrivate: priorPrivate,
+		Reviewed: ch.After,
 	})
 	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, body, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {

@@ -783,3 +783,35 @@ fake_thing "b" {
 		}
 	}
 }
+
+// TestApplyPlansAgainWithTheReviewedValue: while planning, providers see
+// no reviewed value; when apply plans a change again, they see the one
+// that was reviewed.
+func TestApplyPlansAgainWithTheReviewedValue(t *testing.T) {
+	f := newFixture(t, twoThings)
+	var mu sync.Mutex
+	reviewed := map[string]cty.Value{}
+	f.fake.PlanFunc = func(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
+		mu.Lock()
+		reviewed[req.Addr.String()] = req.Reviewed
+		mu.Unlock()
+		return f.fake.DefaultPlan(ctx, req)
+	}
+	cfg := f.load()
+	p, diags := f.eng.Plan(context.Background(), cfg, engine.Inputs{}, opts())
+	mustOK(t, diags)
+	for a, v := range reviewed {
+		if v != cty.NilVal {
+			t.Errorf("%s: a reviewed value while planning", a)
+		}
+	}
+	if _, diags := f.eng.Apply(context.Background(), cfg, p, opts()); diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	for _, ch := range p.Changes {
+		got := reviewed[ch.Addr.String()]
+		if got == cty.NilVal || !got.RawEquals(ch.After) {
+			t.Errorf("%s: apply planned again with %#v, want the reviewed %#v", ch.Addr, got, ch.After)
+		}
+	}
+}

@@ -75,6 +75,13 @@ type PlanRequest struct {
 	// null taken from Prior (for an update) or unknown (for a create).
 	Proposed     cty.Value
 	PriorPrivate []byte
+	// Reviewed is, when an apply plans a change once more just before
+	// making it, the planned value that was reviewed; cty.NilVal while
+	// planning. A provider that picks one of several equally good values
+	// (the next free share name) picks the reviewed one again while it is
+	// still free, so that the final plan does not depend on the order in
+	// which objects are planned (another process applying a saved plan).
+	Reviewed cty.Value
 }
 
 // PlanResponse is the provider's proposal.

@@ -176,7 +176,12 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		}
 	}
 	if sok && nok && mok {
-		actual, d := p.pickName(ctx, req.Addr.String(), prior, server, name, mode)
+		reviewed := ""
+		if req.Reviewed != cty.NilVal {
+			r, _ := req.Reviewed.UnmarkDeep()
+			reviewed, _ = known(r, "actual_name")
+		}
+		actual, d := p.pickName(ctx, req.Addr.String(), prior, reviewed, server, name, mode)
 		if d != nil {
 			diags = append(diags, d)
 		} else {
@@ -188,8 +193,9 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 }
 
 // pickName chooses the share name owner plans on server, and reserves it
-// in this process so that no other share of the run plans it too.
-func (p *Provider) pickName(ctx context.Context, owner string, prior cty.Value, server, name, mode string) (string, *hcl.Diagnostic) {
+// in this process so that no other share of the run plans it too. reviewed
+// is the name of the reviewed plan when an apply plans again ("" before).
+func (p *Provider) pickName(ctx context.Context, owner string, prior cty.Value, reviewed, server, name, mode string) (string, *hcl.Diagnostic) {
 	if !prior.IsNull() {
 		if pa, ok := known(prior, "actual_name"); ok && fold(str(prior, "server")) == fold(server) && fits(pa, name, mode) {
 			// Reserved, so that the create planned next for a replacement
@@ -207,7 +213,7 @@ func (p *Provider) pickName(ctx context.Context, owner string, prior cty.Value, 
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	actual, err := choose(shares, owner, server, name, mode, func(cand string) string { return p.reservedBy(server, cand) })
+	actual, err := choose(shares, owner, server, name, mode, reviewed, func(cand string) string { return p.reservedBy(server, cand) })
 	if err != nil {
 		return "", diagOf(err, cty.GetAttrPath("name"))
 	}
@@ -219,8 +225,10 @@ func (p *Provider) pickName(ctx context.Context, owner string, prior cty.Value, 
 // lowest free name_n. A share owned by owner is free to it, and so is one
 // with no owner that owner reserved (its prior state names it: an imported
 // share). reservedBy names who reserved a candidate in this run ("" for no
-// one).
-func choose(shares []Share, owner, server, name, mode string, reservedBy func(string) string) (string, error) {
+// one). reviewed, the name of the reviewed plan, is chosen again while it
+// fits the configuration and is free: the shares of a saved plan keep
+// their names whatever order another process plans them in.
+func choose(shares []Share, owner, server, name, mode, reviewed string, reservedBy func(string) string) (string, error) {
 	holder := func(cand string) string {
 		r := reservedBy(cand)
 		if s := find(shares, cand); s != nil && s.Owner != owner && (s.Owner != "" || r != owner) {
@@ -233,6 +241,9 @@ func choose(shares []Share, owner, server, name, mode string, reservedBy func(st
 			return r + " (planned in this run)"
 		}
 		return ""
+	}
+	if reviewed != "" && fits(reviewed, name, mode) && holder(reviewed) == "" {
+		return reviewed, nil
 	}
 	h := holder(name)
 	if h == "" {
@@ -324,7 +335,7 @@ func (p *Provider) put(ctx context.Context, req providers.ApplyRequest) provider
 		actual := plannedName
 		if actual == "" {
 			var err error
-			if actual, err = choose(current, owner, server, name, mode, func(string) string { return "" }); err != nil {
+			if actual, err = choose(current, owner, server, name, mode, "", func(string) string { return "" }); err != nil {
 				return nil, err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/providers/providertest"
 	"github.com/zclconf/go-cty/cty"
@@ -531,5 +532,58 @@ func TestFileInTheWayOfTheFolder(t *testing.T) {
 	}
 	if names(t, root, "SRV01") != "" {
 		t.Errorf("a share without a folder was recorded")
+	}
+}
+
+// TestReviewedNameKeptInAnotherOrder: two shares asking for one name with
+// next_free get PackageSrc and PackageSrc_1; another process applying
+// that saved plan plans them again in the other order, and each keeps the
+// name that was reviewed.
+func TestReviewedNameKeptInAnotherOrder(t *testing.T) {
+	p, root := open(t)
+	cfgA := shareCfg(map[string]cty.Value{"on_name_taken": sv("next_free"), "path": sv(`D:\A`)})
+	cfgB := shareCfg(map[string]cty.Value{"on_name_taken": sv("next_free"), "path": sv(`D:\B`)})
+	a, b := object{addr: at("a")}, object{addr: at("b")}
+	reviewedA, d := plan(t, p, a, cfgA)
+	mustOK(t, d)
+	reviewedB, d := plan(t, p, b, cfgB)
+	mustOK(t, d)
+	if got := reviewedB.GetAttr("actual_name").AsString(); got != "PackageSrc_1" {
+		t.Fatalf("b planned %q, want PackageSrc_1", got)
+	}
+
+	q := openOn(t, root) // the process applying the saved plan
+	again := func(o object, cfg, reviewed cty.Value) string {
+		resp := q.Plan(context.Background(), providers.PlanRequest{
+			TypeName: "share", Addr: o.addr, Prior: cty.NullVal(shareType), Config: cfg,
+			Proposed: providers.ProposedNew(schemaType(), cty.NullVal(shareType), cfg), Reviewed: reviewed,
+		})
+		mustOK(t, resp.Diagnostics)
+		return resp.Planned.GetAttr("actual_name").AsString()
+	}
+	if got := again(b, cfgB, reviewedB); got != "PackageSrc_1" {
+		t.Errorf("b planned again first: %q, want the reviewed PackageSrc_1", got)
+	}
+	if got := again(a, cfgA, reviewedA); got != "PackageSrc" {
+		t.Errorf("a planned again second: %q, want the reviewed PackageSrc", got)
+	}
+
+	// A reviewed name someone took since is not taken again.
+	seedTable(t, root, "SRV01", Share{Name: "PackageSrc_1", Path: `D:\Other`, ID: "h"})
+	r := openOn(t, root)
+	resp := r.Plan(context.Background(), providers.PlanRequest{
+		TypeName: "share", Addr: b.addr, Prior: cty.NullVal(shareType), Config: cfgB,
+		Proposed: providers.ProposedNew(schemaType(), cty.NullVal(shareType), cfgB), Reviewed: reviewedB,
+	})
+	mustOK(t, resp.Diagnostics)
+	if got := resp.Planned.GetAttr("actual_name").AsString(); got == "PackageSrc_1" {
+		t.Errorf("b took PackageSrc_1 again though a hand-made share holds it now")
+	}
+}
+
+func mustOK(t *testing.T, d hcl.Diagnostics) {
+	t.Helper()
+	if d.HasErrors() {
+		t.Fatal(d.Error())
 	}
 }
