@@ -9,7 +9,9 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// pieceSize is the size of source below which a file is parsed whole.
+// pieceSize is the size of the pieces a large file is parsed in: small
+// enough that a piece's tokens (about 30 times its size while it is parsed)
+// stay small, large enough that a piece is worth a goroutine.
 const pieceSize = 16 << 10
 
 // parseNative parses a native-syntax file. A large file is cut where
@@ -23,12 +25,11 @@ const pieceSize = 16 << 10
 // comment) if the piece before it then ends unterminated, which is a parse
 // error: a piece that parses cleanly ends with the lexer and the parser
 // back at the top level, exactly where the whole-file parse is at that
-// byte. So when
-// any piece has a diagnostic, or two pieces set the same top-level
-// argument, the file is parsed whole instead, and the diagnostics are the
-// whole-file parser's own.
+// byte. So when any piece has a diagnostic, or two pieces set the same
+// top-level argument, the file is parsed whole instead, and the
+// diagnostics are the whole-file parser's own.
 func parseNative(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
-	return parsePieces(src, filename, max(pieceSize, len(src)/(4*runtime.GOMAXPROCS(0))))
+	return parsePieces(src, filename, pieceSize)
 }
 
 // parsePieces parses src cut into pieces of about size bytes.
@@ -40,7 +41,10 @@ func parsePieces(src []byte, filename string, size int) (*hcl.File, hcl.Diagnost
 	starts := append([]int{0}, cuts...)
 	files := make([]*hcl.File, len(starts))
 	diags := make([]hcl.Diagnostics, len(starts))
+	// As many pieces at once as there are cores: each piece's tokens live
+	// only while it is parsed.
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	line := 1
 	for i, at := range starts {
 		if i > 0 {
@@ -52,8 +56,9 @@ func parsePieces(src []byte, filename string, size int) (*hcl.File, hcl.Diagnost
 		}
 		pos := hcl.Pos{Line: line, Column: 1, Byte: at}
 		wg.Add(1)
+		slots <- struct{}{}
 		go func() {
-			defer wg.Done()
+			defer func() { <-slots; wg.Done() }()
 			files[i], diags[i] = hclsyntax.ParseConfig(src[at:end], filename, pos)
 		}()
 	}
