@@ -112,8 +112,17 @@ func modeName(m fs.FileMode) string {
 }
 
 func makeFileSHA256Func(baseDir string) function.Function {
+	return fileDigestFunc(baseDir, "Returns the SHA-256 of a file's bytes (text or binary), as lowercase hexadecimal.", func(b []byte) string {
+		s := sha256.Sum256(b)
+		return hex.EncodeToString(s[:])
+	})
+}
+
+// fileDigestFunc makes a function of one path that returns a string made
+// from the file's bytes (text or binary): filesha256, filebase64.
+func fileDigestFunc(baseDir, description string, digest func([]byte) string) function.Function {
 	return function.New(&function.Spec{
-		Description: "Returns the SHA-256 of a file's bytes (text or binary), as lowercase hexadecimal.",
+		Description: description,
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
@@ -121,8 +130,7 @@ func makeFileSHA256Func(baseDir string) function.Function {
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
-			s := sha256.Sum256(b)
-			return cty.StringVal(hex.EncodeToString(s[:])), nil
+			return cty.StringVal(digest(b)), nil
 		},
 	})
 }

@@ -44,16 +44,5 @@ func makeAbsPathFunc(baseDir string) function.Function {
 // makeFileBase64Func makes filebase64: a file's bytes (text or binary) in
 // standard base64.
 func makeFileBase64Func(baseDir string) function.Function {
-	return function.New(&function.Spec{
-		Description: "Returns a file's bytes (text or binary) encoded with standard base64.",
-		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:        function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
-			b, err := readFile(baseDir, args[0].AsString())
-			if err != nil {
-				return cty.UnknownVal(cty.String), err
-			}
-			return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil
-		},
-	})
+	return fileDigestFunc(baseDir, "Returns a file's bytes (text or binary) encoded with standard base64.", base64.StdEncoding.EncodeToString)
 }
