@@ -1,10 +1,7 @@
 package engine
 
 import (
-	"sync"
-
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/schema"
@@ -25,7 +22,7 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 	if !native || !onlyArguments(sb, b) {
 		return cty.NilVal, false
 	}
-	empty, ok := absentBlocks(b)
+	empty, ok := b.AbsentBlockValues()
 	if !ok {
 		return cty.NilVal, false
 	}
@@ -75,32 +72,4 @@ func onlyArguments(sb *hclsyntax.Body, b *schema.Block) bool {
 		}
 	}
 	return true
-}
-
-// absentBlockValues caches, per block, what hcldec decodes for each nested
-// block type when a body has none of them.
-var absentBlockValues sync.Map // *schema.Block -> map[string]cty.Value (nil: some block is required)
-
-// absentBlocks returns the values of b's nested block types in a body that
-// has none; ok is false when one of them is required (the general decoder
-// reports it).
-func absentBlocks(b *schema.Block) (map[string]cty.Value, bool) {
-	if len(b.BlockTypes) == 0 {
-		return nil, true
-	}
-	if v, found := absentBlockValues.Load(b); found {
-		m := v.(map[string]cty.Value)
-		return m, m != nil
-	}
-	full := b.DecoderSpec().(hcldec.ObjectSpec)
-	only := hcldec.ObjectSpec{}
-	for _, nb := range b.BlockTypes {
-		only[nb.TypeName] = full[nb.TypeName]
-	}
-	var m map[string]cty.Value
-	if v, diags := hcldec.Decode(hcl.EmptyBody(), only, nil); !diags.HasErrors() {
-		m = v.AsValueMap()
-	}
-	absentBlockValues.Store(b, m)
-	return m, m != nil
 }

@@ -110,6 +110,9 @@ func (b *Block) Names() []string {
 type derived struct {
 	spec hcldec.Spec
 	ty   cty.Type
+	// absent holds what the spec decodes for each nested block type from
+	// a body that has none of them; nil when one of them is required.
+	absent map[string]cty.Value
 }
 
 var derivedCache sync.Map // *Block -> *derived
@@ -119,8 +122,33 @@ func (b *Block) derived() *derived {
 		return d.(*derived)
 	}
 	spec := b.buildSpec()
-	d, _ := derivedCache.LoadOrStore(b, &derived{spec: spec, ty: hcldec.ImpliedType(spec)})
+	d, _ := derivedCache.LoadOrStore(b, &derived{spec: spec, ty: hcldec.ImpliedType(spec), absent: b.absentBlocks(spec.(hcldec.ObjectSpec))})
 	return d.(*derived)
+}
+
+// absentBlocks decodes an empty body with only the nested block types of
+// spec.
+func (b *Block) absentBlocks(spec hcldec.ObjectSpec) map[string]cty.Value {
+	if len(b.BlockTypes) == 0 {
+		return map[string]cty.Value{}
+	}
+	only := hcldec.ObjectSpec{}
+	for _, nb := range b.BlockTypes {
+		only[nb.TypeName] = spec[nb.TypeName]
+	}
+	v, diags := hcldec.Decode(hcl.EmptyBody(), only, nil)
+	if diags.HasErrors() {
+		return nil
+	}
+	return v.AsValueMap()
+}
+
+// AbsentBlockValues returns the value of each nested block type in a body
+// that has none of them, as the decoder spec decodes it (a null single
+// block, an empty list or set); ok is false when one of them is required.
+func (b *Block) AbsentBlockValues() (values map[string]cty.Value, ok bool) {
+	d := b.derived()
+	return d.absent, d.absent != nil
 }
 
 // ImpliedType is the object type of a value of this block.
