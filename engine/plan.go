@@ -454,6 +454,10 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		if !resp.steady {
 			ch.ReplacePaths = replacePaths(rt, priorVal, planned, resp.RequiresReplace)
 		}
+		unchanged := sameAsStored // a prior from state holds no unknowns
+		if ch.ImportID != "" {
+			unchanged = valuesEqual // an imported one is the provider's word
+		}
 		byRequest := slices.Contains(pl.opts.Replace, in.addr)
 		switch {
 		case len(ch.ReplacePaths) > 0 || byRequest:
@@ -478,7 +482,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 				return unknown, nil, diags
 			}
 			planned, ch.After, ch.Private = resp2.Planned, resp2.Planned, resp2.PlannedPrivate
-		case resp.steady || (ch.ImportID == "" && sameAsStored(priorVal, planned)) || valuesEqual(priorVal, planned):
+		case resp.steady || unchanged(priorVal, planned):
 			ch.Action = plan.NoOp
 			// Share the prior value: a large no-op plan holds one copy of
 			// each object, not three.
