@@ -10,7 +10,7 @@ import (
 )
 
 // decodeAttributes decodes the common resource body (config.Resource's
-// Config): native syntax, arguments only (no nested or dynamic blocks;
+// Config): native syntax (or frozen), arguments only (no nested or dynamic blocks;
 // the meta-arguments config took out are hidden and not counted). It
 // returns what hcldec.Decode followed by applyDefaults returns, without
 // building a body schema and content per instance. ok is false when the
@@ -18,8 +18,33 @@ import (
 // not have, a required argument missing, or any diagnostic at all, which
 // the general decoder then reports in its own words.
 func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val cty.Value, ok bool) {
-	sb, native := body.(*hclsyntax.Body)
-	if !native || !onlyArguments(sb, b) {
+	var expr func(name string) hcl.Expression
+	switch body := body.(type) {
+	case *hclsyntax.Body:
+		if !onlyArguments(body, b) {
+			return cty.NilVal, false
+		}
+		expr = func(name string) hcl.Expression {
+			if a, set := body.Attributes[name]; set {
+				return a.Expr
+			}
+			return nil
+		}
+	case *config.FrozenBody:
+		for i := range body.Len() {
+			if b.Attribute(body.Name(i)) == nil {
+				return cty.NilVal, false
+			}
+		}
+		expr = func(name string) hcl.Expression {
+			for i := range body.Len() {
+				if body.Name(i) == name {
+					return body.Expr(i)
+				}
+			}
+			return nil
+		}
+	default:
 		return cty.NilVal, false
 	}
 	empty, ok := b.AbsentBlockValues()
@@ -28,14 +53,14 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 	}
 	vals := make(map[string]cty.Value, len(b.Attributes)+len(b.BlockTypes))
 	for _, a := range b.Attributes {
-		attr, set := sb.Attributes[a.Name]
-		if !set {
+		e := expr(a.Name)
+		if e == nil {
 			if a.Required {
 				return cty.NilVal, false
 			}
 			vals[a.Name] = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
 		} else {
-			v, diags := attr.Expr.Value(ctx)
+			v, diags := e.Value(ctx)
 			if len(diags) > 0 {
 				return cty.NilVal, false
 			}

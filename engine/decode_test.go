@@ -186,5 +186,14 @@ collection "each" {
 		if general = applyDefaults(&rt.Block, general); !fast.RawEquals(general) {
 			t.Errorf("%s: fast %#v, general %#v", a, fast, general)
 		}
+		// The loader froze these bodies; their thawed native form decodes
+		// the same.
+		fb, frozen := r.Config.(*config.FrozenBody)
+		if !frozen {
+			t.Fatalf("%s: body not frozen", a)
+		}
+		if native, ok := decodeAttributes(&rt.Block, fb.Thaw(), &hcl.EvalContext{}); !ok || !native.RawEquals(fast) {
+			t.Errorf("%s: frozen %#v, native %#v", a, fast, native)
+		}
 	}
 }

@@ -218,11 +218,7 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 // returns the expanded body, where problems with the value are placed.
 func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Body, hcl.Diagnostics) {
 	spec := rt.Block.DecoderSpec()
-	travs, ok := ev.bodyTravs[r.Addr]
-	if !ok {
-		travs = dynblock.VariablesHCLDec(r.Config, spec)
-	}
-	ctx := ev.evalContext(travs, sc)
+	ctx := ev.evalContext(bodyTraversals(ev.bodyTravs, r, spec), sc)
 	if val, ok := decodeAttributes(&rt.Block, r.Config, ctx); ok {
 		return val, r.Config, nil
 	}
@@ -232,6 +228,23 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 		return cty.UnknownVal(rt.Block.ImpliedType()), body, diags
 	}
 	return applyDefaults(&rt.Block, val), body, diags
+}
+
+// bodyTraversals returns the traversals of a resource body: those found
+// when the graph was built (known, shared: append to a clip of it),
+// rebuilt by a frozen body, or found again with spec (nil: the graph's
+// only).
+func bodyTraversals(known map[addr.Resource][]hcl.Traversal, r *config.Resource, spec hcldec.Spec) []hcl.Traversal {
+	if travs, ok := known[r.Addr]; ok {
+		return travs
+	}
+	if fb, frozen := r.Config.(*config.FrozenBody); frozen {
+		return fb.AllVariables()
+	}
+	if spec == nil {
+		return nil
+	}
+	return dynblock.VariablesHCLDec(r.Config, spec)
 }
 
 // decodeProvider evaluates a provider block (or an empty one) with only

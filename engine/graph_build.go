@@ -82,7 +82,11 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 			rc.iterators = dynamicIterators(r.Config)
 			bodyTravs = dynblock.VariablesHCLDec(r.Config, rt.Block.DecoderSpec())
 		}
-		cg.bodyTravs[a] = bodyTravs
+		if _, frozen := r.Config.(*config.FrozenBody); !frozen {
+			// A frozen body rebuilds its traversals when asked
+			// (bodyTraversals): kept here, they would undo its saving.
+			cg.bodyTravs[a] = bodyTravs
+		}
 		refs, d := e.resolveRefRanges(cfg, bodyTravs, rc)
 		diags = append(diags, d...)
 		all = append(all, refs...)
@@ -174,6 +178,16 @@ func addrSortResources(list []addr.Resource) { slices.SortFunc(list, addr.Compar
 // holds only arguments, all of them and per argument of rt, without the
 // general walk over a decoder spec. attrTravs is nil for any other body.
 func plainBodyTraversals(body hcl.Body, rt *schema.ResourceType) (all []hcl.Traversal, attrTravs map[string][]hcl.Traversal) {
+	if fb, frozen := body.(*config.FrozenBody); frozen {
+		// Arguments the loader checked, traversals already in source order.
+		attrTravs = make(map[string][]hcl.Traversal, fb.Len())
+		for i := range fb.Len() {
+			travs := fb.Variables(i)
+			attrTravs[fb.Name(i)] = travs
+			all = append(all, travs...)
+		}
+		return all, attrTravs
+	}
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok || !onlyArguments(sb, &rt.Block) {
 		return nil, nil
@@ -321,9 +335,8 @@ func (cg *configGraph) cycleRange(cfg *config.Config, e *Engine, cycle []node) h
 	case outputNode:
 		travs = cfg.Outputs[n.name].Expr.Variables()
 	case resourceNode:
-		travs = cg.bodyTravs[n.res]
 		if r := cfg.Resources[n.res]; r != nil {
-			travs = append(append([]hcl.Traversal(nil), travs...), r.DependsOn...)
+			travs = append(slices.Clip(bodyTraversals(cg.bodyTravs, r, nil)), r.DependsOn...)
 		}
 	}
 	refs, _ := e.resolveRefRanges(cfg, travs, refContext{count: true, each: true, self: true})

@@ -12,7 +12,9 @@ type Config struct {
 	// Dir is the directory the files were read from (path.root).
 	Dir string
 	// Files maps every file name a diagnostic may point at (configuration
-	// files, variable files) to its parsed file, for source snippets.
+	// files, variable files) to its bytes and block navigation, for source
+	// snippets. A configuration file that parsed keeps no syntax tree here
+	// (Body is nil): the structures below hold what is needed of it.
 	Files map[string]*hcl.File
 	// Digest is a SHA-256 over the names and bytes of every configuration
 	// file, in name order (used to refuse stale saved plans).
@@ -92,7 +94,8 @@ type ProviderBlock struct {
 type Resource struct {
 	Addr addr.Resource
 	// Config is the body without meta-arguments, to be decoded with the
-	// resource type's schema (dynamic blocks still unexpanded).
+	// resource type's schema (dynamic blocks still unexpanded). A native
+	// body of plain arguments is a *FrozenBody.
 	Config hcl.Body
 
 	Count   hcl.Expression // nil when absent

@@ -12,6 +12,11 @@
 // directory (Config.Dir holds it), and Config.Files holds every file a
 // diagnostic may point at, even when loading fails.
 //
+// A large configuration is parsed in pieces at once (parse.go), and a
+// resource body of plain arguments (literals, references, templates of
+// those) is kept frozen, without its syntax tree (frozen.go): the tree
+// takes several times the memory of what the body says.
+//
 // It evaluates nothing: expressions (resource arguments, count, for_each,
 // locals, outputs, conditions) are evaluated by the engine, in dependency
 // order, with the functions of engine/lang. Only constants are read here:

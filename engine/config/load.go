@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/schema"
 )
@@ -151,6 +152,14 @@ func (l *Loader) LoadSources(dir string, files map[string][]byte) (*Config, hcl.
 		d.file(f.Body)
 	}
 	d.finish()
+	// A file keeps its bytes and its blocks' ranges for diagnostics, not
+	// its syntax tree: what the configuration needs of that it holds (and
+	// frozen resource bodies let theirs go).
+	for name, f := range cfg.Files {
+		if sb, native := f.Body.(*hclsyntax.Body); native {
+			cfg.Files[name] = &hcl.File{Bytes: f.Bytes, Nav: newBlockNav(sb)}
+		}
+	}
 	advise(d.diags)
 	diags = append(diags, d.diags...)
 	return cfg, diags

@@ -89,44 +89,7 @@ func joinPieces(src []byte, files []*hcl.File, diags []hcl.Diagnostics) (*hcl.Fi
 	first, last := files[0].Body.(*hclsyntax.Body), files[len(files)-1].Body.(*hclsyntax.Body)
 	body.SrcRange = hcl.RangeBetween(first.SrcRange, last.SrcRange)
 	body.EndRange = last.EndRange
-	return &hcl.File{Body: body, Bytes: src, Nav: pieceNav(files)}, true
-}
-
-// pieceNav answers the diagnostic renderer's "in which block" questions
-// from the piece that holds the offset.
-type pieceNav []*hcl.File
-
-type navigator interface {
-	ContextString(offset int) string
-	ContextDefRange(offset int) hcl.Range
-}
-
-func (n pieceNav) piece(offset int) navigator {
-	for _, f := range n {
-		if f.Body.(*hclsyntax.Body).SrcRange.ContainsOffset(offset) {
-			nav, _ := f.Nav.(navigator)
-			return nav
-		}
-	}
-	return nil
-}
-
-// ContextString names the top-level block holding offset, as the native
-// parser's navigation does.
-func (n pieceNav) ContextString(offset int) string {
-	if nav := n.piece(offset); nav != nil {
-		return nav.ContextString(offset)
-	}
-	return ""
-}
-
-// ContextDefRange is the definition range of the top-level block holding
-// offset.
-func (n pieceNav) ContextDefRange(offset int) hcl.Range {
-	if nav := n.piece(offset); nav != nil {
-		return nav.ContextDefRange(offset)
-	}
-	return hcl.Range{}
+	return &hcl.File{Body: body, Bytes: src, Nav: newBlockNav(body)}, true
 }
 
 // blockBoundaries returns where to cut src into pieces of about size bytes:

@@ -27,13 +27,24 @@ func samePieceParse(t *testing.T, name string, src []byte, size int) {
 	if string(whole.Bytes) != string(pieces.Bytes) {
 		t.Fatalf("%s: bytes differ", name)
 	}
-	// The renderer names the block around an offset from Nav.
-	type contextStringer interface{ ContextString(int) string }
-	for off := 0; off < len(src); off += 97 {
-		w := whole.Nav.(contextStringer).ContextString(off)
-		p := pieces.Nav.(contextStringer).ContextString(off)
-		if w != p {
-			t.Fatalf("%s: context at %d is %q in pieces, %q whole", name, off, p, w)
+	sameNavigation(t, name, src, whole.Nav, pieces.Nav)
+}
+
+// sameNavigation checks that nav answers the renderer's "in which block"
+// questions as want (the native parser's navigation) does.
+func sameNavigation(t *testing.T, name string, src []byte, want, nav any) {
+	t.Helper()
+	type navigator interface {
+		ContextString(int) string
+		ContextDefRange(int) hcl.Range
+	}
+	for off := -1; off <= len(src); off += 7 {
+		w, g := want.(navigator), nav.(navigator)
+		if w.ContextString(off) != g.ContextString(off) {
+			t.Fatalf("%s: context at %d is %q, want %q", name, off, g.ContextString(off), w.ContextString(off))
+		}
+		if w.ContextDefRange(off) != g.ContextDefRange(off) {
+			t.Fatalf("%s: context range at %d is %v, want %v", name, off, g.ContextDefRange(off), w.ContextDefRange(off))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/schema"
 )
@@ -93,7 +94,13 @@ func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 			}
 		}
 	}
-	d.diags = append(d.diags, checkBody(rest, &rt.Block, b.DefRange, fmt.Sprintf("%s %q", b.Type, name), true)...)
+	bodyDiags := checkBody(rest, &rt.Block, b.DefRange, fmt.Sprintf("%s %q", b.Type, name), true)
+	d.diags = append(d.diags, bodyDiags...)
+	if sb, native := b.Body.(*hclsyntax.Body); native && !diags.HasErrors() && !bodyDiags.HasErrors() {
+		if fb, ok := freezeBody(sb); ok {
+			r.Config = fb
+		}
+	}
 }
 
 func (d *decoder) lifecycle(b *hcl.Block, rt *schema.ResourceType, r *Resource) {

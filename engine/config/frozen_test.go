@@ -1,0 +1,180 @@
+package config
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/updplan/updplan/engine/addr"
+)
+
+// frozenKinds sets an argument to every kind of expression that freezes,
+// including positions that count in graphemes and lines that end in CRLF.
+const frozenKinds = "collection \"all\" {\r\n" +
+	"  site    = site.main.code\r\n" +
+	"  name    = \"Ünïcödé 👍🏽 ${var.names[0]} and ${local.more[\"k\"].x} %%{x} $${y}\"\r\n" +
+	"  comment = \"${collection.other.id}\"\n" +
+	"  limit   = 42.5\n" +
+	"  on      = true\n" +
+	"  none    = null\n" +
+	"  count   = 2\n" +
+	"  depends_on = [collection.other]\n" +
+	"  lifecycle {\n    prevent_destroy = true\n  }\n" +
+	"}\n"
+
+// sameFrozen freezes every top-level block body of src that freezes and
+// checks that it gives back the parser's own nodes. It returns how many
+// froze.
+func sameFrozen(t *testing.T, name string, src []byte) int {
+	t.Helper()
+	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return 0
+	}
+	sb := f.Body.(*hclsyntax.Body)
+	sameNavigation(t, name, src, f.Nav, newBlockNav(sb))
+	frozen := 0
+	for _, blk := range sb.Blocks {
+		fb, ok := freezeBody(blk.Body)
+		if !ok {
+			continue
+		}
+		frozen++
+		want := map[string]*hclsyntax.Attribute{}
+		for n, a := range blk.Body.Attributes {
+			if !IsResourceMeta(n, false) {
+				want[n] = a
+			}
+		}
+		thawed := fb.Thaw()
+		if !reflect.DeepEqual(map[string]*hclsyntax.Attribute(thawed.Attributes), want) {
+			t.Fatalf("%s: %s %v thaws to other arguments", name, blk.Type, blk.Labels)
+		}
+		if thawed.SrcRange != blk.Body.SrcRange || thawed.EndRange != blk.Body.EndRange || fb.MissingItemRange() != blk.Body.MissingItemRange() {
+			t.Fatalf("%s: %s %v thaws to other ranges", name, blk.Type, blk.Labels)
+		}
+		if fb.Len() != len(want) {
+			t.Fatalf("%s: %d arguments frozen, want %d", name, fb.Len(), len(want))
+		}
+		var all []hcl.Traversal
+		for i := range fb.Len() {
+			a := want[fb.Name(i)]
+			if i > 0 && a.SrcRange.Start.Byte < want[fb.Name(i-1)].SrcRange.Start.Byte {
+				t.Fatalf("%s: arguments not in source order", name)
+			}
+			if !reflect.DeepEqual(fb.Expr(i), a.Expr) {
+				t.Fatalf("%s: %s thaws to another expression", name, a.Name)
+			}
+			if got := fb.Variables(i); !reflect.DeepEqual(got, a.Expr.Variables()) {
+				t.Fatalf("%s: %s has traversals %v, want %v", name, a.Name, got, a.Expr.Variables())
+			}
+			all = append(all, a.Expr.Variables()...)
+		}
+		if got := fb.AllVariables(); !reflect.DeepEqual(got, all) {
+			t.Fatalf("%s: all traversals %v, want %v", name, got, all)
+		}
+	}
+	return frozen
+}
+
+// TestFrozenBodyIsTheParsedBody freezes the body of every block in the
+// repository's configurations that freezes, and one with every kind of
+// expression that does: each thaws to the parser's nodes, ranges and all.
+func TestFrozenBodyIsTheParsedBody(t *testing.T) {
+	if n := sameFrozen(t, "kinds.upd.hcl", []byte(frozenKinds)); n != 1 {
+		t.Fatalf("the block of every kind did not freeze")
+	}
+	frozen := 0
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, SuffixHCL) {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		frozen += sameFrozen(t, path, src)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frozen < 50 {
+		t.Fatalf("only %d bodies froze in the repository's configurations", frozen)
+	}
+}
+
+// TestBodiesThatDoNotFreeze keeps the syntax tree of anything beyond
+// literals, references and templates of those.
+func TestBodiesThatDoNotFreeze(t *testing.T) {
+	for _, body := range []string{
+		`name = upper("x")`,
+		`name = "a" == "b"`,
+		`names = ["a", "b"]`,
+		`tags = { a = 1 }`,
+		`name = var.on ? "a" : "b"`,
+		`name = "%{if var.on}a%{endif}"`,
+		`name = collection.all[*].name`,
+		`name = collection.all[count.index].name`,
+		"name = <<EOT\n${upper(var.x)}\nEOT\n",
+		"sms2003 {\n  enabled = true\n}\n",
+		"dynamic \"x\" {\n  for_each = []\n  content {}\n}\n",
+	} {
+		src := "collection \"c\" {\n" + body + "\n}\n"
+		f, diags := hclsyntax.ParseConfig([]byte(src), "x.upd.hcl", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", body, diags)
+		}
+		if _, ok := freezeBody(f.Body.(*hclsyntax.Body).Blocks[0].Body); ok {
+			t.Errorf("%s froze", body)
+		}
+	}
+}
+
+// TestLoaderFreezesPlainResourceBodies: what the loader hands the engine,
+// and that the files keep no syntax tree.
+func TestLoaderFreezesPlainResourceBodies(t *testing.T) {
+	cfg, diags := testLoader().LoadSources(".", map[string][]byte{
+		"main.upd.hcl": []byte(`
+site "main" {
+  code   = "P01"
+  name   = "Primary"
+  server = "SRV"
+}
+collection "plain" {
+  site = site.main.code
+  name = "All ${site.main.name} systems"
+  count = 2
+}
+collection "called" {
+  site = site.main.code
+  name = upper("x")
+}
+`)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for name, want := range map[string]bool{"plain": true, "called": false} {
+		r := cfg.Resources[addr.Resource{Type: "collection", Name: name}]
+		if _, frozen := r.Config.(*FrozenBody); frozen != want {
+			t.Errorf("collection %s frozen %v, want %v", name, frozen, want)
+		}
+	}
+	if f := cfg.Files["main.upd.hcl"]; f.Body != nil || f.Nav == nil || len(f.Bytes) == 0 {
+		t.Errorf("file kept %T body, nav %T, %d bytes", f.Body, f.Nav, len(f.Bytes))
+	}
+}
+
+// FuzzFreezeBody: whatever parses and freezes thaws to the parser's nodes.
+func FuzzFreezeBody(f *testing.F) {
+	f.Add(frozenKinds)
+	f.Add("x \"a\" {\n  a = b.c[1].d\n  e = \"${f}g\"\n}\ny {\n  z = \"\\u00e9\\n\"\n}\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		sameFrozen(t, "fuzz.upd.hcl", []byte(src))
+	})
+}
