@@ -66,8 +66,8 @@ type instanceScope struct {
 
 // evalContext builds a context holding just what travs refer to.
 func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.EvalContext {
-	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path}
-	locals := map[string]cty.Value{}
+	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path, "local": cty.EmptyObjectVal}
+	var locals map[string]cty.Value // made at the first local referred to
 	res := map[string]map[string]cty.Value{}
 	ev.mu.RLock()
 	for _, t := range travs {
@@ -82,6 +82,9 @@ func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.E
 		case "var", "path":
 		case "local":
 			if v, ok := ev.locals[name]; ok {
+				if locals == nil {
+					locals = map[string]cty.Value{}
+				}
 				locals[name] = v
 			}
 		case "count":
@@ -106,7 +109,9 @@ func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.E
 		}
 	}
 	ev.mu.RUnlock()
-	vars["local"] = cty.ObjectVal(locals)
+	if locals != nil {
+		vars["local"] = cty.ObjectVal(locals)
+	}
 	for typ, byName := range res {
 		vars[typ] = cty.ObjectVal(byName)
 	}
