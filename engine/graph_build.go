@@ -24,7 +24,7 @@ type configGraph struct {
 	deps map[addr.Resource][]addr.Resource
 	// attrRefs lists, per resource and top-level attribute, the resources
 	// the attribute's expression refers to (for cross-object rules).
-	attrRefs map[addr.Resource]map[string][]addr.Resource
+	attrRefs map[addr.Resource]schema.AttributeRefs
 	// bodyTravs are the traversals of each resource body, dynamic blocks
 	// included (computed once, used to evaluate every instance).
 	bodyTravs map[addr.Resource][]hcl.Traversal
@@ -36,7 +36,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 	cg := &configGraph{
 		g:         graph.New(nodeLess, node.String),
 		deps:      map[addr.Resource][]addr.Resource{},
-		attrRefs:  map[addr.Resource]map[string][]addr.Resource{},
+		attrRefs:  map[addr.Resource]schema.AttributeRefs{},
 		bodyTravs: map[addr.Resource][]hcl.Traversal{},
 	}
 	types := e.Schemas()
@@ -211,8 +211,8 @@ func plainBodyTraversals(body hcl.Body, rt *schema.ResourceType) (all []hcl.Trav
 // attributeRefs lists the resources each top-level attribute refers to,
 // directly or through locals. attrTravs, when not nil, are the traversals
 // of each attribute already found.
-func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schema.ResourceType, rc refContext, attrTravs map[string][]hcl.Traversal) map[string][]addr.Resource {
-	out := map[string][]addr.Resource{}
+func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schema.ResourceType, rc refContext, attrTravs map[string][]hcl.Traversal) schema.AttributeRefs {
+	var out schema.AttributeRefs
 	if attrTravs == nil {
 		attrTravs = map[string][]hcl.Traversal{}
 		bs := &hcl.BodySchema{}
@@ -259,10 +259,13 @@ func (e *Engine) attributeRefs(cfg *config.Config, r *config.Resource, rt *schem
 		for _, n := range refs {
 			visit(n.node)
 		}
-		addrSortResources(list)
-		out[name] = list
+		if len(list) > 0 {
+			addrSortResources(list)
+			out = append(out, schema.AttributeRef{Name: name, To: list})
+		}
 	}
-	return out
+	slices.SortFunc(out, func(a, b schema.AttributeRef) int { return strings.Compare(a.Name, b.Name) })
+	return slices.Clip(out)
 }
 
 // dynamicIterators collects the iterator names of dynamic blocks in body

@@ -80,7 +80,7 @@ type planner struct {
 	seen    map[addr.Instance]bool
 	// objects and bodies feed the cross-object rules after the walk.
 	objects []schema.Object
-	bodies  map[addr.Instance]validatedBody
+	bodies  []validatedBody
 }
 
 func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions, read *stateRead) (*plan.Plan, hcl.Diagnostics) {
@@ -162,7 +162,6 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		sem:    make(chan struct{}, opts.Parallelism),
 		seen:   map[addr.Instance]bool{},
 		impMap: map[addr.Instance]*config.Import{},
-		bodies: map[addr.Instance]validatedBody{},
 	}
 	for _, im := range cfg.Imports {
 		pl.impMap[im.To] = im
@@ -499,7 +498,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	}
 	pl.mu.Lock()
 	pl.objects = append(pl.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
-	pl.bodies[in.addr] = validatedBody{body: body, rt: rt, decl: r.DeclRange}
+	pl.bodies = append(pl.bodies, validatedBody{addr: in.addr, body: body, rt: rt, decl: r.DeclRange})
 	pl.mu.Unlock()
 	ref := markSensitive(&rt.Block, planned).MarkWithPaths(marks)
 	return ref, ch, diags

@@ -48,10 +48,12 @@ func (e *Engine) checkRequiredVersion(cfg *config.Config) hcl.Diagnostics {
 type validation struct {
 	mu      sync.Mutex
 	objects []schema.Object
-	bodies  map[addr.Instance]validatedBody
+	bodies  []validatedBody
 }
 
+// validatedBody is where an instance's problems are placed.
 type validatedBody struct {
+	addr addr.Instance
 	body hcl.Body
 	rt   *schema.ResourceType
 	decl hcl.Range
@@ -85,7 +87,7 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 		return diags
 	}
 	ev.bodyTravs = cg.bodyTravs
-	vs := &validation{bodies: map[addr.Instance]validatedBody{}}
+	vs := &validation{}
 	diags = append(diags, ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
 		if !known {
 			return cty.DynamicVal, nil
@@ -115,7 +117,7 @@ func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *config
 	diags = append(diags, e.providerValidate(ctx, rt, plain, body, r.DeclRange)...)
 	vs.mu.Lock()
 	vs.objects = append(vs.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: plain, Refs: cg.attrRefs[r.Addr]})
-	vs.bodies[in.addr] = validatedBody{body: body, rt: rt, decl: r.DeclRange}
+	vs.bodies = append(vs.bodies, validatedBody{addr: in.addr, body: body, rt: rt, decl: r.DeclRange})
 	vs.mu.Unlock()
 	return markSensitive(&rt.Block, providers.ProposedNew(rt, cty.NullVal(rt.Block.ImpliedType()), val)), diags
 }
@@ -135,13 +137,17 @@ func (e *Engine) providerValidate(ctx context.Context, rt *schema.ResourceType, 
 }
 
 // setRuleDiags runs the cross-object rules and places their problems.
-func setRuleDiags(objects []schema.Object, bodies map[addr.Instance]validatedBody) hcl.Diagnostics {
+func setRuleDiags(objects []schema.Object, bodies []validatedBody) hcl.Diagnostics {
 	slices.SortFunc(objects, func(a, b schema.Object) int { return addr.Compare(a.Addr, b.Addr) })
+	slices.SortFunc(bodies, func(a, b validatedBody) int { return addr.Compare(a.addr, b.addr) })
 	var diags hcl.Diagnostics
 	for _, rule := range schema.SetRules {
 		for _, p := range rule(objects) {
-			vb := bodies[p.Addr]
-			rng := rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.decl)
+			var rng hcl.Range // every object the rules see has its body
+			if i, ok := slices.BinarySearchFunc(bodies, p.Addr, func(vb validatedBody, a addr.Instance) int { return addr.Compare(vb.addr, a) }); ok {
+				vb := bodies[i]
+				rng = rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.decl)
+			}
 			pp := p.Problem
 			diags = append(diags, problemDiag(&pp, &rng))
 		}

@@ -337,7 +337,7 @@ func sameComputer(a, b string) bool {
 // refersTo returns the objects of type typ that o's attribute refers to.
 func refersTo(o Object, attrName, typ string, objs []Object) []Object {
 	var out []Object
-	for _, r := range o.Refs[attrName] {
+	for _, r := range o.Refs.Of(attrName) {
 		if r.Type != typ {
 			continue
 		}
@@ -414,12 +414,12 @@ func findProgram(ad Object, programs []Object) (Object, bool) {
 	name, nameKnown := strAttr(ad.Value, "program", "")
 	candidates := refersTo(ad, "program", "program", programs)
 	if len(candidates) == 0 {
-		for _, r := range ad.Refs["package"] {
+		for _, r := range ad.Refs.Of("package") {
 			if r.Type != "package" {
 				continue
 			}
 			for _, p := range programs {
-				if slices.Contains(p.Refs["package"], r) {
+				if slices.Contains(p.Refs.Of("package"), r) {
 					candidates = append(candidates, p)
 				}
 			}

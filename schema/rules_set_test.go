@@ -16,14 +16,13 @@ func o(t *testing.T, typ, name string, attrs map[string]cty.Value, refs map[stri
 		Addr:  addr.Resource{Type: typ, Name: name}.Instance(addr.NoKey),
 		Type:  typ,
 		Value: objOf(t, typ, attrs),
-		Refs:  map[string][]addr.Resource{},
 	}
 	for a, target := range refs {
 		r, diags := addr.ParseResource(target)
 		if diags.HasErrors() {
 			t.Fatalf("bad reference %q: %s", target, diags.Error())
 		}
-		obj.Refs[a] = append(obj.Refs[a], r)
+		obj.Refs = append(obj.Refs, AttributeRef{Name: a, To: []addr.Resource{r}})
 	}
 	return obj
 }

@@ -221,7 +221,28 @@ type Object struct {
 	Addr  addr.Instance
 	Type  string
 	Value cty.Value
-	Refs  map[string][]addr.Resource
+	Refs  AttributeRefs
+}
+
+// AttributeRefs lists, per top-level attribute, the resources it refers to
+// (directly or through locals), each attribute once. A slice and not a map:
+// a plan holds one per resource, and most have one or two entries.
+type AttributeRefs []AttributeRef
+
+// AttributeRef is the resources one attribute refers to.
+type AttributeRef struct {
+	Name string
+	To   []addr.Resource
+}
+
+// Of returns the resources attribute name refers to.
+func (r AttributeRefs) Of(name string) []addr.Resource {
+	for _, a := range r {
+		if a.Name == name {
+			return a.To
+		}
+	}
+	return nil
 }
 
 // ObjectProblem is a problem a cross-object rule found on one object.
