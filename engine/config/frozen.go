@@ -26,6 +26,7 @@ type FrozenBody struct {
 	file     string
 	src, end span
 	attrs    []frozenAttr // in source order
+	keys     []cty.Value  // of index steps (rare)
 }
 
 // pos is an hcl.Pos in a third of the memory.
@@ -34,10 +35,14 @@ type pos struct{ line, column, byte int32 }
 // span is an hcl.Range without its file name, which the body holds once.
 type span struct{ start, end pos }
 
+// frozenAttr is an argument. Its range runs from its name to the end of
+// its expression, and its "=" is one byte on one line: both are checked
+// when freezing, and rebuilt.
 type frozenAttr struct {
-	name                   string
-	src, nameRange, equals span
-	expr                   frozenExpr
+	name      string
+	nameRange span
+	equals    pos
+	expr      frozenExpr
 }
 
 type exprKind uint8
@@ -67,8 +72,8 @@ const (
 
 type frozenStep struct {
 	kind stepKind
-	name string    // rootStep, attrStep
-	key  cty.Value // indexStep
+	key  int32  // indexStep: the key is FrozenBody.keys[key]
+	name string // rootStep, attrStep
 	rng  span
 }
 
@@ -82,20 +87,23 @@ func freezeBody(sb *hclsyntax.Body) (*FrozenBody, bool) {
 		}
 	}
 	fb := &FrozenBody{file: sb.SrcRange.Filename, attrs: make([]frozenAttr, 0, len(sb.Attributes))}
-	fr := freezer{file: fb.file, ok: true}
+	fr := freezer{file: fb.file, ok: true, body: fb}
 	fb.src, fb.end = fr.span(sb.SrcRange), fr.span(sb.EndRange)
 	for name, a := range sb.Attributes {
 		if IsResourceMeta(name, false) {
 			continue
 		}
-		fa := frozenAttr{name: name, src: fr.span(a.SrcRange), nameRange: fr.span(a.NameRange), equals: fr.span(a.EqualsRange)}
+		fa := frozenAttr{name: name, nameRange: fr.span(a.NameRange), equals: fr.pos(a.EqualsRange.Start)}
 		fa.expr = fr.expr(a.Expr, true)
+		if a.SrcRange != hcl.RangeBetween(a.NameRange, a.Expr.Range()) || a.EqualsRange != fa.equalsRange(fb.file) {
+			fr.ok = false
+		}
 		fb.attrs = append(fb.attrs, fa)
 	}
 	if !fr.ok {
 		return nil, false
 	}
-	slices.SortFunc(fb.attrs, func(x, y frozenAttr) int { return cmp.Compare(x.src.start.byte, y.src.start.byte) })
+	slices.SortFunc(fb.attrs, func(x, y frozenAttr) int { return cmp.Compare(x.nameRange.start.byte, y.nameRange.start.byte) })
 	return fb, true
 }
 
@@ -104,6 +112,7 @@ func freezeBody(sb *hclsyntax.Body) (*FrozenBody, bool) {
 type freezer struct {
 	file string
 	ok   bool
+	body *FrozenBody // takes the index keys
 }
 
 func (fr *freezer) span(r hcl.Range) span {
@@ -136,7 +145,8 @@ func (fr *freezer) expr(e hclsyntax.Expression, top bool) frozenExpr {
 			case hcl.TraverseAttr:
 				fe.steps[i] = frozenStep{kind: attrStep, name: t.Name, rng: fr.span(t.SrcRange)}
 			case hcl.TraverseIndex:
-				fe.steps[i] = frozenStep{kind: indexStep, key: t.Key, rng: fr.span(t.SrcRange)}
+				fe.steps[i] = frozenStep{kind: indexStep, key: int32(len(fr.body.keys)), rng: fr.span(t.SrcRange)}
+				fr.body.keys = append(fr.body.keys, t.Key)
 			default:
 				fr.ok = false
 			}
@@ -169,47 +179,55 @@ func (s span) in(file string) hcl.Range {
 	return hcl.Range{Filename: file, Start: s.start.thaw(), End: s.end.thaw()}
 }
 
-func (e *frozenExpr) thaw(file string) hclsyntax.Expression {
+func (e *frozenExpr) thaw(b *FrozenBody) hclsyntax.Expression {
 	switch e.kind {
 	case literalExpr:
-		return &hclsyntax.LiteralValueExpr{Val: e.val, SrcRange: e.rng.in(file)}
+		return &hclsyntax.LiteralValueExpr{Val: e.val, SrcRange: e.rng.in(b.file)}
 	case traversalExpr:
-		return &hclsyntax.ScopeTraversalExpr{Traversal: e.traversal(file), SrcRange: e.rng.in(file)}
+		return &hclsyntax.ScopeTraversalExpr{Traversal: e.traversal(b), SrcRange: e.rng.in(b.file)}
 	case templateExpr:
 		parts := make([]hclsyntax.Expression, len(e.parts))
 		for i := range e.parts {
-			parts[i] = e.parts[i].thaw(file)
+			parts[i] = e.parts[i].thaw(b)
 		}
-		return &hclsyntax.TemplateExpr{Parts: parts, SrcRange: e.rng.in(file)}
+		return &hclsyntax.TemplateExpr{Parts: parts, SrcRange: e.rng.in(b.file)}
 	default: // wrapExpr
-		return &hclsyntax.TemplateWrapExpr{Wrapped: e.parts[0].thaw(file), SrcRange: e.rng.in(file)}
+		return &hclsyntax.TemplateWrapExpr{Wrapped: e.parts[0].thaw(b), SrcRange: e.rng.in(b.file)}
 	}
 }
 
-func (e *frozenExpr) traversal(file string) hcl.Traversal {
+func (e *frozenExpr) traversal(b *FrozenBody) hcl.Traversal {
 	t := make(hcl.Traversal, len(e.steps))
 	for i, s := range e.steps {
 		switch s.kind {
 		case rootStep:
-			t[i] = hcl.TraverseRoot{Name: s.name, SrcRange: s.rng.in(file)}
+			t[i] = hcl.TraverseRoot{Name: s.name, SrcRange: s.rng.in(b.file)}
 		case attrStep:
-			t[i] = hcl.TraverseAttr{Name: s.name, SrcRange: s.rng.in(file)}
+			t[i] = hcl.TraverseAttr{Name: s.name, SrcRange: s.rng.in(b.file)}
 		default:
-			t[i] = hcl.TraverseIndex{Key: s.key, SrcRange: s.rng.in(file)}
+			t[i] = hcl.TraverseIndex{Key: b.keys[s.key], SrcRange: s.rng.in(b.file)}
 		}
 	}
 	return t
 }
 
 // appendTraversals appends the traversals of e, in source order.
-func (e *frozenExpr) appendTraversals(out []hcl.Traversal, file string) []hcl.Traversal {
+func (e *frozenExpr) appendTraversals(out []hcl.Traversal, b *FrozenBody) []hcl.Traversal {
 	if e.kind == traversalExpr {
-		return append(out, e.traversal(file))
+		return append(out, e.traversal(b))
 	}
 	for i := range e.parts {
-		out = e.parts[i].appendTraversals(out, file)
+		out = e.parts[i].appendTraversals(out, b)
 	}
 	return out
+}
+
+// equalsRange is the range of the argument's "=".
+func (a *frozenAttr) equalsRange(file string) hcl.Range {
+	end := a.equals
+	end.column++
+	end.byte++
+	return span{a.equals, end}.in(file)
 }
 
 // Thaw rebuilds the native body: the one config's PartialContent left, less
@@ -228,9 +246,11 @@ func (b *FrozenBody) Thaw() *hclsyntax.Body {
 
 func (b *FrozenBody) attribute(i int) *hclsyntax.Attribute {
 	a := &b.attrs[i]
+	expr := a.expr.thaw(b)
+	name := a.nameRange.in(b.file)
 	return &hclsyntax.Attribute{
-		Name: a.name, Expr: a.expr.thaw(b.file),
-		SrcRange: a.src.in(b.file), NameRange: a.nameRange.in(b.file), EqualsRange: a.equals.in(b.file),
+		Name: a.name, Expr: expr,
+		SrcRange: hcl.RangeBetween(name, expr.Range()), NameRange: name, EqualsRange: a.equalsRange(b.file),
 	}
 }
 
@@ -241,19 +261,19 @@ func (b *FrozenBody) Len() int { return len(b.attrs) }
 func (b *FrozenBody) Name(i int) string { return b.attrs[i].name }
 
 // Expr rebuilds the expression of the i-th argument.
-func (b *FrozenBody) Expr(i int) hcl.Expression { return b.attrs[i].expr.thaw(b.file) }
+func (b *FrozenBody) Expr(i int) hcl.Expression { return b.attrs[i].expr.thaw(b) }
 
 // Variables rebuilds the traversals of the i-th argument, in source order
 // (what its expression's Variables returns).
 func (b *FrozenBody) Variables(i int) []hcl.Traversal {
-	return b.attrs[i].expr.appendTraversals(nil, b.file)
+	return b.attrs[i].expr.appendTraversals(nil, b)
 }
 
 // AllVariables rebuilds the traversals of every argument, in source order.
 func (b *FrozenBody) AllVariables() []hcl.Traversal {
 	var out []hcl.Traversal
 	for i := range b.attrs {
-		out = b.attrs[i].expr.appendTraversals(out, b.file)
+		out = b.attrs[i].expr.appendTraversals(out, b)
 	}
 	return out
 }
