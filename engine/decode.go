@@ -18,17 +18,20 @@ import (
 // not have, a required argument missing, or any diagnostic at all, which
 // the general decoder then reports in its own words.
 func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val cty.Value, ok bool) {
-	var expr func(name string) hcl.Expression
+	// value evaluates an argument; set is false when it is absent.
+	var value func(name string) (v cty.Value, diags hcl.Diagnostics, set bool)
 	switch body := body.(type) {
 	case *hclsyntax.Body:
 		if !onlyArguments(body, b) {
 			return cty.NilVal, false
 		}
-		expr = func(name string) hcl.Expression {
-			if a, set := body.Attributes[name]; set {
-				return a.Expr
+		value = func(name string) (cty.Value, hcl.Diagnostics, bool) {
+			a, set := body.Attributes[name]
+			if !set {
+				return cty.NilVal, nil, false
 			}
-			return nil
+			v, diags := a.Expr.Value(ctx)
+			return v, diags, true
 		}
 	case *config.FrozenBody:
 		for i := range body.Len() {
@@ -36,13 +39,18 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 				return cty.NilVal, false
 			}
 		}
-		expr = func(name string) hcl.Expression {
+		value = func(name string) (cty.Value, hcl.Diagnostics, bool) {
 			for i := range body.Len() {
-				if body.Name(i) == name {
-					return body.Expr(i)
+				if body.Name(i) != name {
+					continue
 				}
+				if v, ok := body.Value(i, ctx); ok {
+					return v, nil, true
+				}
+				v, diags := body.Expr(i).Value(ctx)
+				return v, diags, true
 			}
-			return nil
+			return cty.NilVal, nil, false
 		}
 	default:
 		return cty.NilVal, false
@@ -53,17 +61,13 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 	}
 	vals := make(map[string]cty.Value, len(b.Attributes)+len(b.BlockTypes))
 	for _, a := range b.Attributes {
-		e := expr(a.Name)
-		if e == nil {
-			if a.Required {
-				return cty.NilVal, false
-			}
+		v, diags, set := value(a.Name)
+		switch {
+		case !set && a.Required, len(diags) > 0:
+			return cty.NilVal, false
+		case !set:
 			vals[a.Name] = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
-		} else {
-			v, diags := e.Value(ctx)
-			if len(diags) > 0 {
-				return cty.NilVal, false
-			}
+		default:
 			v, err := convert.Convert(v, a.Type)
 			if err != nil {
 				return cty.NilVal, false

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"iter"
 	"math/big"
 	"os"
 	"sync"
@@ -66,18 +67,29 @@ type instanceScope struct {
 
 // evalContext builds a context holding just what travs refer to.
 func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.EvalContext {
+	return ev.evalContextOf(func(yield func(root, name string) bool) {
+		for _, t := range travs {
+			var name string
+			if len(t) > 1 {
+				if a, ok := t[1].(hcl.TraverseAttr); ok {
+					name = a.Name
+				}
+			}
+			if !yield(t.RootName(), name) {
+				return
+			}
+		}
+	}, sc)
+}
+
+// evalContextOf is evalContext for references given as each traversal's
+// root name and first attribute name ("" when it has none).
+func (ev *evaluator) evalContextOf(refs iter.Seq2[string, string], sc instanceScope) *hcl.EvalContext {
 	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path, "local": cty.EmptyObjectVal}
 	var locals map[string]cty.Value // made at the first local referred to
 	res := map[string]map[string]cty.Value{}
 	ev.mu.RLock()
-	for _, t := range travs {
-		root := t.RootName()
-		var name string
-		if len(t) > 1 {
-			if a, ok := t[1].(hcl.TraverseAttr); ok {
-				name = a.Name
-			}
-		}
+	for root, name := range refs {
 		switch root {
 		case "var", "path":
 		case "local":
@@ -223,7 +235,12 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 // returns the expanded body, where problems with the value are placed.
 func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Body, hcl.Diagnostics) {
 	spec := rt.Block.DecoderSpec()
-	ctx := ev.evalContext(bodyTraversals(ev.bodyTravs, r, spec), sc)
+	var ctx *hcl.EvalContext
+	if fb, frozen := r.Config.(*config.FrozenBody); frozen {
+		ctx = ev.evalContextOf(fb.References(), sc)
+	} else {
+		ctx = ev.evalContext(bodyTraversals(ev.bodyTravs, r, spec), sc)
+	}
 	if val, ok := decodeAttributes(&rt.Block, r.Config, ctx); ok {
 		return val, r.Config, nil
 	}

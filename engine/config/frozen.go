@@ -2,9 +2,11 @@ package config
 
 import (
 	"cmp"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -276,6 +278,80 @@ func (b *FrozenBody) AllVariables() []hcl.Traversal {
 		out = b.attrs[i].expr.appendTraversals(out, b)
 	}
 	return out
+}
+
+// Value evaluates the i-th argument without rebuilding its expression,
+// when that gives what the expression's own Value would, without
+// diagnostics: a literal; a reference through attributes of known, non-null,
+// unmarked objects found in ctx's own variables; a template or a wrapped
+// template of those whose parts are known, unmarked strings. ok is false
+// for anything else, and Expr(i).Value(ctx) answers, with its diagnostics.
+func (b *FrozenBody) Value(i int, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
+	return b.attrs[i].expr.value(ctx)
+}
+
+func (e *frozenExpr) value(ctx *hcl.EvalContext) (cty.Value, bool) {
+	switch e.kind {
+	case literalExpr:
+		return e.val, true
+	case traversalExpr:
+		if ctx == nil {
+			return cty.NilVal, false
+		}
+		v, found := ctx.Variables[e.steps[0].name]
+		if !found {
+			return cty.NilVal, false // not found here: maybe in a parent
+		}
+		for _, s := range e.steps[1:] {
+			if s.kind != attrStep || v.IsMarked() || !v.Type().IsObjectType() || !v.IsKnown() || v.IsNull() || !v.Type().HasAttribute(s.name) {
+				return cty.NilVal, false
+			}
+			v = v.GetAttr(s.name)
+		}
+		return v, true
+	case templateExpr:
+		var sb strings.Builder
+		for i := range e.parts {
+			v, ok := e.parts[i].value(ctx)
+			if !ok || v.IsMarked() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+				return cty.NilVal, false
+			}
+			sb.WriteString(v.AsString())
+		}
+		return cty.StringVal(sb.String()), true
+	default: // wrapExpr
+		return e.parts[0].value(ctx)
+	}
+}
+
+// References yields the root name of every traversal of the body, in
+// source order, with the name of its first attribute step ("" when it has
+// none): what an evaluation context needs to know, without rebuilding the
+// traversals.
+func (b *FrozenBody) References() iter.Seq2[string, string] {
+	return func(yield func(root, attr string) bool) {
+		for i := range b.attrs {
+			if !b.attrs[i].expr.references(yield) {
+				return
+			}
+		}
+	}
+}
+
+func (e *frozenExpr) references(yield func(root, attr string) bool) bool {
+	if e.kind == traversalExpr {
+		attr := ""
+		if len(e.steps) > 1 && e.steps[1].kind == attrStep {
+			attr = e.steps[1].name
+		}
+		return yield(e.steps[0].name, attr)
+	}
+	for i := range e.parts {
+		if !e.parts[i].references(yield) {
+			return false
+		}
+	}
+	return true
 }
 
 // Content is the native body's Content.

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // frozenKinds sets an argument to every kind of expression that freezes,
@@ -78,8 +80,110 @@ func sameFrozen(t *testing.T, name string, src []byte) int {
 		if got := fb.AllVariables(); !reflect.DeepEqual(got, all) {
 			t.Fatalf("%s: all traversals %v, want %v", name, got, all)
 		}
+		var refs []string
+		for root, attr := range fb.References() {
+			refs = append(refs, root+"."+attr)
+		}
+		var wantRefs []string
+		for _, tr := range all {
+			attr := ""
+			if len(tr) > 1 {
+				if a, ok := tr[1].(hcl.TraverseAttr); ok {
+					attr = a.Name
+				}
+			}
+			wantRefs = append(wantRefs, tr.RootName()+"."+attr)
+		}
+		if !reflect.DeepEqual(refs, wantRefs) {
+			t.Fatalf("%s: references %v, want %v", name, refs, wantRefs)
+		}
+		for i := range fb.Len() {
+			sameFrozenValue(t, name, fb, i, want[fb.Name(i)].Expr)
+		}
 	}
 	return frozen
+}
+
+// fastValues counts the evaluations FrozenBody.Value answered itself.
+var fastValues int
+
+// sameFrozenValue evaluates the i-th argument of fb in contexts built from
+// its references (plain, unknown, null, marked, of other types, missing)
+// and checks that whenever FrozenBody.Value answers, it answers what the
+// native expression does, without diagnostics.
+func sameFrozenValue(t *testing.T, name string, fb *FrozenBody, i int, expr hcl.Expression) {
+	t.Helper()
+	leaves := []cty.Value{
+		cty.StringVal("plain"), cty.StringVal("é"), cty.NumberIntVal(5), cty.True,
+		cty.UnknownVal(cty.String), cty.NullVal(cty.String), cty.StringVal("secret").Mark("sensitive"),
+		cty.DynamicVal, cty.ListVal([]cty.Value{cty.StringVal("a")}),
+	}
+	for _, leaf := range leaves {
+		for _, shape := range []string{"object", "unknown", "null", "marked", "map", "missing"} {
+			ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}}
+			tree := map[string]any{}
+			for _, tr := range expr.Variables() {
+				node := tree
+				steps := tr[1:]
+				root := tr.RootName()
+				for _, st := range steps {
+					a, ok := st.(hcl.TraverseAttr)
+					if !ok {
+						break
+					}
+					next, _ := node[root].(map[string]any)
+					if next == nil {
+						next = map[string]any{}
+						node[root] = next
+					}
+					node, root = next, a.Name
+				}
+				if _, set := node[root]; !set {
+					node[root] = leaf
+				}
+			}
+			for root, v := range tree {
+				ctx.Variables[root] = shaped(v, shape)
+			}
+			want, diags := expr.Value(ctx)
+			got, ok := fb.Value(i, ctx)
+			if !ok {
+				continue
+			}
+			fastValues++
+			if len(diags) > 0 || !got.RawEquals(want) {
+				t.Fatalf("%s: %s in a %s context with %#v: fast %#v, native %#v %v", name, fb.Name(i), shape, leaf, got, want, diags)
+			}
+		}
+	}
+}
+
+// shaped builds the value of a reference tree, its top level in shape.
+func shaped(v any, shape string) cty.Value {
+	tree, ok := v.(map[string]any)
+	if !ok {
+		return v.(cty.Value)
+	}
+	attrs := map[string]cty.Value{}
+	for k, sub := range tree {
+		attrs[k] = shaped(sub, "object")
+	}
+	obj := cty.ObjectVal(attrs)
+	switch shape {
+	case "unknown":
+		return cty.UnknownVal(obj.Type())
+	case "null":
+		return cty.NullVal(obj.Type())
+	case "marked":
+		return obj.Mark("sensitive")
+	case "map":
+		if m, err := convert.Convert(obj, cty.Map(cty.DynamicPseudoType)); err == nil {
+			return m
+		}
+	case "missing":
+		return cty.EmptyObjectVal
+	}
+	return obj
 }
 
 // TestFrozenBodyIsTheParsedBody freezes the body of every block in the
@@ -106,6 +210,9 @@ func TestFrozenBodyIsTheParsedBody(t *testing.T) {
 	}
 	if frozen < 50 {
 		t.Fatalf("only %d bodies froze in the repository's configurations", frozen)
+	}
+	if fastValues < 100 {
+		t.Fatalf("FrozenBody.Value answered only %d evaluations itself", fastValues)
 	}
 }
 
