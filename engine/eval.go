@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"iter"
 	"math/big"
 	"os"
 	"sync"
@@ -67,29 +66,29 @@ type instanceScope struct {
 
 // evalContext builds a context holding just what travs refer to.
 func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.EvalContext {
-	return ev.evalContextOf(func(yield func(root, name string) bool) {
-		for _, t := range travs {
-			var name string
-			if len(t) > 1 {
-				if a, ok := t[1].(hcl.TraverseAttr); ok {
-					name = a.Name
-				}
-			}
-			if !yield(t.RootName(), name) {
-				return
+	var buf [16]config.Reference
+	refs := buf[:0]
+	for _, t := range travs {
+		ref := config.Reference{Root: t.RootName()}
+		if len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				ref.Attr = a.Name
 			}
 		}
-	}, sc)
+		refs = append(refs, ref)
+	}
+	return ev.evalContextOf(refs, sc)
 }
 
 // evalContextOf is evalContext for references given as each traversal's
-// root name and first attribute name ("" when it has none).
-func (ev *evaluator) evalContextOf(refs iter.Seq2[string, string], sc instanceScope) *hcl.EvalContext {
+// root name and first attribute name.
+func (ev *evaluator) evalContextOf(refs []config.Reference, sc instanceScope) *hcl.EvalContext {
 	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path, "local": cty.EmptyObjectVal}
 	var locals map[string]cty.Value // made at the first local referred to
 	res := map[string]map[string]cty.Value{}
 	ev.mu.RLock()
-	for root, name := range refs {
+	for _, ref := range refs {
+		root, name := ref.Root, ref.Attr
 		switch root {
 		case "var", "path":
 		case "local":
@@ -237,7 +236,8 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 	spec := rt.Block.DecoderSpec()
 	var ctx *hcl.EvalContext
 	if fb, frozen := r.Config.(*config.FrozenBody); frozen {
-		ctx = ev.evalContextOf(fb.References(), sc)
+		var buf [16]config.Reference
+		ctx = ev.evalContextOf(fb.AppendReferences(buf[:0]), sc)
 	} else {
 		ctx = ev.evalContext(bodyTraversals(ev.bodyTravs, r, spec), sc)
 	}

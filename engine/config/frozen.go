@@ -2,7 +2,6 @@ package config
 
 import (
 	"cmp"
-	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -324,34 +323,32 @@ func (e *frozenExpr) value(ctx *hcl.EvalContext) (cty.Value, bool) {
 	}
 }
 
-// References yields the root name of every traversal of the body, in
-// source order, with the name of its first attribute step ("" when it has
-// none): what an evaluation context needs to know, without rebuilding the
-// traversals.
-func (b *FrozenBody) References() iter.Seq2[string, string] {
-	return func(yield func(root, attr string) bool) {
-		for i := range b.attrs {
-			if !b.attrs[i].expr.references(yield) {
-				return
-			}
-		}
+// Reference is what an evaluation context needs to know of a traversal:
+// its root name and the name of its first attribute step ("" when it has
+// none).
+type Reference struct{ Root, Attr string }
+
+// AppendReferences appends the references of every traversal of the body,
+// in source order, without rebuilding the traversals.
+func (b *FrozenBody) AppendReferences(dst []Reference) []Reference {
+	for i := range b.attrs {
+		dst = b.attrs[i].expr.appendReferences(dst)
 	}
+	return dst
 }
 
-func (e *frozenExpr) references(yield func(root, attr string) bool) bool {
+func (e *frozenExpr) appendReferences(dst []Reference) []Reference {
 	if e.kind == traversalExpr {
-		attr := ""
+		ref := Reference{Root: e.steps[0].name}
 		if len(e.steps) > 1 && e.steps[1].kind == attrStep {
-			attr = e.steps[1].name
+			ref.Attr = e.steps[1].name
 		}
-		return yield(e.steps[0].name, attr)
+		return append(dst, ref)
 	}
 	for i := range e.parts {
-		if !e.parts[i].references(yield) {
-			return false
-		}
+		dst = e.parts[i].appendReferences(dst)
 	}
-	return true
+	return dst
 }
 
 // Content is the native body's Content.

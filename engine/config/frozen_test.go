@@ -81,8 +81,8 @@ func sameFrozen(t *testing.T, name string, src []byte) int {
 			t.Fatalf("%s: all traversals %v, want %v", name, got, all)
 		}
 		var refs []string
-		for root, attr := range fb.References() {
-			refs = append(refs, root+"."+attr)
+		for _, r := range fb.AppendReferences(nil) {
+			refs = append(refs, r.Root+"."+r.Attr)
 		}
 		var wantRefs []string
 		for _, tr := range all {
