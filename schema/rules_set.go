@@ -31,7 +31,13 @@ var SetRules = []SetRule{
 
 // ofType returns the objects of one resource type in address order.
 func ofType(objs []Object, typ string) []Object {
-	var out []Object
+	n := 0
+	for _, o := range objs {
+		if o.Type == typ {
+			n++
+		}
+	}
+	out := make([]Object, 0, n)
 	for _, o := range objs {
 		if o.Type == typ {
 			out = append(out, o)

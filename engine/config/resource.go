@@ -37,6 +37,22 @@ func IsResourceMeta(name string, block bool) bool {
 	return false
 }
 
+// mentionsResourceMeta reports whether a native body has an argument or a
+// block named as any meta-argument.
+func mentionsResourceMeta(sb *hclsyntax.Body) bool {
+	for name := range sb.Attributes {
+		if IsResourceMeta(name, false) || IsResourceMeta(name, true) {
+			return true
+		}
+	}
+	for _, blk := range sb.Blocks {
+		if IsResourceMeta(blk.Type, false) || IsResourceMeta(blk.Type, true) {
+			return true
+		}
+	}
+	return false
+}
+
 // lifecycleSchema: conditions may also stand inside lifecycle, where
 // Terraform puts them.
 var lifecycleSchema = &hcl.BodySchema{
@@ -55,7 +71,11 @@ func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 		d.diags = append(d.diags, duplicate("Duplicate resource", fmt.Sprintf("A %s resource named %q", b.Type, name), prev.DeclRange, b.DefRange))
 		return
 	}
-	meta, rest, diags := b.Body.PartialContent(resourceMetaSchema)
+	meta, rest, diags := &hcl.BodyContent{}, b.Body, hcl.Diagnostics(nil)
+	if sb, native := b.Body.(*hclsyntax.Body); !native || mentionsResourceMeta(sb) {
+		// Otherwise there is nothing to take out, and no copy to make.
+		meta, rest, diags = b.Body.PartialContent(resourceMetaSchema)
+	}
 	d.diags = append(d.diags, diags...)
 	r := &Resource{Addr: key, Config: rest, TypeRange: b.TypeRange, DeclRange: b.DefRange}
 	d.cfg.Resources[key] = r
