@@ -18,20 +18,19 @@ import (
 // not have, a required argument missing, or any diagnostic at all, which
 // the general decoder then reports in its own words.
 func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val cty.Value, ok bool) {
-	// value evaluates an argument; set is false when it is absent.
-	var value func(name string) (v cty.Value, diags hcl.Diagnostics, set bool)
+	var value func(name string) (v cty.Value, set, ok bool)
 	switch body := body.(type) {
 	case *hclsyntax.Body:
 		if !onlyArguments(body, b) {
 			return cty.NilVal, false
 		}
-		value = func(name string) (cty.Value, hcl.Diagnostics, bool) {
+		value = func(name string) (cty.Value, bool, bool) {
 			a, set := body.Attributes[name]
 			if !set {
-				return cty.NilVal, nil, false
+				return cty.NilVal, false, true
 			}
 			v, diags := a.Expr.Value(ctx)
-			return v, diags, true
+			return v, true, len(diags) == 0
 		}
 	case *config.FrozenBody:
 		for i := range body.Len() {
@@ -39,31 +38,60 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 				return cty.NilVal, false
 			}
 		}
-		value = func(name string) (cty.Value, hcl.Diagnostics, bool) {
+		value = func(name string) (cty.Value, bool, bool) {
 			for i := range body.Len() {
 				if body.Name(i) != name {
 					continue
 				}
 				if v, ok := body.Value(i, ctx); ok {
-					return v, nil, true
+					return v, true, true
 				}
 				v, diags := body.Expr(i).Value(ctx)
-				return v, diags, true
+				return v, true, len(diags) == 0
 			}
-			return cty.NilVal, nil, false
+			return cty.NilVal, false, true
 		}
 	default:
 		return cty.NilVal, false
 	}
+	return decodeWith(b, value)
+}
+
+// decodeFrozen is decodeAttributes for a frozen body evaluated in the scope
+// lookup gives (config.FrozenBody.ValueIn); ok is false as soon as one
+// argument is not answered that way.
+func decodeFrozen(b *schema.Block, fb *config.FrozenBody, lookup func(root, attr string) (cty.Value, bool)) (val cty.Value, ok bool) {
+	for i := range fb.Len() {
+		if b.Attribute(fb.Name(i)) == nil {
+			return cty.NilVal, false
+		}
+	}
+	return decodeWith(b, func(name string) (cty.Value, bool, bool) {
+		for i := range fb.Len() {
+			if fb.Name(i) == name {
+				v, ok := fb.ValueIn(i, lookup)
+				return v, true, ok
+			}
+		}
+		return cty.NilVal, false, true
+	})
+}
+
+// decodeWith builds the object of b from its arguments' values, defaults
+// applied. value's set is false for an absent argument, and its ok false
+// when the argument's value is not to be had without diagnostics; decodeWith's
+// ok is then false, as when a value does not convert or a required argument
+// is absent.
+func decodeWith(b *schema.Block, value func(name string) (v cty.Value, set, ok bool)) (val cty.Value, ok bool) {
 	empty, ok := b.AbsentBlockValues()
 	if !ok {
 		return cty.NilVal, false
 	}
 	vals := make(map[string]cty.Value, len(b.Attributes)+len(b.BlockTypes))
 	for _, a := range b.Attributes {
-		v, diags, set := value(a.Name)
+		v, set, valueOK := value(a.Name)
 		switch {
-		case !set && a.Required, len(diags) > 0:
+		case !set && a.Required, !valueOK:
 			return cty.NilVal, false
 		case !set:
 			vals[a.Name] = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())

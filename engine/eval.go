@@ -129,6 +129,57 @@ func (ev *evaluator) evalContextOf(refs []config.Reference, sc instanceScope) *h
 	return &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
 }
 
+// scopeValue returns root.attr as the context evalContextOf builds for a
+// body referring to it would give it, when that context's root variable is
+// a known, non-null, unmarked object with the attribute; ok is false
+// otherwise. It lets a frozen body be evaluated without building the
+// context (config.FrozenBody.ValueIn).
+func (ev *evaluator) scopeValue(root, attr string, sc instanceScope) (cty.Value, bool) {
+	for i := 0; i < len(attr); i++ {
+		if attr[i] >= 0x80 {
+			return cty.NilVal, false // object attribute names are normalized
+		}
+	}
+	plainAttr := func(obj cty.Value) (cty.Value, bool) {
+		if obj == cty.NilVal || obj.IsMarked() || !obj.Type().IsObjectType() || !obj.IsKnown() || obj.IsNull() || !obj.Type().HasAttribute(attr) {
+			return cty.NilVal, false
+		}
+		return obj.GetAttr(attr), true
+	}
+	switch root {
+	case "var":
+		return plainAttr(ev.vars)
+	case "path":
+		return plainAttr(ev.path)
+	case "local":
+		ev.mu.RLock()
+		v, ok := ev.locals[attr]
+		ev.mu.RUnlock()
+		return v, ok
+	case "count":
+		if sc.key.Kind() == addr.IntKeyKind && attr == "index" {
+			return sc.key.Value(), true
+		}
+	case "each":
+		if sc.eachValue != cty.NilVal {
+			switch attr {
+			case "key":
+				return sc.key.Value(), true
+			case "value":
+				return sc.eachValue, true
+			}
+		}
+	case "self":
+		return plainAttr(sc.self)
+	default:
+		ev.mu.RLock()
+		v, ok := ev.resources[addr.Resource{Type: root, Name: attr}]
+		ev.mu.RUnlock()
+		return v, ok
+	}
+	return cty.NilVal, false
+}
+
 func (ev *evaluator) setLocal(name string, v cty.Value) {
 	ev.mu.Lock()
 	ev.locals[name] = v
@@ -236,6 +287,10 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 	spec := rt.Block.DecoderSpec()
 	var ctx *hcl.EvalContext
 	if fb, frozen := r.Config.(*config.FrozenBody); frozen {
+		// Most frozen bodies are evaluated without building a context.
+		if val, ok := decodeFrozen(&rt.Block, fb, func(root, attr string) (cty.Value, bool) { return ev.scopeValue(root, attr, sc) }); ok {
+			return val, r.Config, nil
+		}
 		var buf [16]config.Reference
 		ctx = ev.evalContextOf(fb.AppendReferences(buf[:0]), sc)
 	} else {

@@ -78,10 +78,10 @@ type frozenStep struct {
 	rng  span
 }
 
-// freezeBody freezes a native resource body whose blocks are all
-// meta-argument blocks (config has taken them out; they are left behind,
-// as the meta-arguments are). ok is false when the body does not freeze.
-func freezeBody(sb *hclsyntax.Body) (*FrozenBody, bool) {
+// Freeze freezes a native resource body whose blocks are all meta-argument
+// blocks (config takes them out; they are left behind, as the
+// meta-arguments are). ok is false when the body does not freeze.
+func Freeze(sb *hclsyntax.Body) (*FrozenBody, bool) {
 	for _, blk := range sb.Blocks {
 		if !IsResourceMeta(blk.Type, true) {
 			return nil, false
@@ -286,23 +286,46 @@ func (b *FrozenBody) AllVariables() []hcl.Traversal {
 // template of those whose parts are known, unmarked strings. ok is false
 // for anything else, and Expr(i).Value(ctx) answers, with its diagnostics.
 func (b *FrozenBody) Value(i int, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
-	return b.attrs[i].expr.value(ctx)
+	if ctx == nil {
+		return cty.NilVal, false
+	}
+	return b.ValueIn(i, func(root, attr string) (cty.Value, bool) {
+		v, found := ctx.Variables[root] // not found here: maybe in a parent
+		if !found || !plainObjectWith(v, attr) {
+			return cty.NilVal, false
+		}
+		return v.GetAttr(attr), true
+	})
 }
 
-func (e *frozenExpr) value(ctx *hcl.EvalContext) (cty.Value, bool) {
+// ValueIn is Value with the context's variables given by lookup, which
+// returns root.attr where the context's root would be a known, non-null,
+// unmarked object with that attribute, and false otherwise. A reference
+// without an attribute step is not answered.
+func (b *FrozenBody) ValueIn(i int, lookup func(root, attr string) (cty.Value, bool)) (v cty.Value, ok bool) {
+	return b.attrs[i].expr.value(lookup)
+}
+
+// plainObjectWith reports whether v is a known, non-null, unmarked object
+// with the attribute name: what a traversal step takes without a word.
+func plainObjectWith(v cty.Value, name string) bool {
+	return !v.IsMarked() && v.Type().IsObjectType() && v.IsKnown() && !v.IsNull() && v.Type().HasAttribute(name)
+}
+
+func (e *frozenExpr) value(lookup func(root, attr string) (cty.Value, bool)) (cty.Value, bool) {
 	switch e.kind {
 	case literalExpr:
 		return e.val, true
 	case traversalExpr:
-		if ctx == nil {
+		if len(e.steps) < 2 || e.steps[1].kind != attrStep {
 			return cty.NilVal, false
 		}
-		v, found := ctx.Variables[e.steps[0].name]
-		if !found {
-			return cty.NilVal, false // not found here: maybe in a parent
+		v, ok := lookup(e.steps[0].name, e.steps[1].name)
+		if !ok {
+			return cty.NilVal, false
 		}
-		for _, s := range e.steps[1:] {
-			if s.kind != attrStep || v.IsMarked() || !v.Type().IsObjectType() || !v.IsKnown() || v.IsNull() || !v.Type().HasAttribute(s.name) {
+		for _, s := range e.steps[2:] {
+			if s.kind != attrStep || !plainObjectWith(v, s.name) {
 				return cty.NilVal, false
 			}
 			v = v.GetAttr(s.name)
@@ -311,7 +334,7 @@ func (e *frozenExpr) value(ctx *hcl.EvalContext) (cty.Value, bool) {
 	case templateExpr:
 		var sb strings.Builder
 		for i := range e.parts {
-			v, ok := e.parts[i].value(ctx)
+			v, ok := e.parts[i].value(lookup)
 			if !ok || v.IsMarked() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
 				return cty.NilVal, false
 			}
@@ -319,7 +342,7 @@ func (e *frozenExpr) value(ctx *hcl.EvalContext) (cty.Value, bool) {
 		}
 		return cty.StringVal(sb.String()), true
 	default: // wrapExpr
-		return e.parts[0].value(ctx)
+		return e.parts[0].value(lookup)
 	}
 }
 

@@ -42,7 +42,7 @@ func sameFrozen(t *testing.T, name string, src []byte) int {
 	sameNavigation(t, name, src, f.Nav, newBlockNav(sb))
 	frozen := 0
 	for _, blk := range sb.Blocks {
-		fb, ok := freezeBody(blk.Body)
+		fb, ok := Freeze(blk.Body)
 		if !ok {
 			continue
 		}
@@ -237,7 +237,7 @@ func TestBodiesThatDoNotFreeze(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatalf("%s: %v", body, diags)
 		}
-		if _, ok := freezeBody(f.Body.(*hclsyntax.Body).Blocks[0].Body); ok {
+		if _, ok := Freeze(f.Body.(*hclsyntax.Body).Blocks[0].Body); ok {
 			t.Errorf("%s froze", body)
 		}
 	}

@@ -117,7 +117,7 @@ func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 	bodyDiags := checkBody(rest, &rt.Block, b.DefRange, fmt.Sprintf("%s %q", b.Type, name), true)
 	d.diags = append(d.diags, bodyDiags...)
 	if sb, native := b.Body.(*hclsyntax.Body); native && !diags.HasErrors() && !bodyDiags.HasErrors() {
-		if fb, ok := freezeBody(sb); ok {
+		if fb, ok := Freeze(sb); ok {
 			r.Config = fb
 		}
 	}
