@@ -14,7 +14,11 @@ import (
 // unexpected key or kind, a duplicate key, an escape it leaves to
 // encoding/json, trailing data — makes ok false, and the general decoder
 // reads the file (and explains what is wrong with it).
-func decodeWritten(b []byte) (f inState, ok bool) {
+//
+// When each is not nil, every resource is handed to it as soon as it is
+// read, and not kept in f: a large state is then never held twice, once
+// read and once converted.
+func decodeWritten(b []byte, each func(*inResource)) (f inState, ok bool) {
 	r := &jsonReader{b: b}
 	ok = r.object(func(key string) bool {
 		switch key {
@@ -57,8 +61,15 @@ func decodeWritten(b []byte) (f inState, ok bool) {
 			f.Resources = []*inResource{}
 			return r.array(func() bool {
 				res := &inResource{}
-				f.Resources = append(f.Resources, res)
-				return r.resource(res)
+				if !r.resource(res) {
+					return false
+				}
+				if each != nil {
+					each(res)
+				} else {
+					f.Resources = append(f.Resources, res)
+				}
+				return true
 			})
 		default:
 			return false

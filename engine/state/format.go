@@ -222,8 +222,35 @@ func encodePath(p cty.Path) ([]pathStep, error) {
 // Errors say what is wrong with the bytes; callers prefix where they came
 // from ("state file X: ...").
 func Decode(b []byte, types TypeFunc) (*State, error) {
-	f, written := decodeWritten(b)
+	resources := map[addr.Instance]*Resource{}
+	// The first problem with a resource, in file order; reported after
+	// any problem with the file itself.
+	var resourceErr error
+	n := 0
+	add := func(fr *inResource) {
+		n++
+		if resourceErr != nil {
+			return
+		}
+		if fr == nil {
+			resourceErr = fmt.Errorf("resource #%d is null", n)
+			return
+		}
+		r, err := decodeResource(fr, types)
+		if err != nil {
+			resourceErr = err
+			return
+		}
+		if _, dup := resources[r.Addr]; dup {
+			resourceErr = fmt.Errorf("resource %s appears twice", r.Addr)
+			return
+		}
+		resources[r.Addr] = r
+	}
+	f, written := decodeWritten(b, add)
 	if !written {
+		clear(resources)
+		resourceErr, n = nil, 0
 		f = inState{}
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
@@ -235,6 +262,9 @@ func Decode(b []byte, types TypeFunc) (*State, error) {
 				return nil, verr
 			}
 			return nil, syntaxError(b, err)
+		}
+		for _, fr := range f.Resources {
+			add(fr)
 		}
 	}
 	if err := formatVersionError(f.Version); err != nil {
@@ -249,7 +279,7 @@ func Decode(b []byte, types TypeFunc) (*State, error) {
 		Lineage:        f.Lineage,
 		UpdplanVersion: f.UpdplanVersion,
 		Outputs:        make(map[string]*Output, len(f.Outputs)),
-		Resources:      make(map[addr.Instance]*Resource, len(f.Resources)),
+		Resources:      resources,
 	}
 	for name, fo := range f.Outputs {
 		if fo == nil {
@@ -265,18 +295,8 @@ func Decode(b []byte, types TypeFunc) (*State, error) {
 		}
 		s.Outputs[name] = &Output{Value: v, Sensitive: fo.Sensitive}
 	}
-	for i, fr := range f.Resources {
-		if fr == nil {
-			return nil, fmt.Errorf("resource #%d is null", i+1)
-		}
-		r, err := decodeResource(fr, types)
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := s.Resources[r.Addr]; dup {
-			return nil, fmt.Errorf("resource %s appears twice", r.Addr)
-		}
-		s.Resources[r.Addr] = r
+	if resourceErr != nil {
+		return nil, resourceErr
 	}
 	return s, nil
 }

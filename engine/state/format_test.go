@@ -345,7 +345,7 @@ func TestDecodeWrittenMatchesEncodingJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast, ok := decodeWritten(b)
+	fast, ok := decodeWritten(b, nil)
 	if !ok {
 		t.Fatal("the fast reader declined a file Encode wrote")
 	}
@@ -366,7 +366,7 @@ func TestDecodeWrittenMatchesEncodingJSON(t *testing.T) {
 		`{"version":1,"outputs":null}`,         // null
 		"{\"version\":1,\"lineage\":\"\xff\"}", // invalid UTF-8
 	} {
-		if _, ok := decodeWritten([]byte(in)); ok {
+		if _, ok := decodeWritten([]byte(in), nil); ok {
 			t.Errorf("the fast reader accepted %s", in)
 		}
 	}
@@ -381,7 +381,7 @@ func FuzzDecodeWritten(f *testing.F) {
 	f.Add([]byte(`{"version":1,"resources":[]}`))
 	f.Add([]byte(`{"version":1,"lineage":"D:\\Updates\t\"x\"\/"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, ok := decodeWritten(b)
+		fast, ok := decodeWritten(b, nil)
 		if !ok {
 			return
 		}
@@ -394,3 +394,4 @@ func FuzzDecodeWritten(f *testing.F) {
 		}
 	})
 }
+
