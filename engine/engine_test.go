@@ -221,6 +221,14 @@ func TestDriftAlwaysReported(t *testing.T) {
 	if len(p.Drift) != 1 || actions(p)["fake_thing.a"] != "update" {
 		t.Fatalf("plan after drift: drift %d, actions %v", len(p.Drift), actions(p))
 	}
+	// The state it read is kept as read (the refreshed one shares what did
+	// not change).
+	if got := p.PrevRunState.Get(a.Addr).Value.GetAttr("value"); !got.RawEquals(a.Value.GetAttr("value")) {
+		t.Errorf("the plan changed the state it read: value %#v", got)
+	}
+	if got := p.PriorState.Get(a.Addr).Value.GetAttr("value").AsString(); got != "edited by hand" {
+		t.Errorf("refreshed value %q", got)
+	}
 
 	// A deleted object is drift too, and gets created again.
 	f.fake.DeleteObject(must(t, "fake_thing.b"))

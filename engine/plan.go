@@ -137,7 +137,8 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	}
 
 	// Moved blocks rename objects in state before anything else.
-	working := prev.DeepCopy()
+	// Moves and the refresh replace the resources they change.
+	working := prev.Copy()
 	if working == nil {
 		working = &state.State{Resources: map[addr.Instance]*state.Resource{}, Outputs: map[string]*state.Output{}}
 	}

@@ -62,9 +62,13 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 			drift = append(drift, ch)
 			return
 		}
-		nr := *out.Resources[r.Addr]
-		if !sameAsStored(r.Value, resp.NewState) {
-			nr.Value = resp.NewState // else keep the stored value: one copy, not two
+		changed := !sameAsStored(r.Value, resp.NewState)
+		if !changed && resp.Private == nil {
+			return // keep the stored resource: one copy, not two
+		}
+		nr := *out.Resources[r.Addr] // out's resources are replaced, never changed
+		if changed {
+			nr.Value = resp.NewState
 			ch.Action, ch.After = plan.Update, resp.NewState
 			drift = append(drift, ch)
 		}

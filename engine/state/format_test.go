@@ -395,3 +395,27 @@ func FuzzDecodeWritten(f *testing.F) {
 	})
 }
 
+// TestCopySharesResourcesNotMaps: a copy's resources and outputs are added,
+// replaced and removed without touching the original's.
+func TestCopySharesResourcesNotMaps(t *testing.T) {
+	a := addr.Resource{Type: "collection", Name: "a"}.Instance(addr.NoKey)
+	b := addr.Resource{Type: "collection", Name: "b"}.Instance(addr.NoKey)
+	orig := New()
+	orig.Set(&Resource{Addr: a, Type: "collection", Value: cty.StringVal("a")})
+	orig.Outputs["o"] = &Output{Value: cty.True}
+	c := orig.Copy()
+	if c.Resources[a] != orig.Resources[a] {
+		t.Fatal("the copy does not share the resource")
+	}
+	replaced := *c.Resources[a]
+	replaced.Value = cty.StringVal("changed")
+	c.Set(&replaced)
+	c.Set(&Resource{Addr: b, Type: "collection"})
+	delete(c.Outputs, "o")
+	if got := orig.Resources[a].Value; !got.RawEquals(cty.StringVal("a")) || len(orig.Resources) != 1 || len(orig.Outputs) != 1 {
+		t.Fatalf("the original changed: %#v, %d resources, %d outputs", got, len(orig.Resources), len(orig.Outputs))
+	}
+	if (*State)(nil).Copy() != nil {
+		t.Fatal("a nil state copies to a state")
+	}
+}

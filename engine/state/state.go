@@ -1,6 +1,7 @@
 package state
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/updplan/updplan/engine/addr"
@@ -113,6 +114,21 @@ func (s *State) DeepCopy() *State {
 		r.Dependencies = slices.Clone(v.Dependencies)
 		c.Resources[k] = &r
 	}
+	return &c
+}
+
+// Copy returns a copy of s whose maps change independently of s's, while
+// the resources and outputs themselves are shared: the copy's holder
+// replaces a resource (Set a changed copy) and never changes one in place.
+// It is what a plan needs of the state it reads; DeepCopy is for changing
+// resources.
+func (s *State) Copy() *State {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.Outputs = maps.Clone(s.Outputs)
+	c.Resources = maps.Clone(s.Resources)
 	return &c
 }
 
