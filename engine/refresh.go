@@ -52,30 +52,32 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		if resp.Diagnostics.HasErrors() {
 			return
 		}
-		ch := &plan.ResourceChange{
-			Addr: r.Addr, Type: r.Type, Provider: r.Provider,
-			Before: r.Value, BeforeSensitive: r.SensitivePaths, AfterSensitive: r.SensitivePaths,
-		}
-		if resp.NewState.IsNull() {
-			out.Remove(r.Addr)
-			ch.Action, ch.After = plan.Delete, cty.NullVal(r.Value.Type())
-			drift = append(drift, ch)
-			return
-		}
-		changed := !sameAsStored(r.Value, resp.NewState)
-		if !changed && resp.Private == nil {
-			return // keep the stored resource: one copy, not two
-		}
-		nr := *out.Resources[r.Addr] // out's resources are replaced, never changed
+		gone := resp.NewState.IsNull()
+		changed := gone || !sameAsStored(r.Value, resp.NewState)
 		if changed {
-			nr.Value = resp.NewState
-			ch.Action, ch.After = plan.Update, resp.NewState
+			ch := &plan.ResourceChange{
+				Addr: r.Addr, Type: r.Type, Provider: r.Provider, Action: plan.Update,
+				Before: r.Value, After: resp.NewState, BeforeSensitive: r.SensitivePaths, AfterSensitive: r.SensitivePaths,
+			}
+			if gone {
+				ch.Action, ch.After = plan.Delete, cty.NullVal(r.Value.Type())
+			}
 			drift = append(drift, ch)
 		}
-		if resp.Private != nil {
-			nr.Private = resp.Private
+		switch {
+		case gone:
+			out.Remove(r.Addr)
+		case changed || resp.Private != nil:
+			nr := *out.Resources[r.Addr] // out's resources are replaced, never changed
+			if changed {
+				nr.Value = resp.NewState
+			}
+			if resp.Private != nil {
+				nr.Private = resp.Private
+			}
+			out.Resources[r.Addr] = &nr
 		}
-		out.Resources[r.Addr] = &nr
+		// Otherwise the stored resource stays: one copy, not two.
 	}
 	names := make([]string, 0, len(byProvider))
 	for n := range byProvider {

@@ -108,12 +108,30 @@ type row struct {
 
 // scan reads one row of selectList.
 func (k *kind) scan(sc interface{ Scan(...any) error }) (row, error) {
-	raw := make([]any, len(k.cols)+2)
-	ptrs := make([]any, len(raw))
-	for i := range raw {
-		ptrs[i] = &raw[i]
+	return k.scanner().scan(sc)
+}
+
+// rowScanner reads rows of selectList into the same buffers: database/sql
+// hands each row's values over as new values, so nothing read before is
+// overwritten.
+type rowScanner struct {
+	k         *kind
+	raw, ptrs []any
+}
+
+func (k *kind) scanner() *rowScanner {
+	s := &rowScanner{k: k, raw: make([]any, len(k.cols)+2)}
+	s.ptrs = make([]any, len(s.raw))
+	for i := range s.raw {
+		s.ptrs[i] = &s.raw[i]
 	}
-	if err := sc.Scan(ptrs...); err != nil {
+	return s
+}
+
+func (s *rowScanner) scan(sc interface{ Scan(...any) error }) (row, error) {
+	k, raw := s.k, s.raw
+	clear(raw)
+	if err := sc.Scan(s.ptrs...); err != nil {
 		return row{}, err
 	}
 	var r row

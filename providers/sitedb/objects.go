@@ -151,8 +151,9 @@ func (k *kind) getMany(ctx context.Context, c *conn, ids []string) (map[string]r
 		return nil, err
 	}
 	defer rows.Close()
+	sc := k.scanner()
 	for rows.Next() {
-		r, err := k.scan(rows)
+		r, err := sc.scan(rows)
 		if err != nil {
 			return nil, err
 		}
