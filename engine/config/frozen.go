@@ -27,7 +27,7 @@ type FrozenBody struct {
 	file     string
 	src, end span
 	attrs    []frozenAttr // in source order
-	keys     []cty.Value  // of index steps (rare)
+	values   []cty.Value  // of literals and index steps
 }
 
 // pos is an hcl.Pos in a third of the memory.
@@ -50,6 +50,7 @@ type exprKind uint8
 
 const (
 	literalExpr   exprKind = iota // hclsyntax.LiteralValueExpr
+	stringExpr                    // hclsyntax.TemplateExpr of one literal between quotes on one line
 	traversalExpr                 // hclsyntax.ScopeTraversalExpr
 	templateExpr                  // hclsyntax.TemplateExpr of literals and traversals
 	wrapExpr                      // hclsyntax.TemplateWrapExpr around one of those
@@ -57,8 +58,8 @@ const (
 
 type frozenExpr struct {
 	kind  exprKind
+	val   int32 // literalExpr, stringExpr: the value is FrozenBody.values[val]
 	rng   span
-	val   cty.Value    // literalExpr
 	steps []frozenStep // traversalExpr
 	parts []frozenExpr // templateExpr's parts; wrapExpr's one wrapped expression
 }
@@ -73,7 +74,7 @@ const (
 
 type frozenStep struct {
 	kind stepKind
-	key  int32  // indexStep: the key is FrozenBody.keys[key]
+	key  int32  // indexStep: the key is FrozenBody.values[key]
 	name string // rootStep, attrStep
 	rng  span
 }
@@ -113,7 +114,7 @@ func Freeze(sb *hclsyntax.Body) (*FrozenBody, bool) {
 type freezer struct {
 	file string
 	ok   bool
-	body *FrozenBody // takes the index keys
+	body *FrozenBody // takes the values
 }
 
 func (fr *freezer) span(r hcl.Range) span {
@@ -136,7 +137,7 @@ func (fr *freezer) pos(p hcl.Pos) pos {
 func (fr *freezer) expr(e hclsyntax.Expression, top bool) frozenExpr {
 	switch e := e.(type) {
 	case *hclsyntax.LiteralValueExpr:
-		return frozenExpr{kind: literalExpr, rng: fr.span(e.SrcRange), val: e.Val}
+		return frozenExpr{kind: literalExpr, rng: fr.span(e.SrcRange), val: fr.value(e.Val)}
 	case *hclsyntax.ScopeTraversalExpr:
 		fe := frozenExpr{kind: traversalExpr, rng: fr.span(e.SrcRange), steps: make([]frozenStep, len(e.Traversal))}
 		for i, t := range e.Traversal {
@@ -146,8 +147,7 @@ func (fr *freezer) expr(e hclsyntax.Expression, top bool) frozenExpr {
 			case hcl.TraverseAttr:
 				fe.steps[i] = frozenStep{kind: attrStep, name: t.Name, rng: fr.span(t.SrcRange)}
 			case hcl.TraverseIndex:
-				fe.steps[i] = frozenStep{kind: indexStep, key: int32(len(fr.body.keys)), rng: fr.span(t.SrcRange)}
-				fr.body.keys = append(fr.body.keys, t.Key)
+				fe.steps[i] = frozenStep{kind: indexStep, key: fr.value(t.Key), rng: fr.span(t.SrcRange)}
 			default:
 				fr.ok = false
 			}
@@ -156,6 +156,9 @@ func (fr *freezer) expr(e hclsyntax.Expression, top bool) frozenExpr {
 	case *hclsyntax.TemplateExpr:
 		if !top {
 			break
+		}
+		if lit, ok := quoted(e); ok {
+			return frozenExpr{kind: stringExpr, rng: fr.span(e.SrcRange), val: fr.value(lit.Val)}
 		}
 		fe := frozenExpr{kind: templateExpr, rng: fr.span(e.SrcRange), parts: make([]frozenExpr, len(e.Parts))}
 		for i, p := range e.Parts {
@@ -172,6 +175,38 @@ func (fr *freezer) expr(e hclsyntax.Expression, top bool) frozenExpr {
 	return frozenExpr{}
 }
 
+func (fr *freezer) value(v cty.Value) int32 {
+	fr.body.values = append(fr.body.values, v)
+	return int32(len(fr.body.values) - 1)
+}
+
+// quoted returns the one literal of a template that is just a quoted
+// string on one line, where the literal's range is the template's without
+// the quotes (and so need not be kept).
+func quoted(e *hclsyntax.TemplateExpr) (*hclsyntax.LiteralValueExpr, bool) {
+	if len(e.Parts) != 1 {
+		return nil, false
+	}
+	lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok {
+		return nil, false
+	}
+	var fr freezer
+	return lit, lit.SrcRange == fr.span(e.SrcRange).inside().in(e.SrcRange.Filename)
+}
+
+// inside is the span without its first and last character, on one line.
+func (s span) inside() span {
+	if s.start.line != s.end.line {
+		return span{} // matches no literal's range
+	}
+	s.start.column++
+	s.start.byte++
+	s.end.column--
+	s.end.byte--
+	return s
+}
+
 func (p pos) thaw() hcl.Pos {
 	return hcl.Pos{Line: int(p.line), Column: int(p.column), Byte: int(p.byte)}
 }
@@ -183,7 +218,10 @@ func (s span) in(file string) hcl.Range {
 func (e *frozenExpr) thaw(b *FrozenBody) hclsyntax.Expression {
 	switch e.kind {
 	case literalExpr:
-		return &hclsyntax.LiteralValueExpr{Val: e.val, SrcRange: e.rng.in(b.file)}
+		return &hclsyntax.LiteralValueExpr{Val: b.values[e.val], SrcRange: e.rng.in(b.file)}
+	case stringExpr:
+		lit := &hclsyntax.LiteralValueExpr{Val: b.values[e.val], SrcRange: e.rng.inside().in(b.file)}
+		return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: e.rng.in(b.file)}
 	case traversalExpr:
 		return &hclsyntax.ScopeTraversalExpr{Traversal: e.traversal(b), SrcRange: e.rng.in(b.file)}
 	case templateExpr:
@@ -206,7 +244,7 @@ func (e *frozenExpr) traversal(b *FrozenBody) hcl.Traversal {
 		case attrStep:
 			t[i] = hcl.TraverseAttr{Name: s.name, SrcRange: s.rng.in(b.file)}
 		default:
-			t[i] = hcl.TraverseIndex{Key: b.keys[s.key], SrcRange: s.rng.in(b.file)}
+			t[i] = hcl.TraverseIndex{Key: b.values[s.key], SrcRange: s.rng.in(b.file)}
 		}
 	}
 	return t
@@ -303,7 +341,7 @@ func (b *FrozenBody) Value(i int, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
 // unmarked object with that attribute, and false otherwise. A reference
 // without an attribute step is not answered.
 func (b *FrozenBody) ValueIn(i int, lookup func(root, attr string) (cty.Value, bool)) (v cty.Value, ok bool) {
-	return b.attrs[i].expr.value(lookup)
+	return b.attrs[i].expr.value(b, lookup)
 }
 
 // plainObjectWith reports whether v is a known, non-null, unmarked object
@@ -312,10 +350,16 @@ func plainObjectWith(v cty.Value, name string) bool {
 	return !v.IsMarked() && v.Type().IsObjectType() && v.IsKnown() && !v.IsNull() && v.Type().HasAttribute(name)
 }
 
-func (e *frozenExpr) value(lookup func(root, attr string) (cty.Value, bool)) (cty.Value, bool) {
+func (e *frozenExpr) value(b *FrozenBody, lookup func(root, attr string) (cty.Value, bool)) (cty.Value, bool) {
 	switch e.kind {
 	case literalExpr:
-		return e.val, true
+		return b.values[e.val], true
+	case stringExpr:
+		v := b.values[e.val]
+		if v.IsMarked() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+			return cty.NilVal, false
+		}
+		return cty.StringVal(v.AsString()), true
 	case traversalExpr:
 		if len(e.steps) < 2 || e.steps[1].kind != attrStep {
 			return cty.NilVal, false
@@ -334,7 +378,7 @@ func (e *frozenExpr) value(lookup func(root, attr string) (cty.Value, bool)) (ct
 	case templateExpr:
 		var sb strings.Builder
 		for i := range e.parts {
-			v, ok := e.parts[i].value(lookup)
+			v, ok := e.parts[i].value(b, lookup)
 			if !ok || v.IsMarked() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
 				return cty.NilVal, false
 			}
@@ -342,7 +386,7 @@ func (e *frozenExpr) value(lookup func(root, attr string) (cty.Value, bool)) (ct
 		}
 		return cty.StringVal(sb.String()), true
 	default: // wrapExpr
-		return e.parts[0].value(lookup)
+		return e.parts[0].value(b, lookup)
 	}
 }
 

@@ -22,6 +22,9 @@ const frozenKinds = "collection \"all\" {\r\n" +
 	"  name    = \"Ünïcödé 👍🏽 ${var.names[0]} and ${local.more[\"k\"].x} %%{x} $${y}\"\r\n" +
 	"  comment = \"${collection.other.id}\"\n" +
 	"  limit   = 42.5\n" +
+	"  plain   = \"just text\"\n" +
+	"  escaped = \"tab\\there \\\"q\\\" é\"\n" +
+	"  empty   = \"\"\n" +
 	"  on      = true\n" +
 	"  none    = null\n" +
 	"  count   = 2\n" +
@@ -284,4 +287,23 @@ func FuzzFreezeBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		sameFrozen(t, "fuzz.upd.hcl", []byte(src))
 	})
+}
+
+// TestQuotedStringsFreezeSmall: a quoted string on one line keeps one
+// range, escapes or not; the empty string is an ordinary template.
+func TestQuotedStringsFreezeSmall(t *testing.T) {
+	f, _ := hclsyntax.ParseConfig([]byte(frozenKinds), "kinds.upd.hcl", hcl.InitialPos)
+	fb, ok := Freeze(f.Body.(*hclsyntax.Body).Blocks[0].Body)
+	if !ok {
+		t.Fatal("did not freeze")
+	}
+	kinds := map[string]exprKind{}
+	for _, a := range fb.attrs {
+		kinds[a.name] = a.expr.kind
+	}
+	for name, want := range map[string]exprKind{"plain": stringExpr, "escaped": stringExpr, "empty": templateExpr, "limit": literalExpr, "comment": wrapExpr} {
+		if kinds[name] != want {
+			t.Errorf("%s froze as kind %d, want %d", name, kinds[name], want)
+		}
+	}
 }
