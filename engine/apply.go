@@ -340,11 +340,11 @@ func (ap *applier) progress() providers.ProgressFunc {
 // applyResource applies the changes of every instance of one resource
 // block, in parallel, and returns the value references see.
 func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.Resource, rt *schema.ResourceType, insts []instance, failed map[addr.Instance]bool) (cty.Value, hcl.Diagnostics) {
-	vals := make(map[addr.Key]cty.Value, len(insts))
+	vals := make([]cty.Value, len(insts)) // in instance order
 	var mu sync.Mutex
 	var diags hcl.Diagnostics
 	var wg sync.WaitGroup
-	for _, in := range insts {
+	for i, in := range insts {
 		ch := ap.changes[in.addr]
 		if ch != nil && ch.ImportID != "" {
 			var d hcl.Diagnostics
@@ -366,7 +366,7 @@ func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.R
 				v = markSensitive(&rt.Block, res.Value)
 			}
 			mu.Lock()
-			vals[in.addr.Key] = v
+			vals[i] = v
 			mu.Unlock()
 			continue
 		}
@@ -376,15 +376,15 @@ func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.R
 		}
 		wg.Add(1)
 		ap.sem <- struct{}{}
-		go func(in instance, ch *plan.ResourceChange) {
+		go func(i int, in instance, ch *plan.ResourceChange) {
 			defer wg.Done()
 			defer func() { <-ap.sem }()
 			v, d := ap.applyInstance(ctx, ev, r, rt, in, ch)
 			mu.Lock()
-			vals[in.addr.Key] = v
+			vals[i] = v
 			diags = append(diags, d...)
 			mu.Unlock()
-		}(in, ch)
+		}(i, in, ch)
 	}
 	wg.Wait()
 	return refValue(r, vals, insts), diags

@@ -408,28 +408,24 @@ func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
 // refValue combines the instance values of a resource into the value
 // references see: the object itself, a tuple (count) or an object keyed by
 // each.key (for_each).
-func refValue(r *config.Resource, vals map[addr.Key]cty.Value, insts []instance) cty.Value {
+func refValue(r *config.Resource, vals []cty.Value, insts []instance) cty.Value {
 	switch {
 	case r.Count != nil:
-		elems := make([]cty.Value, 0, len(insts))
-		for _, in := range insts {
-			elems = append(elems, vals[in.addr.Key])
-		}
-		if len(elems) == 0 {
+		if len(vals) == 0 {
 			return cty.EmptyTupleVal
 		}
-		return cty.TupleVal(elems)
+		return cty.TupleVal(vals)
 	case r.ForEach != nil:
 		m := make(map[string]cty.Value, len(insts))
-		for _, in := range insts {
-			m[in.addr.Key.Str()] = vals[in.addr.Key]
+		for i, in := range insts {
+			m[in.addr.Key.Str()] = vals[i]
 		}
 		return cty.ObjectVal(m)
 	}
 	if len(insts) == 0 {
 		return cty.DynamicVal
 	}
-	return vals[insts[0].addr.Key]
+	return vals[0]
 }
 
 // markSensitive marks the schema's sensitive attributes of v, so that

@@ -158,11 +158,15 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		return p, diags
 	}
 
+	n := len(cfg.Resources) // instances, as most resources have one
 	pl := &planner{
 		e: e, cfg: cfg, opts: opts, ev: ev, prior: working, moved: moved,
-		sem:    make(chan struct{}, opts.Parallelism),
-		seen:   map[addr.Instance]bool{},
-		impMap: map[addr.Instance]*config.Import{},
+		sem:     make(chan struct{}, opts.Parallelism),
+		seen:    make(map[addr.Instance]bool, n),
+		impMap:  map[addr.Instance]*config.Import{},
+		changes: make([]*plan.ResourceChange, 0, n),
+		objects: make([]schema.Object, 0, n),
+		bodies:  make([]validatedBody, 0, n),
 	}
 	for _, im := range cfg.Imports {
 		pl.impMap[im.To] = im
@@ -309,15 +313,15 @@ func (pl *planner) isTarget(a addr.Instance) bool {
 // priorRefValue is what references see of a resource left out of a
 // targeted plan: its objects as they are in state.
 func (pl *planner) priorRefValue(r *config.Resource, rt *schema.ResourceType, insts []instance) cty.Value {
-	vals := map[addr.Key]cty.Value{}
-	for _, in := range insts {
+	vals := make([]cty.Value, len(insts))
+	for i, in := range insts {
 		pl.mu.Lock()
 		pl.seen[in.addr] = true
 		pl.mu.Unlock()
 		if res := pl.prior.Get(in.addr); res != nil {
-			vals[in.addr.Key] = markSensitive(&rt.Block, res.Value)
+			vals[i] = markSensitive(&rt.Block, res.Value)
 		} else {
-			vals[in.addr.Key] = cty.UnknownVal(rt.Block.ImpliedType())
+			vals[i] = cty.UnknownVal(rt.Block.ImpliedType())
 		}
 	}
 	return refValue(r, vals, insts)
@@ -329,11 +333,11 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 	if d != nil {
 		return cty.DynamicVal, hcl.Diagnostics{d}
 	}
-	vals := make(map[addr.Key]cty.Value, len(insts))
+	vals := make([]cty.Value, len(insts)) // in instance order
 	var mu sync.Mutex
 	var diags hcl.Diagnostics
 	var wg sync.WaitGroup
-	for _, in := range insts {
+	for i, in := range insts {
 		pl.mu.Lock()
 		pl.seen[in.addr] = true
 		pl.mu.Unlock()
@@ -342,17 +346,15 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 			if res := pl.prior.Get(in.addr); res != nil {
 				v = markSensitive(&rt.Block, res.Value)
 			}
-			mu.Lock()
-			vals[in.addr.Key] = v
-			mu.Unlock()
+			vals[i] = v
 			continue
 		}
-		plan := func(in instance) {
+		plan := func(i int, in instance) {
 			defer func() { <-pl.sem }()
 			v, ch, d := pl.planInstance(ctx, cg, p, r, rt, in)
 			mu.Lock()
 			defer mu.Unlock()
-			vals[in.addr.Key] = v
+			vals[i] = v
 			diags = append(diags, d...)
 			if ch != nil {
 				pl.mu.Lock()
@@ -362,14 +364,14 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 		}
 		pl.sem <- struct{}{}
 		if len(insts) == 1 {
-			plan(in) // the common case: no goroutine of its own
+			plan(i, in) // the common case: no goroutine of its own
 			continue
 		}
 		wg.Add(1)
-		go func(in instance) {
+		go func(i int, in instance) {
 			defer wg.Done()
-			plan(in)
-		}(in)
+			plan(i, in)
+		}(i, in)
 	}
 	wg.Wait()
 	return refValue(r, vals, insts), diags

@@ -93,11 +93,11 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 			return cty.DynamicVal, nil
 		}
 		var diags hcl.Diagnostics
-		vals := map[addr.Key]cty.Value{}
-		for _, in := range insts {
+		vals := make([]cty.Value, len(insts))
+		for i, in := range insts {
 			v, d := e.validateInstance(ctx, ev, cg, vs, r, rt, in)
 			diags = append(diags, d...)
-			vals[in.addr.Key] = v
+			vals[i] = v
 		}
 		return refValue(r, vals, insts), diags
 	})...)
