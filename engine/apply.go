@@ -403,7 +403,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 	if diags.HasErrors() {
 		return unknown, diags
 	}
-	cfgPlain, marks := cfgVal.UnmarkDeepWithPaths()
+	cfgPlain, marks := unmarkDeep(cfgVal)
 	prior := cty.NullVal(ty)
 	var priorPrivate []byte
 	ap.mu.Lock()

@@ -428,6 +428,37 @@ func refValue(r *config.Resource, vals []cty.Value, insts []instance) cty.Value 
 	return vals[0]
 }
 
+// unmarkDeep is v.UnmarkDeepWithPaths() without rebuilding a value that
+// holds no marks, the common case.
+func unmarkDeep(v cty.Value) (cty.Value, []cty.PathValueMarks) {
+	if !mayHoldMarks(v) {
+		return v, nil
+	}
+	return v.UnmarkDeepWithPaths()
+}
+
+// mayHoldMarks reports whether v or a value in it may be marked: objects
+// are looked into attribute by attribute without building anything, other
+// collections by cty's own walk.
+func mayHoldMarks(v cty.Value) bool {
+	if v.IsMarked() {
+		return true
+	}
+	ty := v.Type()
+	switch {
+	case v.IsNull() || !v.IsKnown() || ty.IsPrimitiveType():
+		return false
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if mayHoldMarks(v.GetAttr(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	return v.ContainsMarked()
+}
+
 // markSensitive marks the schema's sensitive attributes of v, so that
 // references to them stay sensitive.
 func markSensitive(b *schema.Block, v cty.Value) cty.Value {

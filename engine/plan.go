@@ -420,7 +420,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	if diags.HasErrors() {
 		return unknown, nil, diags
 	}
-	cfgPlain, marks := cfgVal.UnmarkDeepWithPaths()
+	cfgPlain, marks := unmarkDeep(cfgVal)
 	// The domain's rules are checked before the provider sees anything.
 	diags = append(diags, instanceProblems(rt, cfgPlain, body, r.DeclRange)...)
 	diags = append(diags, pl.e.providerValidate(ctx, rt, cfgPlain, body, r.DeclRange)...)

@@ -109,3 +109,24 @@ func TestScopeValueMatchesEvalContext(t *testing.T) {
 		t.Errorf("answered %d, declined %d: the test no longer covers both", answered, declined)
 	}
 }
+
+// TestUnmarkDeepMatchesCty: unmarkDeep answers what UnmarkDeepWithPaths
+// does, for values with and without marks at every depth.
+func TestUnmarkDeepMatchesCty(t *testing.T) {
+	s := cty.StringVal("s")
+	m := s.Mark("sensitive")
+	obj := func(v cty.Value) cty.Value { return cty.ObjectVal(map[string]cty.Value{"a": s, "b": v}) }
+	for _, v := range []cty.Value{
+		s, m, cty.NullVal(cty.String), cty.UnknownVal(cty.String), cty.UnknownVal(cty.String).Mark("x"),
+		obj(s), obj(m), obj(obj(s)), obj(obj(m)), obj(cty.NullVal(cty.String)),
+		obj(cty.ListVal([]cty.Value{s})), obj(cty.ListVal([]cty.Value{m})), obj(cty.SetVal([]cty.Value{m})),
+		obj(cty.MapVal(map[string]cty.Value{"k": m})), obj(cty.TupleVal([]cty.Value{s, m})),
+		obj(s).Mark("x"), cty.UnknownVal(obj(s).Type()), cty.NullVal(obj(s).Type()), cty.EmptyObjectVal,
+	} {
+		got, gotMarks := unmarkDeep(v)
+		want, wantMarks := v.UnmarkDeepWithPaths()
+		if !got.RawEquals(want) || len(gotMarks) != len(wantMarks) {
+			t.Errorf("%#v: %#v %v, want %#v %v", v, got, gotMarks, want, wantMarks)
+		}
+	}
+}
