@@ -4,7 +4,8 @@
 #
 #   bash bench/run.sh [N] [CHAIN]      (defaults: 1000 objects, chains of 10)
 #
-# Each figure is the best of three runs: wall time and peak resident memory.
+# Each figure is the median of five runs: wall time and peak resident
+# memory, each on its own.
 # updplan is built as releases are, static (CGO_ENABLED=0), like Terraform's
 # own release binaries; `updplan version` shows the floor any run starts
 # from (the binary's pages and the Go runtime).
@@ -20,30 +21,35 @@ go build -o "$work/measure" ./bench/measure
 go run ./bench/gen -tool updplan -n "$N" -chain "$CHAIN" -out "$work/u"
 measure() { "$work/measure" "$@"; }
 
-# best runs a measure command three times and prints the fastest line (the
-# seconds stand before a lone "s": labels contain spaces).
-best() {
-  for i in 1 2 3; do "$@"; done |
-    awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i "\t" $0; break } }' |
-    sort -n | head -1 | cut -f2-
+# median runs a measure command five times and prints its median wall time
+# and its median peak memory, each on its own: a short run's figures move
+# with the machine's load and with where the collector's cycles fall.
+median() {
+  local out label t m codes
+  out=$(for i in 1 2 3 4 5; do "$@"; done)
+  label=$(echo "$out" | head -1 | sed -E 's/ +[0-9.]+ s .*//')
+  t=$(echo "$out" | grep -oE '[0-9.]+ s ' | sort -n | sed -n 3p)
+  m=$(echo "$out" | grep -oE '[0-9.]+ MiB' | sort -n | sed -n 3p)
+  codes=$(echo "$out" | grep -oE 'exit=[0-9]+' | sort -u | tr '\n' ' ')
+  printf '%-30s %9s %12s %s(median of 5)\n' "$label" "$t" "$m" "$codes"
 }
 
 echo "== $N objects in chains of $CHAIN ($(nproc) cores)"
-best measure -label "updplan version (floor)" -dir "$work/u" -- "$work/updplan" version
+median measure -label "updplan version (floor)" -dir "$work/u" -- "$work/updplan" version
 # A fresh apply each time: new site database and state.
 fresh_apply() {
   rm -rf "$work/u/site.db"* "$work/u/updplan.state"*
   measure -label "updplan apply (create)" -dir "$work/u" -- "$work/updplan" -no-color apply -auto-approve
 }
-best fresh_apply
-best measure -label "updplan plan (no-op)" -dir "$work/u" -- "$work/updplan" -no-color plan -detailed-exitcode
+median fresh_apply
+median measure -label "updplan plan (no-op)" -dir "$work/u" -- "$work/updplan" -no-color plan -detailed-exitcode
 
 if command -v terraform >/dev/null 2>&1; then
   go run ./bench/gen -tool terraform -n "$N" -chain "$CHAIN" -out "$work/t"
   export TF_IN_AUTOMATION=1 TF_CLI_CONFIG_FILE=/dev/null
-  best measure -label "terraform plan (create)" -dir "$work/t" -- terraform plan -input=false -no-color -lock=false
+  median measure -label "terraform plan (create)" -dir "$work/t" -- terraform plan -input=false -no-color -lock=false
   measure -label "terraform apply (create)" -dir "$work/t" -- terraform apply -input=false -auto-approve -no-color
-  best measure -label "terraform plan (no-op)" -dir "$work/t" -- terraform plan -input=false -no-color -detailed-exitcode
+  median measure -label "terraform plan (no-op)" -dir "$work/t" -- terraform plan -input=false -no-color -detailed-exitcode
 else
   echo "(terraform not on the PATH: no side-by-side figures)"
 fi
