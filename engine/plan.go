@@ -501,7 +501,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	}
 	pl.mu.Lock()
 	pl.objects = append(pl.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
-	pl.bodies = append(pl.bodies, validatedBody{addr: in.addr, body: body, rt: rt, decl: r.DeclRange})
+	pl.bodies = append(pl.bodies, validatedBody{addr: in.addr, body: body, rt: rt, r: r})
 	pl.mu.Unlock()
 	ref := markSensitive(&rt.Block, planned).MarkWithPaths(marks)
 	return ref, ch, diags

@@ -56,7 +56,7 @@ type validatedBody struct {
 	addr addr.Instance
 	body hcl.Body
 	rt   *schema.ResourceType
-	decl hcl.Range
+	r    *config.Resource // its DeclRange when the body has no better place
 }
 
 // Validate checks the configuration without reaching any server: structure,
@@ -117,7 +117,7 @@ func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *config
 	diags = append(diags, e.providerValidate(ctx, rt, plain, body, r.DeclRange)...)
 	vs.mu.Lock()
 	vs.objects = append(vs.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: plain, Refs: cg.attrRefs[r.Addr]})
-	vs.bodies = append(vs.bodies, validatedBody{addr: in.addr, body: body, rt: rt, decl: r.DeclRange})
+	vs.bodies = append(vs.bodies, validatedBody{addr: in.addr, body: body, rt: rt, r: r})
 	vs.mu.Unlock()
 	return markSensitive(&rt.Block, providers.ProposedNew(rt, cty.NullVal(rt.Block.ImpliedType()), val)), diags
 }
@@ -146,7 +146,7 @@ func setRuleDiags(objects []schema.Object, bodies []validatedBody) hcl.Diagnosti
 			var rng hcl.Range // every object the rules see has its body
 			if i, ok := slices.BinarySearchFunc(bodies, p.Addr, func(vb validatedBody, a addr.Instance) int { return addr.Compare(vb.addr, a) }); ok {
 				vb := bodies[i]
-				rng = rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.decl)
+				rng = rangeOfPath(vb.body, &vb.rt.Block, p.Path, vb.r.DeclRange)
 			}
 			pp := p.Problem
 			diags = append(diags, problemDiag(&pp, &rng))

@@ -80,7 +80,10 @@ type ResourceChange struct {
 	Provider string // provider name
 
 	Action Action
-	Reason Reason
+	// CreateBeforeDestroy from the lifecycle block (here, beside Action,
+	// it takes no room of its own: a plan holds one change per instance).
+	CreateBeforeDestroy bool
+	Reason              Reason
 
 	Before cty.Value
 	After  cty.Value
@@ -104,8 +107,6 @@ type ResourceChange struct {
 	// Dependencies are the resources this one refers to: applied before it
 	// on create/update, after it on delete.
 	Dependencies []addr.Resource
-	// CreateBeforeDestroy from the lifecycle block.
-	CreateBeforeDestroy bool
 }
 
 // OutputChange is the planned change of a root output.
