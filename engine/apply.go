@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/graph"
 	"github.com/updplan/updplan/engine/lang"
 	"github.com/updplan/updplan/engine/plan"
@@ -170,7 +171,7 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 			vars[name] = cty.UnknownVal(v.Type)
 		}
 	}
-	ev := ap.e.newEvaluator(ap.cfg, vars)
+	ev := eval.New(ap.cfg, vars)
 	if d := ap.e.configureProviders(ctx, ev, types); d.HasErrors() {
 		return d
 	}
@@ -196,8 +197,8 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 	if d.HasErrors() {
 		return diags
 	}
-	ev.bodyTravs = cg.bodyTravs
-	diags = append(diags, ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+	ev.Traversals = cg.bodyTravs
+	diags = append(diags, ap.e.walk(ctx, ev, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance, known bool) (cty.Value, hcl.Diagnostics) {
 		return ap.applyResource(ctx, ev, r, rt, insts, failed)
 	})...)
 
@@ -209,9 +210,7 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 	if !diags.HasErrors() {
 		ap.mu.Lock()
 		for name, o := range ap.cfg.Outputs {
-			ev.mu.RLock()
-			v, ok := ev.outputs[name]
-			ev.mu.RUnlock()
+			v, ok := ev.Output(name)
 			if !ok || !v.IsWhollyKnown() {
 				continue
 			}
@@ -339,13 +338,13 @@ func (ap *applier) progress() providers.ProgressFunc {
 
 // applyResource applies the changes of every instance of one resource
 // block, in parallel, and returns the value references see.
-func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.Resource, rt *schema.ResourceType, insts []instance, failed map[addr.Instance]bool) (cty.Value, hcl.Diagnostics) {
+func (ap *applier) applyResource(ctx context.Context, ev *eval.Evaluator, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance, failed map[addr.Instance]bool) (cty.Value, hcl.Diagnostics) {
 	vals := make([]cty.Value, len(insts)) // in instance order
 	var mu sync.Mutex
 	var diags hcl.Diagnostics
 	var wg sync.WaitGroup
 	for i, in := range insts {
-		ch := ap.changes[in.addr]
+		ch := ap.changes[in.Addr]
 		if ch != nil && ch.ImportID != "" {
 			var d hcl.Diagnostics
 			ap.adopt(ch, rt, &d)
@@ -353,17 +352,17 @@ func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.R
 			diags = append(diags, d...)
 			mu.Unlock()
 		}
-		if ch == nil || ch.Action == plan.NoOp || ch.Action == plan.Delete || failed[in.addr] {
+		if ch == nil || ch.Action == plan.NoOp || ch.Action == plan.Delete || failed[in.Addr] {
 			ap.mu.Lock()
-			res := ap.working.Get(in.addr)
+			res := ap.working.Get(in.Addr)
 			ap.mu.Unlock()
 			v := cty.UnknownVal(rt.Block.ImpliedType())
-			if failed[in.addr] {
+			if failed[in.Addr] {
 				mu.Lock()
-				diags = append(diags, errorDiag("Replacement not finished", fmt.Sprintf("%s was not created again because deleting its old object failed.", in.addr), nil))
+				diags = append(diags, errorDiag("Replacement not finished", fmt.Sprintf("%s was not created again because deleting its old object failed.", in.Addr), nil))
 				mu.Unlock()
 			} else if res != nil {
-				v = markSensitive(&rt.Block, res.Value)
+				v = eval.MarkSensitive(&rt.Block, res.Value)
 			}
 			mu.Lock()
 			vals[i] = v
@@ -376,7 +375,7 @@ func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.R
 		}
 		wg.Add(1)
 		ap.sem <- struct{}{}
-		go func(i int, in instance, ch *plan.ResourceChange) {
+		go func(i int, in eval.Instance, ch *plan.ResourceChange) {
 			defer wg.Done()
 			defer func() { <-ap.sem }()
 			v, d := ap.applyInstance(ctx, ev, r, rt, in, ch)
@@ -387,33 +386,33 @@ func (ap *applier) applyResource(ctx context.Context, ev *evaluator, r *config.R
 		}(i, in, ch)
 	}
 	wg.Wait()
-	return refValue(r, vals, insts), diags
+	return eval.RefValue(r, vals, insts), diags
 }
 
 // applyInstance re-plans one change with the values known now, checks the
 // final plan against the reviewed one, applies it and records the result.
-func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.Resource, rt *schema.ResourceType, in instance, ch *plan.ResourceChange) (cty.Value, hcl.Diagnostics) {
+func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *config.Resource, rt *schema.ResourceType, in eval.Instance, ch *plan.ResourceChange) (cty.Value, hcl.Diagnostics) {
 	ty := rt.Block.ImpliedType()
 	unknown := cty.UnknownVal(ty)
 	p, d := ap.e.providerFor(rt.Name, rangePtr(r.DeclRange))
 	if d != nil {
 		return unknown, hcl.Diagnostics{d}
 	}
-	cfgVal, body, diags := ev.decodeInstance(r, rt, in.scope)
+	cfgVal, body, diags := ev.DecodeInstance(r, rt, in.Scope)
 	if diags.HasErrors() {
 		return unknown, diags
 	}
-	cfgPlain, marks := unmarkDeep(cfgVal)
+	cfgPlain, marks := eval.UnmarkDeep(cfgVal)
 	prior := cty.NullVal(ty)
 	var priorPrivate []byte
 	ap.mu.Lock()
-	if res := ap.working.Get(in.addr); res != nil && ch.Action != plan.CreateThenDelete {
+	if res := ap.working.Get(in.Addr); res != nil && ch.Action != plan.CreateThenDelete {
 		prior, priorPrivate = res.Value, res.Private
 	}
 	ap.mu.Unlock()
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, prior, cfgPlain)
 	resp := p.Plan(ctx, providers.PlanRequest{
-		TypeName: rt.Name, Addr: in.addr, Prior: prior, Config: cfgPlain,
+		TypeName: rt.Name, Addr: in.Addr, Prior: prior, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, prior, cfgPlain), PriorPrivate: priorPrivate,
 		Reviewed: ch.After,
 	})
@@ -423,30 +422,30 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 	}
 	if probs := providers.CheckPlanned(rt, cfgPlain, resp.Planned); len(probs) > 0 {
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
-			fmt.Sprintf("The final plan for %s disagrees with the configuration: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+			fmt.Sprintf("The final plan for %s disagrees with the configuration: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
 	if probs := providers.CheckFinalPlan(rt, ch.After, resp.Planned); len(probs) > 0 {
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an inconsistent final plan",
-			fmt.Sprintf("When applying %s, the final plan differs from the reviewed one: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+			fmt.Sprintf("When applying %s, the final plan differs from the reviewed one: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
 	if h := ap.opts.Hooks.ApplyStart; h != nil {
 		h(ch)
 	}
 	start := time.Now()
 	ar := p.Apply(context.WithoutCancel(ctx), providers.ApplyRequest{
-		TypeName: rt.Name, Addr: in.addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
+		TypeName: rt.Name, Addr: in.Addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
 		PlannedPrivate: resp.PlannedPrivate, Progress: ap.progress(),
 	})
 	adiags := locateProviderDiags(ar.Diagnostics, rt, body, r.DeclRange)
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
 		if probs := providers.CheckApplied(rt, resp.Planned, ar.NewState); len(probs) > 0 {
 			adiags = append(adiags, providerBug(p.Name(), "Provider produced an inconsistent result after apply",
-				fmt.Sprintf("After applying %s: %s. The object was recorded as the provider returned it.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+				fmt.Sprintf("After applying %s: %s. The object was recorded as the provider returned it.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 		}
 		if ar.NewState.IsWhollyKnown() {
 			ap.record(ch, &state.Resource{
-				Addr: in.addr, Type: rt.Name, Provider: p.Name(), Value: ar.NewState,
-				SensitivePaths: sensitivePaths(&rt.Block, marks), Private: ar.Private,
+				Addr: in.Addr, Type: rt.Name, Provider: p.Name(), Value: ar.NewState,
+				SensitivePaths: eval.SensitivePaths(&rt.Block, marks), Private: ar.Private,
 				Dependencies: ch.Dependencies,
 			}, &adiags)
 		}
@@ -462,10 +461,10 @@ func (ap *applier) applyInstance(ctx context.Context, ev *evaluator, r *config.R
 	if adiags.HasErrors() || ar.NewState.IsNull() || ar.NewState == cty.NilVal {
 		return unknown, diags
 	}
-	self := markSensitive(&rt.Block, ar.NewState)
-	sc := in.scope
-	sc.self = self
-	diags = append(diags, ev.checkConditions(r.Postconditions, sc, "Resource postcondition failed")...)
+	self := eval.MarkSensitive(&rt.Block, ar.NewState)
+	sc := in.Scope
+	sc.Self = self
+	diags = append(diags, ev.CheckConditions(r.Postconditions, sc, "Resource postcondition failed")...)
 	return self.MarkWithPaths(marks), diags
 }
 
@@ -480,7 +479,7 @@ func (ap *applier) adopt(ch *plan.ResourceChange, rt *schema.ResourceType, diags
 	}
 	ap.record(ch, &state.Resource{
 		Addr: ch.Addr, Type: ch.Type, Provider: ch.Provider, Value: ch.Before,
-		SensitivePaths: sensitivePaths(&rt.Block, nil), Dependencies: ch.Dependencies,
+		SensitivePaths: eval.SensitivePaths(&rt.Block, nil), Dependencies: ch.Dependencies,
 	}, diags)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/plan"
 	"github.com/updplan/updplan/engine/state"
 	"github.com/updplan/updplan/providers"
@@ -32,7 +33,7 @@ func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Di
 	if diags.HasErrors() {
 		return diags
 	}
-	ev := e.newEvaluator(cfg, vars)
+	ev := eval.New(cfg, vars)
 	types := map[string]bool{}
 	for a := range cfg.Resources {
 		types[a.Type] = true
@@ -92,7 +93,7 @@ func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, targ
 	if diags.HasErrors() {
 		return diags
 	}
-	diags = append(diags, e.configureProviders(ctx, e.newEvaluator(cfg, vars), map[string]bool{rt.Name: true})...)
+	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), map[string]bool{rt.Name: true})...)
 	if diags.HasErrors() {
 		return diags
 	}
@@ -127,7 +128,7 @@ func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, targ
 			fmt.Sprintf("There is no %s with id %q. Check the id.", rt.Name, id), nil))
 	}
 	st.Set(&state.Resource{Addr: target, Type: rt.Name, Provider: p.Name(), Value: resp.State, Private: resp.Private,
-		SensitivePaths: sensitivePaths(&rt.Block, nil)})
+		SensitivePaths: eval.SensitivePaths(&rt.Block, nil)})
 	st.Serial++
 	st.UpdplanVersion = e.Version
 	if err := be.Write(ctx, st); err != nil {

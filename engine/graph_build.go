@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/graph"
 	"github.com/updplan/updplan/schema"
 )
@@ -189,7 +190,7 @@ func plainBodyTraversals(body hcl.Body, rt *schema.ResourceType) (all []hcl.Trav
 		return all, attrTravs
 	}
 	sb, ok := body.(*hclsyntax.Body)
-	if !ok || !onlyArguments(sb, &rt.Block) {
+	if !ok || !eval.OnlyArguments(sb, &rt.Block) {
 		return nil, nil
 	}
 	attrTravs = make(map[string][]hcl.Traversal, len(sb.Attributes))
@@ -339,7 +340,7 @@ func (cg *configGraph) cycleRange(cfg *config.Config, e *Engine, cycle []node) h
 		travs = cfg.Outputs[n.name].Expr.Variables()
 	case resourceNode:
 		if r := cfg.Resources[n.res]; r != nil {
-			travs = append(slices.Clip(bodyTraversals(cg.bodyTravs, r, nil)), r.DependsOn...)
+			travs = append(slices.Clip(eval.BodyTraversals(cg.bodyTravs, r, nil)), r.DependsOn...)
 		}
 	}
 	refs, _ := e.resolveRefRanges(cfg, travs, refContext{count: true, each: true, self: true})

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/plan"
 	"github.com/updplan/updplan/engine/state"
 	"github.com/updplan/updplan/providers"
@@ -69,7 +70,7 @@ type planner struct {
 	e      *Engine
 	cfg    *config.Config
 	opts   PlanOptions
-	ev     *evaluator
+	ev     *eval.Evaluator
 	prior  *state.State // refreshed
 	moved  map[addr.Instance]addr.Instance
 	sem    chan struct{}
@@ -117,8 +118,8 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 		p.Errored = true
 		return p, diags
 	}
-	ev := e.newEvaluator(cfg, vars)
-	ev.bodyTravs = cg.bodyTravs
+	ev := eval.New(cfg, vars)
+	ev.Traversals = cg.bodyTravs
 
 	// Providers of every type in configuration or state.
 	types := map[string]bool{}
@@ -192,7 +193,7 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 // the deletion of objects no longer configured.
 func (pl *planner) planNormal(ctx context.Context, cg *configGraph) hcl.Diagnostics {
 	targeted := pl.targetSet(cg)
-	diags := pl.ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+	diags := pl.e.walk(ctx, pl.ev, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance, known bool) (cty.Value, hcl.Diagnostics) {
 		if !known {
 			expr := r.Count
 			what := "count"
@@ -312,23 +313,23 @@ func (pl *planner) isTarget(a addr.Instance) bool {
 
 // priorRefValue is what references see of a resource left out of a
 // targeted plan: its objects as they are in state.
-func (pl *planner) priorRefValue(r *config.Resource, rt *schema.ResourceType, insts []instance) cty.Value {
+func (pl *planner) priorRefValue(r *config.Resource, rt *schema.ResourceType, insts []eval.Instance) cty.Value {
 	vals := make([]cty.Value, len(insts))
 	for i, in := range insts {
 		pl.mu.Lock()
-		pl.seen[in.addr] = true
+		pl.seen[in.Addr] = true
 		pl.mu.Unlock()
-		if res := pl.prior.Get(in.addr); res != nil {
-			vals[i] = markSensitive(&rt.Block, res.Value)
+		if res := pl.prior.Get(in.Addr); res != nil {
+			vals[i] = eval.MarkSensitive(&rt.Block, res.Value)
 		} else {
 			vals[i] = cty.UnknownVal(rt.Block.ImpliedType())
 		}
 	}
-	return refValue(r, vals, insts)
+	return eval.RefValue(r, vals, insts)
 }
 
 // planResource plans every instance of one resource block, in parallel.
-func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.Resource, rt *schema.ResourceType, insts []instance) (cty.Value, hcl.Diagnostics) {
+func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance) (cty.Value, hcl.Diagnostics) {
 	p, d := pl.e.providerFor(rt.Name, rangePtr(r.DeclRange))
 	if d != nil {
 		return cty.DynamicVal, hcl.Diagnostics{d}
@@ -339,17 +340,17 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 	var wg sync.WaitGroup
 	for i, in := range insts {
 		pl.mu.Lock()
-		pl.seen[in.addr] = true
+		pl.seen[in.Addr] = true
 		pl.mu.Unlock()
-		if !pl.instanceInScope(in.addr) {
+		if !pl.instanceInScope(in.Addr) {
 			v := cty.UnknownVal(rt.Block.ImpliedType())
-			if res := pl.prior.Get(in.addr); res != nil {
-				v = markSensitive(&rt.Block, res.Value)
+			if res := pl.prior.Get(in.Addr); res != nil {
+				v = eval.MarkSensitive(&rt.Block, res.Value)
 			}
 			vals[i] = v
 			continue
 		}
-		plan := func(i int, in instance) {
+		plan := func(i int, in eval.Instance) {
 			defer func() { <-pl.sem }()
 			v, ch, d := pl.planInstance(ctx, cg, p, r, rt, in)
 			mu.Lock()
@@ -368,39 +369,39 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 			continue
 		}
 		wg.Add(1)
-		go func(i int, in instance) {
+		go func(i int, in eval.Instance) {
 			defer wg.Done()
 			plan(i, in)
 		}(i, in)
 	}
 	wg.Wait()
-	return refValue(r, vals, insts), diags
+	return eval.RefValue(r, vals, insts), diags
 }
 
 // planInstance plans one instance: decode, ask the provider, check its
 // answer, decide the action.
-func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p providers.Provider, r *config.Resource, rt *schema.ResourceType, in instance) (cty.Value, *plan.ResourceChange, hcl.Diagnostics) {
+func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p providers.Provider, r *config.Resource, rt *schema.ResourceType, in eval.Instance) (cty.Value, *plan.ResourceChange, hcl.Diagnostics) {
 	ty := rt.Block.ImpliedType()
 	unknown := cty.UnknownVal(ty)
 	var diags hcl.Diagnostics
 	priorVal := cty.NullVal(ty)
 	var priorPrivate []byte
 	var priorSensitive []cty.Path
-	if res := pl.prior.Get(in.addr); res != nil {
+	if res := pl.prior.Get(in.Addr); res != nil {
 		priorVal, priorPrivate, priorSensitive = res.Value, res.Private, res.SensitivePaths
 	}
 	ch := &plan.ResourceChange{
-		Addr: in.addr, Type: rt.Name, Provider: p.Name(),
+		Addr: in.Addr, Type: rt.Name, Provider: p.Name(),
 		Dependencies:        cg.deps[r.Addr],
 		CreateBeforeDestroy: r.Lifecycle.CreateBeforeDestroy,
 		BeforeSensitive:     priorSensitive,
 	}
-	if from, ok := pl.moved[in.addr]; ok {
+	if from, ok := pl.moved[in.Addr]; ok {
 		ch.PrevAddr = from
 	}
 
 	// Import blocks adopt an existing object the state does not have yet.
-	if im, ok := pl.impMap[in.addr]; ok && priorVal.IsNull() {
+	if im, ok := pl.impMap[in.Addr]; ok && priorVal.IsNull() {
 		id, d := importIDString(pl.ev, im)
 		diags = append(diags, d...)
 		if d.HasErrors() {
@@ -414,13 +415,13 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		priorVal, priorPrivate, ch.ImportID = v, private, id
 	}
 
-	diags = append(diags, pl.ev.checkConditions(r.Preconditions, in.scope, "Resource precondition failed")...)
-	cfgVal, body, d := pl.ev.decodeInstance(r, rt, in.scope)
+	diags = append(diags, pl.ev.CheckConditions(r.Preconditions, in.Scope, "Resource precondition failed")...)
+	cfgVal, body, d := pl.ev.DecodeInstance(r, rt, in.Scope)
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return unknown, nil, diags
 	}
-	cfgPlain, marks := unmarkDeep(cfgVal)
+	cfgPlain, marks := eval.UnmarkDeep(cfgVal)
 	// The domain's rules are checked before the provider sees anything.
 	diags = append(diags, instanceProblems(rt, cfgPlain, body, r.DeclRange)...)
 	diags = append(diags, pl.e.providerValidate(ctx, rt, cfgPlain, body, r.DeclRange)...)
@@ -430,7 +431,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, priorVal, cfgPlain)
 
 	resp := pl.planWithProvider(ctx, p, rt, providers.PlanRequest{
-		TypeName: rt.Name, Addr: in.addr, Prior: priorVal, Config: cfgPlain, PriorPrivate: priorPrivate,
+		TypeName: rt.Name, Addr: in.Addr, Prior: priorVal, Config: cfgPlain, PriorPrivate: priorPrivate,
 	})
 	diags = append(diags, locateProviderDiags(resp.Diagnostics, rt, body, r.DeclRange)...)
 	if resp.Diagnostics.HasErrors() {
@@ -440,14 +441,14 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		// The provider's own answer for an unchanged object: nothing to check.
 	} else if probs := providers.CheckPlanned(rt, cfgPlain, resp.Planned); len(probs) > 0 {
 		return unknown, nil, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
-			fmt.Sprintf("The plan for %s disagrees with the configuration: %s.", in.addr, joinProblems(probs)), rangePtr(r.DeclRange)))
+			fmt.Sprintf("The plan for %s disagrees with the configuration: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
 	planned := resp.Planned
 	ch.Config = cfgPlain
 	ch.Before = priorVal
 	ch.After = planned
 	ch.Private = resp.PlannedPrivate
-	ch.AfterSensitive = sensitivePaths(&rt.Block, marks)
+	ch.AfterSensitive = eval.SensitivePaths(&rt.Block, marks)
 
 	switch {
 	case priorVal.IsNull():
@@ -460,7 +461,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		if ch.ImportID != "" {
 			unchanged = valuesEqual // an imported one is the provider's word
 		}
-		byRequest := slices.Contains(pl.opts.Replace, in.addr)
+		byRequest := slices.Contains(pl.opts.Replace, in.Addr)
 		switch {
 		case len(ch.ReplacePaths) > 0 || byRequest:
 			ch.Action = plan.DeleteThenCreate
@@ -472,11 +473,11 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 				ch.Reason = plan.ReplaceByRequest
 			}
 			if r.Lifecycle.PreventDestroy {
-				return unknown, nil, append(diags, preventDestroyDiag(in.addr, r.DeclRange))
+				return unknown, nil, append(diags, preventDestroyDiag(in.Addr, r.DeclRange))
 			}
 			// The new object is planned as a create.
 			resp2 := p.Plan(ctx, providers.PlanRequest{
-				TypeName: rt.Name, Addr: in.addr, Prior: cty.NullVal(ty), Config: cfgPlain,
+				TypeName: rt.Name, Addr: in.Addr, Prior: cty.NullVal(ty), Config: cfgPlain,
 				Proposed: providers.ProposedNew(rt, cty.NullVal(ty), cfgPlain),
 			})
 			diags = append(diags, locateProviderDiags(resp2.Diagnostics, rt, body, r.DeclRange)...)
@@ -494,16 +495,16 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		}
 	}
 	if len(r.Postconditions) > 0 && planned.IsWhollyKnown() {
-		self := markSensitive(&rt.Block, planned)
-		sc := in.scope
-		sc.self = self
-		diags = append(diags, pl.ev.checkConditions(r.Postconditions, sc, "Resource postcondition failed")...)
+		self := eval.MarkSensitive(&rt.Block, planned)
+		sc := in.Scope
+		sc.Self = self
+		diags = append(diags, pl.ev.CheckConditions(r.Postconditions, sc, "Resource postcondition failed")...)
 	}
 	pl.mu.Lock()
-	pl.objects = append(pl.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
-	pl.bodies = append(pl.bodies, validatedBody{addr: in.addr, body: body, rt: rt, r: r})
+	pl.objects = append(pl.objects, schema.Object{Addr: in.Addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
+	pl.bodies = append(pl.bodies, validatedBody{addr: in.Addr, body: body, rt: rt, r: r})
 	pl.mu.Unlock()
-	ref := markSensitive(&rt.Block, planned).MarkWithPaths(marks)
+	ref := eval.MarkSensitive(&rt.Block, planned).MarkWithPaths(marks)
 	return ref, ch, diags
 }
 
@@ -604,12 +605,12 @@ func ignoreChanges(lc config.Lifecycle, rt *schema.ResourceType, prior, cfg cty.
 }
 
 // importObject adopts the object an import block names.
-func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *schema.ResourceType, in instance, im *config.Import, id string) (cty.Value, []byte, hcl.Diagnostics) {
+func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *schema.ResourceType, in eval.Instance, im *config.Import, id string) (cty.Value, []byte, hcl.Diagnostics) {
 	imp, ok := p.(providers.Importer)
 	if !ok {
 		return cty.NilVal, nil, hcl.Diagnostics{errorDiag("Import not supported", fmt.Sprintf("The %s provider cannot import existing objects.", p.Name()), rangePtr(im.DeclRange))}
 	}
-	resp := imp.Import(ctx, providers.ImportRequest{TypeName: rt.Name, Addr: in.addr, ID: id})
+	resp := imp.Import(ctx, providers.ImportRequest{TypeName: rt.Name, Addr: in.Addr, ID: id})
 	for _, d := range resp.Diagnostics {
 		if d.Subject == nil {
 			d.Subject = rangePtr(im.DeclRange)
@@ -620,13 +621,13 @@ func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *s
 	}
 	if resp.State.IsNull() {
 		return cty.NilVal, nil, append(resp.Diagnostics, errorDiag("Cannot import non-existent object",
-			fmt.Sprintf("There is no %s with id %q to import into %s. Check the id.", rt.Name, id, in.addr), rangePtr(im.DeclRange)))
+			fmt.Sprintf("There is no %s with id %q to import into %s. Check the id.", rt.Name, id, in.Addr), rangePtr(im.DeclRange)))
 	}
 	return resp.State, resp.Private, resp.Diagnostics
 }
 
-func importIDString(ev *evaluator, im *config.Import) (string, hcl.Diagnostics) {
-	v, diags := ev.evalExpr(im.ID, instanceScope{})
+func importIDString(ev *eval.Evaluator, im *config.Import) (string, hcl.Diagnostics) {
+	v, diags := ev.Expr(im.ID, eval.Scope{})
 	if diags.HasErrors() {
 		return "", diags
 	}
@@ -639,35 +640,8 @@ func importIDString(ev *evaluator, im *config.Import) (string, hcl.Diagnostics) 
 	return v.AsString(), diags
 }
 
-// checkConditions evaluates precondition or postcondition blocks.
-func (ev *evaluator) checkConditions(rules []*config.CheckRule, sc instanceScope, summary string) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, rule := range rules {
-		ok, d := ev.evalExpr(rule.Condition, sc)
-		diags = append(diags, d...)
-		if d.HasErrors() || !ok.IsKnown() {
-			continue
-		}
-		ok, _ = ok.Unmark()
-		rng := rule.Condition.Range()
-		if ok.IsNull() || ok.Type() != cty.Bool {
-			diags = append(diags, errorDiag("Invalid condition result", "A condition must be true or false.", &rng))
-			continue
-		}
-		if ok.True() {
-			continue
-		}
-		msg := "The condition is false."
-		if m, d := ev.evalExpr(rule.ErrorMessage, sc); !d.HasErrors() && m.IsKnown() && !m.IsNull() && !m.IsMarked() && m.Type() == cty.String {
-			msg = m.AsString()
-		}
-		diags = append(diags, errorDiag(summary, msg+fmt.Sprintf("\n\nThis was checked by the condition at %s.", rng.String()), &rng))
-	}
-	return diags
-}
-
 // planOutputs compares the outputs evaluated now with those in state.
-func planOutputs(cfg *config.Config, prev *state.State, ev *evaluator, mode plan.Mode) []*plan.OutputChange {
+func planOutputs(cfg *config.Config, prev *state.State, ev *eval.Evaluator, mode plan.Mode) []*plan.OutputChange {
 	var out []*plan.OutputChange
 	names := map[string]bool{}
 	for n := range cfg.Outputs {
@@ -687,9 +661,7 @@ func planOutputs(cfg *config.Config, prev *state.State, ev *evaluator, mode plan
 		o := cfg.Outputs[n]
 		if o != nil && mode != plan.DestroyMode {
 			oc.Sensitive = oc.Sensitive || o.Sensitive
-			ev.mu.RLock()
-			v, ok := ev.outputs[n]
-			ev.mu.RUnlock()
+			v, ok := ev.Output(n)
 			if ok {
 				if v.ContainsMarked() {
 					oc.Sensitive = true

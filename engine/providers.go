@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/schema"
 )
@@ -14,7 +15,7 @@ import (
 // configureProviders configures, once per engine, every provider that
 // manages one of the given resource types. Types whose provider is not part
 // of this build are reported by the caller when an object needs it.
-func (e *Engine) configureProviders(ctx context.Context, ev *evaluator, types map[string]bool) hcl.Diagnostics {
+func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, types map[string]bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	names := map[string]providers.Provider{}
 	for t := range types {
@@ -37,14 +38,14 @@ func (e *Engine) configureProviders(ctx context.Context, ev *evaluator, types ma
 			continue
 		}
 		p := names[n]
-		val, d := ev.decodeProvider(p.Schema())
+		val, d := ev.DecodeProvider(p.Schema())
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			continue
 		}
 		plain, _ := val.UnmarkDeep()
-		d = p.Configure(ctx, providers.ConfigureRequest{Config: plain, WorkingDir: ev.cfg.Dir})
-		subject := providerRange(ev.cfg, n)
+		d = p.Configure(ctx, providers.ConfigureRequest{Config: plain, WorkingDir: ev.Config().Dir})
+		subject := providerRange(ev.Config(), n)
 		for _, dd := range d {
 			if dd.Subject == nil {
 				dd.Subject = subject

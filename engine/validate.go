@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/providers"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
@@ -65,12 +66,12 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 	diags := e.checkRequiredVersion(cfg)
 	vars, d := e.variableValues(cfg, in, true)
 	diags = append(diags, d...)
-	ev := e.newEvaluator(cfg, vars)
+	ev := eval.New(cfg, vars)
 	for _, ps := range e.schemas() {
 		if _, used := cfg.Providers[ps.Name]; !used {
 			continue
 		}
-		val, d := ev.decodeProvider(ps)
+		val, d := ev.DecodeProvider(ps)
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			plain, _ := val.UnmarkDeep()
@@ -86,9 +87,9 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 	if diags.HasErrors() {
 		return diags
 	}
-	ev.bodyTravs = cg.bodyTravs
+	ev.Traversals = cg.bodyTravs
 	vs := &validation{}
-	diags = append(diags, ev.walk(ctx, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics) {
+	diags = append(diags, e.walk(ctx, ev, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance, known bool) (cty.Value, hcl.Diagnostics) {
 		if !known {
 			return cty.DynamicVal, nil
 		}
@@ -99,7 +100,7 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 			diags = append(diags, d...)
 			vals[i] = v
 		}
-		return refValue(r, vals, insts), diags
+		return eval.RefValue(r, vals, insts), diags
 	})...)
 	if diags.HasErrors() {
 		return diags
@@ -107,8 +108,8 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 	return append(diags, setRuleDiags(vs.objects, vs.bodies)...)
 }
 
-func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *configGraph, vs *validation, r *config.Resource, rt *schema.ResourceType, in instance) (cty.Value, hcl.Diagnostics) {
-	val, body, diags := ev.decodeInstance(r, rt, in.scope)
+func (e *Engine) validateInstance(ctx context.Context, ev *eval.Evaluator, cg *configGraph, vs *validation, r *config.Resource, rt *schema.ResourceType, in eval.Instance) (cty.Value, hcl.Diagnostics) {
+	val, body, diags := ev.DecodeInstance(r, rt, in.Scope)
 	if diags.HasErrors() {
 		return cty.UnknownVal(rt.Block.ImpliedType()), diags
 	}
@@ -116,10 +117,10 @@ func (e *Engine) validateInstance(ctx context.Context, ev *evaluator, cg *config
 	diags = append(diags, instanceProblems(rt, plain, body, r.DeclRange)...)
 	diags = append(diags, e.providerValidate(ctx, rt, plain, body, r.DeclRange)...)
 	vs.mu.Lock()
-	vs.objects = append(vs.objects, schema.Object{Addr: in.addr, Type: rt.Name, Value: plain, Refs: cg.attrRefs[r.Addr]})
-	vs.bodies = append(vs.bodies, validatedBody{addr: in.addr, body: body, rt: rt, r: r})
+	vs.objects = append(vs.objects, schema.Object{Addr: in.Addr, Type: rt.Name, Value: plain, Refs: cg.attrRefs[r.Addr]})
+	vs.bodies = append(vs.bodies, validatedBody{addr: in.Addr, body: body, rt: rt, r: r})
 	vs.mu.Unlock()
-	return markSensitive(&rt.Block, providers.ProposedNew(rt, cty.NullVal(rt.Block.ImpliedType()), val)), diags
+	return eval.MarkSensitive(&rt.Block, providers.ProposedNew(rt, cty.NullVal(rt.Block.ImpliedType()), val)), diags
 }
 
 // providerValidate lets the provider of rt check a value without reaching

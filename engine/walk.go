@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/graph"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
@@ -16,7 +17,7 @@ import (
 // resourceVisitor handles one resource block during a walk, given its
 // expanded instances (known is false when they cannot be known yet). It
 // returns the value references to the resource see.
-type resourceVisitor func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []instance, known bool) (cty.Value, hcl.Diagnostics)
+type resourceVisitor func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance, known bool) (cty.Value, hcl.Diagnostics)
 
 // errVisitFailed marks a vertex whose diagnostics were already recorded.
 var errVisitFailed = errors.New("failed")
@@ -39,9 +40,9 @@ func (c *diagCollector) add(d hcl.Diagnostics) {
 // walk evaluates locals, resources (through visit) and outputs in
 // dependency order. Vertices that depend on a failed one are skipped
 // without repeating its error.
-func (ev *evaluator) walk(ctx context.Context, cg *configGraph, visit resourceVisitor) hcl.Diagnostics {
+func (e *Engine) walk(ctx context.Context, ev *eval.Evaluator, cg *configGraph, visit resourceVisitor) hcl.Diagnostics {
 	var dc diagCollector
-	types := ev.e.Schemas()
+	types := e.Schemas()
 	// The walk itself may run many vertices at once; provider calls are
 	// limited to the parallelism inside the visitors.
 	results := cg.g.Walk(ctx, 64, func(ctx context.Context, n node) error {
@@ -49,20 +50,20 @@ func (ev *evaluator) walk(ctx context.Context, cg *configGraph, visit resourceVi
 		case varNode:
 			return nil
 		case localNode:
-			l := ev.cfg.Locals[n.name]
-			v, d := ev.evalExpr(l.Expr, instanceScope{})
+			l := ev.Config().Locals[n.name]
+			v, d := ev.Expr(l.Expr, eval.Scope{})
 			dc.add(d)
 			if d.HasErrors() {
 				return errVisitFailed
 			}
-			ev.setLocal(n.name, v)
+			ev.SetLocal(n.name, v)
 		case resourceNode:
-			r := ev.cfg.Resources[n.res]
+			r := ev.Config().Resources[n.res]
 			rt := types.ResourceType(n.res.Type)
 			if rt == nil {
 				return errVisitFailed
 			}
-			insts, known, d := ev.expand(r)
+			insts, known, d := ev.Expand(r)
 			dc.add(d)
 			if d.HasErrors() {
 				return errVisitFailed
@@ -72,15 +73,15 @@ func (ev *evaluator) walk(ctx context.Context, cg *configGraph, visit resourceVi
 			if d.HasErrors() {
 				return errVisitFailed
 			}
-			ev.setResource(n.res, v)
+			ev.SetResource(n.res, v)
 		case outputNode:
-			o := ev.cfg.Outputs[n.name]
-			v, d := ev.evalExpr(o.Expr, instanceScope{})
+			o := ev.Config().Outputs[n.name]
+			v, d := ev.Expr(o.Expr, eval.Scope{})
 			dc.add(d)
 			if d.HasErrors() {
 				return errVisitFailed
 			}
-			ev.setOutput(n.name, v)
+			ev.SetOutput(n.name, v)
 		}
 		return nil
 	})

@@ -77,6 +77,8 @@ var rules = []rule{
 		func(d string) bool { return d == "providers" || d == "schema" || d == "engine/addr" }},
 	{"the view never imports the engine", under("cmd/updplan/internal/view"),
 		oneOf("engine/addr", "engine/plan", "engine/state", "schema", "providers")},
+	{"the evaluator sees configuration and values, not state, plans or providers", under("engine/eval"),
+		oneOf("engine/addr", "engine/config", "engine/lang", "schema")},
 	{"engine phases do not import the orchestrator or providers",
 		func(p string) bool { return strings.HasPrefix(p, "engine/") },
 		func(d string) bool { return strings.HasPrefix(d, "engine/") || d == "schema" }},

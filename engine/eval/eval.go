@@ -1,4 +1,4 @@
-package engine
+package eval
 
 import (
 	"fmt"
@@ -17,17 +17,18 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 )
 
-// evaluator holds the values known so far during one walk of the
-// configuration and builds evaluation contexts from them.
-type evaluator struct {
-	e     *Engine
+// Evaluator holds the values known so far during one walk of the
+// configuration and builds evaluation contexts from them. It is safe for
+// the walk's concurrent visits.
+type Evaluator struct {
 	cfg   *config.Config
 	funcs map[string]function.Function
 	path  cty.Value
 	vars  cty.Value // object of every variable
 
-	// bodyTravs are the traversals of each resource body (from the graph).
-	bodyTravs map[addr.Resource][]hcl.Traversal
+	// Traversals are the traversals of each resource body, found when the
+	// dependency graph was built (frozen bodies rebuild theirs instead).
+	Traversals map[addr.Resource][]hcl.Traversal
 
 	mu        sync.RWMutex
 	locals    map[string]cty.Value
@@ -35,14 +36,15 @@ type evaluator struct {
 	outputs   map[string]cty.Value
 }
 
-func (e *Engine) newEvaluator(cfg *config.Config, vars map[string]cty.Value) *evaluator {
+// New returns an evaluator of cfg with the variables' values.
+func New(cfg *config.Config, vars map[string]cty.Value) *Evaluator {
 	cwd, _ := os.Getwd()
 	varObj := cty.EmptyObjectVal
 	if len(vars) > 0 {
 		varObj = cty.ObjectVal(vars)
 	}
-	return &evaluator{
-		e: e, cfg: cfg,
+	return &Evaluator{
+		cfg:   cfg,
 		funcs: lang.Functions(cfg.Dir),
 		// path.root is the configuration directory as Terraform shows it,
 		// ".": relative paths in resource arguments are resolved by the
@@ -56,16 +58,27 @@ func (e *Engine) newEvaluator(cfg *config.Config, vars map[string]cty.Value) *ev
 	}
 }
 
-// instanceScope carries the names that depend on the instance being
-// evaluated: count.index, each.key/each.value and self.
-type instanceScope struct {
-	key       addr.Key
-	eachValue cty.Value // cty.NilVal when not for_each
-	self      cty.Value // cty.NilVal outside postconditions
+// Config is the configuration evaluated.
+func (ev *Evaluator) Config() *config.Config { return ev.cfg }
+
+// Output returns the value of an output evaluated so far.
+func (ev *Evaluator) Output(name string) (cty.Value, bool) {
+	ev.mu.RLock()
+	defer ev.mu.RUnlock()
+	v, ok := ev.outputs[name]
+	return v, ok
+}
+
+// Scope carries the names that depend on the instance being evaluated:
+// count.index, each.key/each.value and self.
+type Scope struct {
+	Key       addr.Key
+	EachValue cty.Value // cty.NilVal when not for_each
+	Self      cty.Value // cty.NilVal outside postconditions
 }
 
 // evalContext builds a context holding just what travs refer to.
-func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.EvalContext {
+func (ev *Evaluator) evalContext(travs []hcl.Traversal, sc Scope) *hcl.EvalContext {
 	var buf [16]config.Reference
 	refs := buf[:0]
 	for _, t := range travs {
@@ -82,7 +95,7 @@ func (ev *evaluator) evalContext(travs []hcl.Traversal, sc instanceScope) *hcl.E
 
 // evalContextOf is evalContext for references given as each traversal's
 // root name and first attribute name.
-func (ev *evaluator) evalContextOf(refs []config.Reference, sc instanceScope) *hcl.EvalContext {
+func (ev *Evaluator) evalContextOf(refs []config.Reference, sc Scope) *hcl.EvalContext {
 	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path, "local": cty.EmptyObjectVal}
 	var locals map[string]cty.Value // made at the first local referred to
 	res := map[string]map[string]cty.Value{}
@@ -99,16 +112,16 @@ func (ev *evaluator) evalContextOf(refs []config.Reference, sc instanceScope) *h
 				locals[name] = v
 			}
 		case "count":
-			if sc.key.Kind() == addr.IntKeyKind {
-				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.key.Value()})
+			if sc.Key.Kind() == addr.IntKeyKind {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.Key.Value()})
 			}
 		case "each":
-			if sc.eachValue != cty.NilVal {
-				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.key.Value(), "value": sc.eachValue})
+			if sc.EachValue != cty.NilVal {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.Key.Value(), "value": sc.EachValue})
 			}
 		case "self":
-			if sc.self != cty.NilVal {
-				vars["self"] = sc.self
+			if sc.Self != cty.NilVal {
+				vars["self"] = sc.Self
 			}
 		default:
 			if v, ok := ev.resources[addr.Resource{Type: root, Name: name}]; ok {
@@ -134,7 +147,7 @@ func (ev *evaluator) evalContextOf(refs []config.Reference, sc instanceScope) *h
 // a known, non-null, unmarked object with the attribute; ok is false
 // otherwise. It lets a frozen body be evaluated without building the
 // context (config.FrozenBody.ValueIn).
-func (ev *evaluator) scopeValue(root, attr string, sc instanceScope) (cty.Value, bool) {
+func (ev *Evaluator) scopeValue(root, attr string, sc Scope) (cty.Value, bool) {
 	for i := 0; i < len(attr); i++ {
 		if attr[i] >= 0x80 {
 			return cty.NilVal, false // object attribute names are normalized
@@ -157,20 +170,20 @@ func (ev *evaluator) scopeValue(root, attr string, sc instanceScope) (cty.Value,
 		ev.mu.RUnlock()
 		return v, ok
 	case "count":
-		if sc.key.Kind() == addr.IntKeyKind && attr == "index" {
-			return sc.key.Value(), true
+		if sc.Key.Kind() == addr.IntKeyKind && attr == "index" {
+			return sc.Key.Value(), true
 		}
 	case "each":
-		if sc.eachValue != cty.NilVal {
+		if sc.EachValue != cty.NilVal {
 			switch attr {
 			case "key":
-				return sc.key.Value(), true
+				return sc.Key.Value(), true
 			case "value":
-				return sc.eachValue, true
+				return sc.EachValue, true
 			}
 		}
 	case "self":
-		return plainAttr(sc.self)
+		return plainAttr(sc.Self)
 	default:
 		ev.mu.RLock()
 		v, ok := ev.resources[addr.Resource{Type: root, Name: attr}]
@@ -180,41 +193,45 @@ func (ev *evaluator) scopeValue(root, attr string, sc instanceScope) (cty.Value,
 	return cty.NilVal, false
 }
 
-func (ev *evaluator) setLocal(name string, v cty.Value) {
+// SetLocal records the value of a local, for the expressions that refer to
+// it.
+func (ev *Evaluator) SetLocal(name string, v cty.Value) {
 	ev.mu.Lock()
 	ev.locals[name] = v
 	ev.mu.Unlock()
 }
 
-func (ev *evaluator) setResource(a addr.Resource, v cty.Value) {
+// SetResource records the value references see of a resource (RefValue).
+func (ev *Evaluator) SetResource(a addr.Resource, v cty.Value) {
 	ev.mu.Lock()
 	ev.resources[a] = v
 	ev.mu.Unlock()
 }
 
-func (ev *evaluator) setOutput(name string, v cty.Value) {
+// SetOutput records the value of an output.
+func (ev *Evaluator) SetOutput(name string, v cty.Value) {
 	ev.mu.Lock()
 	ev.outputs[name] = v
 	ev.mu.Unlock()
 }
 
-// evalExpr evaluates one expression.
-func (ev *evaluator) evalExpr(expr hcl.Expression, sc instanceScope) (cty.Value, hcl.Diagnostics) {
+// Expr evaluates one expression in the instance scope sc.
+func (ev *Evaluator) Expr(expr hcl.Expression, sc Scope) (cty.Value, hcl.Diagnostics) {
 	return expr.Value(ev.evalContext(expr.Variables(), sc))
 }
 
-// instance is one expanded instance of a resource block.
-type instance struct {
-	addr  addr.Instance
-	scope instanceScope
+// Instance is one expanded instance of a resource block.
+type Instance struct {
+	Addr  addr.Instance
+	Scope Scope
 }
 
-// expand evaluates count or for_each. known is false when the set of
+// Expand evaluates count or for_each. known is false when the set of
 // instances cannot be known yet (validate with unknown variables).
-func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, diags hcl.Diagnostics) {
+func (ev *Evaluator) Expand(r *config.Resource) (insts []Instance, known bool, diags hcl.Diagnostics) {
 	switch {
 	case r.Count != nil:
-		v, d := ev.evalExpr(r.Count, instanceScope{})
+		v, d := ev.Expr(r.Count, Scope{})
 		if d.HasErrors() {
 			return nil, false, d
 		}
@@ -233,11 +250,11 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 		}
 		for i := 0; i < int(n); i++ {
 			k := addr.IntKey(i)
-			insts = append(insts, instance{addr: r.Addr.Instance(k), scope: instanceScope{key: k}})
+			insts = append(insts, Instance{Addr: r.Addr.Instance(k), Scope: Scope{Key: k}})
 		}
 		return insts, true, nil
 	case r.ForEach != nil:
-		v, d := ev.evalExpr(r.ForEach, instanceScope{})
+		v, d := ev.Expr(r.ForEach, Scope{})
 		if d.HasErrors() {
 			return nil, false, d
 		}
@@ -257,7 +274,7 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 			for it := v.ElementIterator(); it.Next(); {
 				k, val := it.Element()
 				key := addr.StrKey(k.AsString())
-				insts = append(insts, instance{addr: r.Addr.Instance(key), scope: instanceScope{key: key, eachValue: val}})
+				insts = append(insts, Instance{Addr: r.Addr.Instance(key), Scope: Scope{Key: key, EachValue: val}})
 			}
 		case ty.IsSetType() && ty.ElementType() == cty.String:
 			for it := v.ElementIterator(); it.Next(); {
@@ -269,7 +286,7 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 					return nil, false, hcl.Diagnostics{errorDiag("Invalid for_each argument", "A set used in for_each cannot contain null.", &rng)}
 				}
 				key := addr.StrKey(val.AsString())
-				insts = append(insts, instance{addr: r.Addr.Instance(key), scope: instanceScope{key: key, eachValue: val}})
+				insts = append(insts, Instance{Addr: r.Addr.Instance(key), Scope: Scope{Key: key, EachValue: val}})
 			}
 		default:
 			return nil, false, hcl.Diagnostics{errorDiag("Invalid for_each argument",
@@ -277,13 +294,13 @@ func (ev *evaluator) expand(r *config.Resource) (insts []instance, known bool, d
 		}
 		return insts, true, nil
 	}
-	return []instance{{addr: r.Addr.Instance(addr.NoKey)}}, true, nil
+	return []Instance{{Addr: r.Addr.Instance(addr.NoKey)}}, true, nil
 }
 
-// decodeInstance evaluates the body of one instance: dynamic blocks
+// DecodeInstance evaluates the body of one instance: dynamic blocks
 // expanded, decoded with the resource type's spec, defaults applied. It also
 // returns the expanded body, where problems with the value are placed.
-func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType, sc instanceScope) (cty.Value, hcl.Body, hcl.Diagnostics) {
+func (ev *Evaluator) DecodeInstance(r *config.Resource, rt *schema.ResourceType, sc Scope) (cty.Value, hcl.Body, hcl.Diagnostics) {
 	spec := rt.Block.DecoderSpec()
 	var ctx *hcl.EvalContext
 	if fb, frozen := r.Config.(*config.FrozenBody); frozen {
@@ -294,7 +311,7 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 		var buf [16]config.Reference
 		ctx = ev.evalContextOf(fb.AppendReferences(buf[:0]), sc)
 	} else {
-		ctx = ev.evalContext(bodyTraversals(ev.bodyTravs, r, spec), sc)
+		ctx = ev.evalContext(BodyTraversals(ev.Traversals, r, spec), sc)
 	}
 	if val, ok := decodeAttributes(&rt.Block, r.Config, ctx); ok {
 		return val, r.Config, nil
@@ -304,14 +321,14 @@ func (ev *evaluator) decodeInstance(r *config.Resource, rt *schema.ResourceType,
 	if diags.HasErrors() {
 		return cty.UnknownVal(rt.Block.ImpliedType()), body, diags
 	}
-	return applyDefaults(&rt.Block, val), body, diags
+	return ApplyDefaults(&rt.Block, val), body, diags
 }
 
-// bodyTraversals returns the traversals of a resource body: those found
+// BodyTraversals returns the traversals of a resource body: those found
 // when the graph was built (known, shared: append to a clip of it),
 // rebuilt by a frozen body, or found again with spec (nil: the graph's
 // only).
-func bodyTraversals(known map[addr.Resource][]hcl.Traversal, r *config.Resource, spec hcldec.Spec) []hcl.Traversal {
+func BodyTraversals(known map[addr.Resource][]hcl.Traversal, r *config.Resource, spec hcldec.Spec) []hcl.Traversal {
 	if travs, ok := known[r.Addr]; ok {
 		return travs
 	}
@@ -324,13 +341,13 @@ func bodyTraversals(known map[addr.Resource][]hcl.Traversal, r *config.Resource,
 	return dynblock.VariablesHCLDec(r.Config, spec)
 }
 
-// decodeProvider evaluates a provider block (or an empty one) with only
+// DecodeProvider evaluates a provider block (or an empty one) with only
 // variables and path in scope.
-func (ev *evaluator) decodeProvider(ps *schema.Provider) (cty.Value, hcl.Diagnostics) {
+func (ev *Evaluator) DecodeProvider(ps *schema.Provider) (cty.Value, hcl.Diagnostics) {
 	pb := ev.cfg.Providers[ps.Name]
 	spec := ps.Config.DecoderSpec()
 	if pb == nil {
-		return applyDefaults(&ps.Config, cty.NullVal(ps.Config.ImpliedType())), nil
+		return ApplyDefaults(&ps.Config, cty.NullVal(ps.Config.ImpliedType())), nil
 	}
 	var diags hcl.Diagnostics
 	travs := hcldec.Variables(pb.Config, spec)
@@ -344,17 +361,17 @@ func (ev *evaluator) decodeProvider(ps *schema.Provider) (cty.Value, hcl.Diagnos
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
-	val, d := hcldec.Decode(pb.Config, spec, ev.evalContext(travs, instanceScope{}))
+	val, d := hcldec.Decode(pb.Config, spec, ev.evalContext(travs, Scope{}))
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return cty.NilVal, diags
 	}
-	return applyDefaults(&ps.Config, val), diags
+	return ApplyDefaults(&ps.Config, val), diags
 }
 
-// applyDefaults fills schema defaults into null attributes. A null value is
+// ApplyDefaults fills schema defaults into null attributes. A null value is
 // treated as an empty object (provider blocks that are absent).
-func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
+func ApplyDefaults(b *schema.Block, v cty.Value) cty.Value {
 	if !v.IsKnown() {
 		return v
 	}
@@ -382,7 +399,7 @@ func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
 		}
 		switch nb.Nesting {
 		case schema.NestingSingle:
-			attrs[nb.TypeName] = applyDefaults(&nb.Block, cur)
+			attrs[nb.TypeName] = ApplyDefaults(&nb.Block, cur)
 		case schema.NestingList, schema.NestingSet:
 			if cur.LengthInt() == 0 {
 				continue
@@ -390,7 +407,7 @@ func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
 			var elems []cty.Value
 			for it := cur.ElementIterator(); it.Next(); {
 				_, ev := it.Element()
-				elems = append(elems, applyDefaults(&nb.Block, ev))
+				elems = append(elems, ApplyDefaults(&nb.Block, ev))
 			}
 			if nb.Nesting == schema.NestingList {
 				attrs[nb.TypeName] = cty.ListVal(elems)
@@ -405,10 +422,10 @@ func applyDefaults(b *schema.Block, v cty.Value) cty.Value {
 	return cty.ObjectVal(attrs)
 }
 
-// refValue combines the instance values of a resource into the value
+// RefValue combines the instance values of a resource into the value
 // references see: the object itself, a tuple (count) or an object keyed by
 // each.key (for_each).
-func refValue(r *config.Resource, vals []cty.Value, insts []instance) cty.Value {
+func RefValue(r *config.Resource, vals []cty.Value, insts []Instance) cty.Value {
 	switch {
 	case r.Count != nil:
 		if len(vals) == 0 {
@@ -418,7 +435,7 @@ func refValue(r *config.Resource, vals []cty.Value, insts []instance) cty.Value 
 	case r.ForEach != nil:
 		m := make(map[string]cty.Value, len(insts))
 		for i, in := range insts {
-			m[in.addr.Key.Str()] = vals[i]
+			m[in.Addr.Key.Str()] = vals[i]
 		}
 		return cty.ObjectVal(m)
 	}
@@ -428,9 +445,9 @@ func refValue(r *config.Resource, vals []cty.Value, insts []instance) cty.Value 
 	return vals[0]
 }
 
-// unmarkDeep is v.UnmarkDeepWithPaths() without rebuilding a value that
+// UnmarkDeep is v.UnmarkDeepWithPaths() without rebuilding a value that
 // holds no marks, the common case.
-func unmarkDeep(v cty.Value) (cty.Value, []cty.PathValueMarks) {
+func UnmarkDeep(v cty.Value) (cty.Value, []cty.PathValueMarks) {
 	if !mayHoldMarks(v) {
 		return v, nil
 	}
@@ -459,9 +476,9 @@ func mayHoldMarks(v cty.Value) bool {
 	return v.ContainsMarked()
 }
 
-// markSensitive marks the schema's sensitive attributes of v, so that
+// MarkSensitive marks the schema's sensitive attributes of v, so that
 // references to them stay sensitive.
-func markSensitive(b *schema.Block, v cty.Value) cty.Value {
+func MarkSensitive(b *schema.Block, v cty.Value) cty.Value {
 	if v.IsNull() || !v.IsKnown() {
 		return v
 	}
@@ -481,9 +498,9 @@ func markSensitive(b *schema.Block, v cty.Value) cty.Value {
 	return v.MarkWithPaths(pvm)
 }
 
-// sensitivePaths lists the schema's sensitive attributes plus the paths
+// SensitivePaths lists the schema's sensitive attributes plus the paths
 // marked in v (values that came from sensitive variables).
-func sensitivePaths(b *schema.Block, marked []cty.PathValueMarks) []cty.Path {
+func SensitivePaths(b *schema.Block, marked []cty.PathValueMarks) []cty.Path {
 	var out []cty.Path
 	for _, a := range b.Attributes {
 		if a.Sensitive {
@@ -525,4 +542,8 @@ func needsDefaults(b *schema.Block, v cty.Value) bool {
 		}
 	}
 	return false
+}
+
+func errorDiag(summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject}
 }

@@ -1,4 +1,4 @@
-package engine
+package eval
 
 import (
 	"testing"
@@ -65,7 +65,7 @@ func TestScopeValueMatchesEvalContext(t *testing.T) {
 	secret := func(v cty.Value) cty.Value { return v.Mark("sensitive") }
 	obj := cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("P0100001"), "name": cty.StringVal("All"),
 		"tags": cty.MapVal(map[string]cty.Value{"k": cty.StringVal("v")})})
-	ev := (&Engine{}).newEvaluator(&config.Config{Dir: "."}, map[string]cty.Value{
+	ev := New(&config.Config{Dir: "."}, map[string]cty.Value{
 		"name":       cty.StringVal("n"),
 		"secret":     secret(cty.StringVal("s")),
 		"obj":        cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x")}),
@@ -81,13 +81,13 @@ func TestScopeValueMatchesEvalContext(t *testing.T) {
 		{Type: "collection", Name: "unknown"}: cty.UnknownVal(obj.Type()),
 		{Type: "collection", Name: "null"}:    cty.NullVal(obj.Type()),
 	}
-	scopes := map[string]instanceScope{
+	scopes := map[string]Scope{
 		"single":        {},
-		"count":         {key: addr.IntKey(3)},
-		"each":          {key: addr.StrKey("k"), eachValue: obj},
-		"marked each":   {key: addr.StrKey("k"), eachValue: secret(obj)},
-		"postcondition": {self: obj},
-		"unknown self":  {self: cty.UnknownVal(obj.Type())},
+		"count":         {Key: addr.IntKey(3)},
+		"each":          {Key: addr.StrKey("k"), EachValue: obj},
+		"marked each":   {Key: addr.StrKey("k"), EachValue: secret(obj)},
+		"postcondition": {Self: obj},
+		"unknown self":  {Self: cty.UnknownVal(obj.Type())},
 	}
 	answered, declined := 0, 0
 	for name, sc := range scopes {
@@ -110,7 +110,7 @@ func TestScopeValueMatchesEvalContext(t *testing.T) {
 	}
 }
 
-// TestUnmarkDeepMatchesCty: unmarkDeep answers what UnmarkDeepWithPaths
+// TestUnmarkDeepMatchesCty: UnmarkDeep answers what UnmarkDeepWithPaths
 // does, for values with and without marks at every depth.
 func TestUnmarkDeepMatchesCty(t *testing.T) {
 	s := cty.StringVal("s")
@@ -123,7 +123,7 @@ func TestUnmarkDeepMatchesCty(t *testing.T) {
 		obj(cty.MapVal(map[string]cty.Value{"k": m})), obj(cty.TupleVal([]cty.Value{s, m})),
 		obj(s).Mark("x"), cty.UnknownVal(obj(s).Type()), cty.NullVal(obj(s).Type()), cty.EmptyObjectVal,
 	} {
-		got, gotMarks := unmarkDeep(v)
+		got, gotMarks := UnmarkDeep(v)
 		want, wantMarks := v.UnmarkDeepWithPaths()
 		if !got.RawEquals(want) || len(gotMarks) != len(wantMarks) {
 			t.Errorf("%#v: %#v %v, want %#v %v", v, got, gotMarks, want, wantMarks)

@@ -1,4 +1,4 @@
-package engine
+package eval
 
 import (
 	"github.com/hashicorp/hcl/v2"
@@ -21,7 +21,7 @@ func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val
 	var value func(name string) (v cty.Value, set, ok bool)
 	switch body := body.(type) {
 	case *hclsyntax.Body:
-		if !onlyArguments(body, b) {
+		if !OnlyArguments(body, b) {
 			return cty.NilVal, false
 		}
 		value = func(name string) (cty.Value, bool, bool) {
@@ -115,9 +115,9 @@ func decodeWith(b *schema.Block, value func(name string) (v cty.Value, set, ok b
 	return cty.ObjectVal(vals), true
 }
 
-// onlyArguments reports whether a resource body holds nothing but
+// OnlyArguments reports whether a resource body holds nothing but
 // arguments of b, besides the meta-arguments config has hidden.
-func onlyArguments(sb *hclsyntax.Body, b *schema.Block) bool {
+func OnlyArguments(sb *hclsyntax.Body, b *schema.Block) bool {
 	for _, blk := range sb.Blocks {
 		if !config.IsResourceMeta(blk.Type, true) {
 			return false

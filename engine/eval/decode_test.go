@@ -1,4 +1,4 @@
-package engine
+package eval
 
 import (
 	"fmt"
@@ -34,7 +34,7 @@ func TestDecodeAttributesMatchesHCLDec(t *testing.T) {
 					if diags.HasErrors() {
 						t.Fatalf("general decoder: %s\n%s", diags.Error(), src)
 					}
-					general = applyDefaults(&rt.Block, general)
+					general = ApplyDefaults(&rt.Block, general)
 					fast, ok := decodeAttributes(&rt.Block, body, nil)
 					if !ok {
 						t.Fatalf("fast decoder declined a plain body:\n%s", src)
@@ -183,7 +183,7 @@ collection "each" {
 		if diags.HasErrors() {
 			t.Fatalf("%s: %s", a, diags.Error())
 		}
-		if general = applyDefaults(&rt.Block, general); !fast.RawEquals(general) {
+		if general = ApplyDefaults(&rt.Block, general); !fast.RawEquals(general) {
 			t.Errorf("%s: fast %#v, general %#v", a, fast, general)
 		}
 		// The loader froze these bodies; their thawed native form decodes
