@@ -12,7 +12,7 @@ import (
 // decodeAttributes decodes the common resource body (config.Resource's
 // Config): native syntax (or frozen), arguments only (no nested or dynamic blocks;
 // the meta-arguments config took out are hidden and not counted). It
-// returns what hcldec.Decode followed by applyDefaults returns, without
+// returns what hcldec.Decode followed by ApplyDefaults returns, without
 // building a body schema and content per instance. ok is false when the
 // body needs the general decoder: nested blocks, an argument the block does
 // not have, a required argument missing, or any diagnostic at all, which

@@ -515,7 +515,7 @@ func SensitivePaths(b *schema.Block, marked []cty.PathValueMarks) []cty.Path {
 	return out
 }
 
-// needsDefaults reports whether applyDefaults would change v (a known,
+// needsDefaults reports whether ApplyDefaults would change v (a known,
 // non-null object of b's type).
 func needsDefaults(b *schema.Block, v cty.Value) bool {
 	for _, a := range b.Attributes {
