@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -160,6 +161,13 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	}
 
 	n := len(cfg.Resources) // instances, as most resources have one
+	// Most of what loading, decoding and the refresh allocated is garbage
+	// by now, and the walk keeps most of what it makes. A collection here,
+	// while nothing else runs, sets the collector's next target from the
+	// data the walk needs, not from a mark taken in the middle of decoding
+	// (which counts what is allocated while it runs): a lower peak for a
+	// few milliseconds.
+	runtime.GC()
 	pl := &planner{
 		e: e, cfg: cfg, opts: opts, ev: ev, prior: working, moved: moved,
 		sem:     make(chan struct{}, opts.Parallelism),
