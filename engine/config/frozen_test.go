@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -305,5 +306,57 @@ func TestQuotedStringsFreezeSmall(t *testing.T) {
 		if kinds[name] != want {
 			t.Errorf("%s froze as kind %d, want %d", name, kinds[name], want)
 		}
+	}
+}
+
+// TestPlainBodyPassesOnlyWhatCheckContentPasses: the shortcut of checkBody
+// never passes a body the full check would say a word about, over every
+// resource block in the repository and bodies that break each rule.
+func TestPlainBodyPassesOnlyWhatCheckContentPasses(t *testing.T) {
+	passed := 0
+	check := func(name string, src []byte) {
+		f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+		if diags.HasErrors() {
+			return
+		}
+		for _, blk := range f.Body.(*hclsyntax.Body).Blocks {
+			rt := schema.LookupResourceType(blk.Type)
+			if rt == nil || !plainBodyPasses(blk.Body, &rt.Block) {
+				continue
+			}
+			passed++
+			if d := checkContent(blk.Body, &rt.Block, blk.DefRange(), blk.Type, true); len(d) > 0 {
+				t.Errorf("%s: %s %v passed the shortcut, but: %v", name, blk.Type, blk.Labels, d)
+			}
+		}
+	}
+	for _, src := range []string{
+		"collection \"x\" {\n  site = \"LAB\"\n  name = \"X\"\n}\n",
+		"collection \"x\" {\n  site = \"LAB\"\n  name = \"X\"\n  id = \"LAB00001\"\n}\n",
+		"collection \"x\" {\n  site = \"LAB\"\n}\n",
+		"collection \"x\" {\n  site = \"LAB\"\n  name = \"X\"\n  nmae = \"typo\"\n}\n",
+		"collection \"x\" {\n  site = \"LAB\"\n  name = \"X\"\n  count = 2\n}\n",
+		"collection \"x\" {\n  site = \"LAB\"\n  name = \"X\"\n  lifecycle {}\n}\n",
+	} {
+		check("cases.upd.hcl", []byte(src))
+	}
+	if passed != 1 {
+		t.Errorf("%d of the constructed bodies passed the shortcut, want only the first", passed)
+	}
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, SuffixHCL) {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err == nil {
+			check(path, src)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if passed < 50 {
+		t.Errorf("only %d repository bodies passed the shortcut", passed)
 	}
 }

@@ -257,6 +257,41 @@ func (d *decoder) dependsOn(expr hcl.Expression) []hcl.Traversal {
 // nested block counts and (when allowDynamic) dynamic blocks. what names the
 // enclosing block in messages, e.g. `site "main"`.
 func checkBody(body hcl.Body, blk *schema.Block, declRange hcl.Range, what string, allowDynamic bool) hcl.Diagnostics {
+	if plainBodyPasses(body, blk) {
+		return nil
+	}
+	return checkContent(body, blk, declRange, what, allowDynamic)
+}
+
+// plainBodyPasses reports whether a native body of arguments only passes
+// checkContent without a word, found without building its content: every
+// argument is one blk lets be set, every required one is set, and blk
+// requires no block.
+func plainBodyPasses(body hcl.Body, blk *schema.Block) bool {
+	sb, native := body.(*hclsyntax.Body)
+	if !native || len(sb.Blocks) > 0 {
+		return false
+	}
+	for name := range sb.Attributes {
+		if a := blk.Attribute(name); a == nil || (a.Computed && !a.Optional) {
+			return false
+		}
+	}
+	for _, a := range blk.Attributes {
+		if _, set := sb.Attributes[a.Name]; a.Required && !set {
+			return false
+		}
+	}
+	for _, nb := range blk.BlockTypes {
+		if nb.MinItems > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkContent is checkBody on the body's content.
+func checkContent(body hcl.Body, blk *schema.Block, declRange hcl.Range, what string, allowDynamic bool) hcl.Diagnostics {
 	bs := &hcl.BodySchema{}
 	for _, a := range blk.Attributes {
 		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
