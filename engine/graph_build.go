@@ -85,7 +85,7 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		}
 		if _, frozen := r.Config.(*config.FrozenBody); !frozen {
 			// A frozen body rebuilds its traversals when asked
-			// (bodyTraversals): kept here, they would undo its saving.
+			// (eval.BodyTraversals): kept here, they would undo its saving.
 			cg.bodyTravs[a] = bodyTravs
 		}
 		refs, d := e.resolveRefRanges(cfg, bodyTravs, rc)

@@ -329,10 +329,10 @@ func (b *FrozenBody) Value(i int, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
 	}
 	return b.ValueIn(i, func(root, attr string) (cty.Value, bool) {
 		v, found := ctx.Variables[root] // not found here: maybe in a parent
-		if !found || !plainObjectWith(v, attr) {
+		if !found {
 			return cty.NilVal, false
 		}
-		return v.GetAttr(attr), true
+		return PlainAttr(v, attr)
 	})
 }
 
@@ -344,10 +344,20 @@ func (b *FrozenBody) ValueIn(i int, lookup func(root, attr string) (cty.Value, b
 	return b.attrs[i].expr.value(b, lookup)
 }
 
-// plainObjectWith reports whether v is a known, non-null, unmarked object
-// with the attribute name: what a traversal step takes without a word.
-func plainObjectWith(v cty.Value, name string) bool {
-	return !v.IsMarked() && v.Type().IsObjectType() && v.IsKnown() && !v.IsNull() && v.Type().HasAttribute(name)
+// PlainAttr returns obj's attribute name where a traversal step takes it
+// without a word: obj is a known, non-null, unmarked object with that
+// attribute (cty.NilVal is none of these). ok is false otherwise.
+func PlainAttr(obj cty.Value, name string) (attr cty.Value, ok bool) {
+	if obj.IsMarked() || !obj.Type().IsObjectType() || !obj.IsKnown() || obj.IsNull() || !obj.Type().HasAttribute(name) {
+		return cty.NilVal, false
+	}
+	return obj.GetAttr(name), true
+}
+
+// plainString reports whether v is a known, non-null, unmarked string: a
+// template part HCL's template takes as it is.
+func plainString(v cty.Value) bool {
+	return !v.IsMarked() && v.Type() == cty.String && v.IsKnown() && !v.IsNull()
 }
 
 func (e *frozenExpr) value(b *FrozenBody, lookup func(root, attr string) (cty.Value, bool)) (cty.Value, bool) {
@@ -356,7 +366,7 @@ func (e *frozenExpr) value(b *FrozenBody, lookup func(root, attr string) (cty.Va
 		return b.values[e.val], true
 	case stringExpr:
 		v := b.values[e.val]
-		if v.IsMarked() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+		if !plainString(v) {
 			return cty.NilVal, false
 		}
 		return cty.StringVal(v.AsString()), true
@@ -369,17 +379,19 @@ func (e *frozenExpr) value(b *FrozenBody, lookup func(root, attr string) (cty.Va
 			return cty.NilVal, false
 		}
 		for _, s := range e.steps[2:] {
-			if s.kind != attrStep || !plainObjectWith(v, s.name) {
+			if s.kind != attrStep {
 				return cty.NilVal, false
 			}
-			v = v.GetAttr(s.name)
+			if v, ok = PlainAttr(v, s.name); !ok {
+				return cty.NilVal, false
+			}
 		}
 		return v, true
 	case templateExpr:
 		var sb strings.Builder
 		for i := range e.parts {
 			v, ok := e.parts[i].value(b, lookup)
-			if !ok || v.IsMarked() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+			if !ok || !plainString(v) {
 				return cty.NilVal, false
 			}
 			sb.WriteString(v.AsString())

@@ -18,49 +18,41 @@ import (
 // not have, a required argument missing, or any diagnostic at all, which
 // the general decoder then reports in its own words.
 func decodeAttributes(b *schema.Block, body hcl.Body, ctx *hcl.EvalContext) (val cty.Value, ok bool) {
-	var value func(name string) (v cty.Value, set, ok bool)
 	switch body := body.(type) {
 	case *hclsyntax.Body:
 		if !OnlyArguments(body, b) {
 			return cty.NilVal, false
 		}
-		value = func(name string) (cty.Value, bool, bool) {
+		return decodeWith(b, func(name string) (cty.Value, bool, bool) {
 			a, set := body.Attributes[name]
 			if !set {
 				return cty.NilVal, false, true
 			}
 			v, diags := a.Expr.Value(ctx)
 			return v, true, len(diags) == 0
-		}
+		})
 	case *config.FrozenBody:
-		for i := range body.Len() {
-			if b.Attribute(body.Name(i)) == nil {
-				return cty.NilVal, false
+		return decodeFrozenWith(b, body, func(i int) (cty.Value, bool) {
+			if v, ok := body.Value(i, ctx); ok {
+				return v, true
 			}
-		}
-		value = func(name string) (cty.Value, bool, bool) {
-			for i := range body.Len() {
-				if body.Name(i) != name {
-					continue
-				}
-				if v, ok := body.Value(i, ctx); ok {
-					return v, true, true
-				}
-				v, diags := body.Expr(i).Value(ctx)
-				return v, true, len(diags) == 0
-			}
-			return cty.NilVal, false, true
-		}
-	default:
-		return cty.NilVal, false
+			v, diags := body.Expr(i).Value(ctx)
+			return v, len(diags) == 0
+		})
 	}
-	return decodeWith(b, value)
+	return cty.NilVal, false
 }
 
 // decodeFrozen is decodeAttributes for a frozen body evaluated in the scope
 // lookup gives (config.FrozenBody.ValueIn); ok is false as soon as one
 // argument is not answered that way.
 func decodeFrozen(b *schema.Block, fb *config.FrozenBody, lookup func(root, attr string) (cty.Value, bool)) (val cty.Value, ok bool) {
+	return decodeFrozenWith(b, fb, func(i int) (cty.Value, bool) { return fb.ValueIn(i, lookup) })
+}
+
+// decodeFrozenWith is decodeWith for a frozen body whose i-th argument's
+// value is argument(i); ok is false when an argument is not one of b's.
+func decodeFrozenWith(b *schema.Block, fb *config.FrozenBody, argument func(i int) (v cty.Value, ok bool)) (val cty.Value, ok bool) {
 	for i := range fb.Len() {
 		if b.Attribute(fb.Name(i)) == nil {
 			return cty.NilVal, false
@@ -69,7 +61,7 @@ func decodeFrozen(b *schema.Block, fb *config.FrozenBody, lookup func(root, attr
 	return decodeWith(b, func(name string) (cty.Value, bool, bool) {
 		for i := range fb.Len() {
 			if fb.Name(i) == name {
-				v, ok := fb.ValueIn(i, lookup)
+				v, ok := argument(i)
 				return v, true, ok
 			}
 		}

@@ -153,17 +153,11 @@ func (ev *Evaluator) scopeValue(root, attr string, sc Scope) (cty.Value, bool) {
 			return cty.NilVal, false // object attribute names are normalized
 		}
 	}
-	plainAttr := func(obj cty.Value) (cty.Value, bool) {
-		if obj == cty.NilVal || obj.IsMarked() || !obj.Type().IsObjectType() || !obj.IsKnown() || obj.IsNull() || !obj.Type().HasAttribute(attr) {
-			return cty.NilVal, false
-		}
-		return obj.GetAttr(attr), true
-	}
 	switch root {
 	case "var":
-		return plainAttr(ev.vars)
+		return config.PlainAttr(ev.vars, attr)
 	case "path":
-		return plainAttr(ev.path)
+		return config.PlainAttr(ev.path, attr)
 	case "local":
 		ev.mu.RLock()
 		v, ok := ev.locals[attr]
@@ -183,7 +177,7 @@ func (ev *Evaluator) scopeValue(root, attr string, sc Scope) (cty.Value, bool) {
 			}
 		}
 	case "self":
-		return plainAttr(sc.Self)
+		return config.PlainAttr(sc.Self, attr)
 	default:
 		ev.mu.RLock()
 		v, ok := ev.resources[addr.Resource{Type: root, Name: attr}]
