@@ -2,6 +2,7 @@ package sitedb
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -80,8 +81,10 @@ func TestNewDatabaseGetsEveryMigration(t *testing.T) {
 		if v := sqlCount(t, p, `SELECT MAX(version) FROM updplan_migrations`); v != latest {
 			t.Errorf("schema version %d, want %d", v, latest)
 		}
-		if !hasTable(t, p, "sms2003_retired") {
-			t.Errorf("no table sms2003_retired in a new database")
+		for _, table := range []string{"sms2003_retired", "scan_clients", "scan_results", "collection_members"} {
+			if !hasTable(t, p, table) {
+				t.Errorf("no table %s in a new database", table)
+			}
 		}
 	})
 }
@@ -107,7 +110,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "Site database schema out of date" {
 			t.Fatalf("Configure of a version 1 database: want one warning, got:\n%s", diagText(diags))
 		}
-		if want := "schema version 1; this updplan needs version 2"; !strings.Contains(diags[0].Detail, want) {
+		if want := fmt.Sprintf("schema version 1; this updplan needs version %d", latestVersion(d.name)); !strings.Contains(diags[0].Detail, want) {
 			t.Errorf("detail does not say %q:\n%s", want, diags[0].Detail)
 		}
 		pr := plan(t, p, a, v, deploymentConfig(false, true, nil))
@@ -116,8 +119,8 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		if d := p.Prepare(context.Background()); d.HasErrors() {
 			t.Fatalf("Prepare: %s", diagText(d))
 		}
-		if got := sqlCount(t, p, `SELECT MAX(version) FROM updplan_migrations`); got != 2 {
-			t.Errorf("schema version %d after Prepare, want 2", got)
+		if got := sqlCount(t, p, `SELECT MAX(version) FROM updplan_migrations`); got != latestVersion(d.name) {
+			t.Errorf("schema version %d after Prepare, want %d", got, latestVersion(d.name))
 		}
 		if !hasTable(t, p, "sms2003_retired") {
 			t.Fatalf("no table sms2003_retired after Prepare")
@@ -136,8 +139,8 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		if d := p.Prepare(context.Background()); d.HasErrors() {
 			t.Fatalf("second Prepare: %s", diagText(d))
 		}
-		if n := sqlCount(t, p, `SELECT COUNT(*) FROM updplan_migrations`); n != 2 {
-			t.Errorf("%d migrations recorded after a second Prepare, want 2", n)
+		if n := sqlCount(t, p, `SELECT COUNT(*) FROM updplan_migrations`); n != latestVersion(d.name) {
+			t.Errorf("%d migrations recorded after a second Prepare, want %d", n, latestVersion(d.name))
 		}
 	})
 }
