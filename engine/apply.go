@@ -438,7 +438,10 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	})
 	adiags := locateProviderDiags(ar.Diagnostics, rt, body, r.DeclRange)
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
-		if probs := providers.CheckApplied(rt, resp.Planned, ar.NewState); len(probs) > 0 {
+		// After a failure the provider returns the object as it really is
+		// (a catalog that reached some distribution points and not
+		// others), which the plan need not describe.
+		if probs := providers.CheckApplied(rt, resp.Planned, ar.NewState); len(probs) > 0 && !ar.Diagnostics.HasErrors() {
 			adiags = append(adiags, providerBug(p.Name(), "Provider produced an inconsistent result after apply",
 				fmt.Sprintf("After applying %s: %s. The object was recorded as the provider returned it.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 		}

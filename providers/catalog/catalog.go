@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -72,6 +73,16 @@ func (sp spec) abs(path string) string { return absPath(sp.base, path) }
 
 func (sp spec) destPath() string { return filepath.Join(sp.abs(sp.destination), sp.fileName) }
 
+// destFile is the copy in the destination (PkgSource), always local.
+func (sp spec) destFile() localFile { return localFile{sp.destPath()} }
+
+// dpFile is the copy on the distribution point dp, as written.
+func (sp spec) dpFile(dp string) catalogFile {
+	return localFile{filepath.Join(sp.abs(dp), sp.fileName)}
+}
+
+func (sp spec) sourceFile() localFile { return localFile{sp.sourcePath()} }
+
 // sourcePath is the local source file: local_path, or file_name inside it
 // when it names a folder.
 func (sp spec) sourcePath() string {
@@ -89,7 +100,7 @@ func (sp spec) paths() []string {
 		out = append(out, sp.sourcePath())
 	}
 	for _, dp := range sp.dps {
-		out = append(out, filepath.Join(sp.abs(dp), sp.fileName))
+		out = append(out, sp.dpFile(dp).Key())
 	}
 	return out
 }
@@ -161,6 +172,10 @@ func sourceDiag(sp spec, where string, err error) *hcl.Diagnostic {
 		return providers.AttrError(path, "Catalog source not found",
 			fmt.Sprintf("There is no catalog at %s. Copy the catalog there, or correct local_path.", where))
 	}
+	if errors.Is(err, errChangedUnderUs) {
+		return providers.AttrError(path, "Catalog changed during the copy",
+			fmt.Sprintf("The catalog at %s changed while it was being copied, so the copy was dropped everywhere; nothing was replaced. Run apply again once whatever writes the catalog there has finished.", where))
+	}
 	if errors.Is(err, errPlanStale) {
 		return providers.AttrError(path, "Catalog changed since the plan",
 			fmt.Sprintf("The catalog from %s is not the one the plan was made with; nothing was copied. Run plan again to review the new catalog.", where))
@@ -184,7 +199,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 	}
 	pr := decodePrivate(req.Private)
 	sp, _ := decodeSpec(prior, p.workingDir)
-	st, err := p.inspect(sp.destPath(), pr, sp.full, nil)
+	st, err := p.inspect(sp.destFile(), pr, sp.full, nil)
 	if errors.Is(err, errMissing) {
 		return providers.ReadResponse{NewState: cty.NullVal(prior.Type()), Private: pr.encode()}
 	}
@@ -196,7 +211,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 	if st.SHA256 != optString(prior, "sha256") {
 		signer = ""
 		if v, _ := p.verifierOf(sp); v != nil {
-			if vst, err := p.inspect(sp.destPath(), pr, sp.full, v); err == nil {
+			if vst, err := p.inspect(sp.destFile(), pr, sp.full, v); err == nil {
 				signer = vst.Signer
 			}
 		}
@@ -213,10 +228,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 func (p *Provider) readDistributed(sp spec, pr *private) cty.Value {
 	m := map[string]cty.Value{}
 	for _, dp := range sp.dps {
-		if strings.HasPrefix(strings.ToLower(dp), "smb://") {
-			continue
-		}
-		if st, err := p.inspect(filepath.Join(sp.abs(dp), sp.fileName), pr, sp.full, nil); err == nil {
+		if st, err := p.inspect(sp.dpFile(dp), pr, sp.full, nil); err == nil {
 			m[dp] = cty.StringVal(st.SHA256)
 		}
 	}
@@ -284,10 +296,10 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 			src = source{known: true, sha: last.SHA256, signer: last.Signer, size: last.Size, sourceVersion: version(last.ETag, last.LastModified)}
 		}
 	} else {
-		path := sp.sourcePath()
-		st, err := p.inspect(path, pr, sp.full, v)
+		f := sp.sourceFile()
+		st, err := p.inspect(f, pr, sp.full, v)
 		if err != nil {
-			resp.Diagnostics = append(resp.Diagnostics, sourceDiag(sp, path, err))
+			resp.Diagnostics = append(resp.Diagnostics, sourceDiag(sp, f.path, err))
 			return resp
 		}
 		src = source{known: true, sha: st.SHA256, signer: st.Signer, size: st.Size}
@@ -295,7 +307,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	if !sp.verifySignature {
 		src.signer = "" // a signer learned under an earlier setting
 	}
-	dest, err := p.inspect(sp.destPath(), pr, sp.full, nil)
+	dest, err := p.inspect(sp.destFile(), pr, sp.full, nil)
 	if err != nil && !errors.Is(err, errMissing) {
 		resp.Diagnostics = append(resp.Diagnostics, providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
 			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err)))
@@ -350,8 +362,10 @@ func lastDownload(sp spec, pr *private, v SignatureVerifier) *download {
 	return last
 }
 
-// Apply brings the destination to the source's catalog (a refused catalog
-// lands nowhere), then every distribution point to the destination's hash.
+// Apply brings the destination and every distribution point to the
+// source's catalog in one pass over its bytes (a refused catalog lands
+// nowhere). A copy that fails fails alone: the state records what each
+// place holds, and the next apply finishes the rest.
 func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 	if d := p.ready(req.TypeName); d.HasErrors() {
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: d}
@@ -374,178 +388,328 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	if diags = append(diags, d...); diags.HasErrors() {
 		return fail(diags)
 	}
-	src, replaced, diags := p.syncDestination(ctx, req, sp, planned, pr, v)
-	if diags.HasErrors() {
-		return fail(diags)
+	jobs, byName, err := p.jobs(sp, pr)
+	if err != nil {
+		return fail(hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
+			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err))})
+	}
+	want := ""
+	if s := planned.GetAttr("sha256"); s.IsKnown() && !s.IsNull() {
+		want = s.AsString()
+	}
+	src, where, err := p.sync(ctx, req, sp, pr, v, want, jobs)
+	if err != nil {
+		return fail(hcl.Diagnostics{sourceDiag(sp, where, err)})
 	}
 	if !sp.verifySignature {
 		src.signer = ""
 	}
-	attrs := planned.AsValueMap()
-	attrs["sha256"], attrs["size"] = cty.StringVal(src.sha), cty.NumberIntVal(src.size)
-	attrs["signer"], attrs["source_version"] = cty.StringVal(src.signer), cty.StringVal(src.sourceVersion)
-	switch s := planned.GetAttr("synced_at"); {
-	case replaced:
-		attrs["synced_at"] = cty.StringVal(p.now().UTC().Format(time.RFC3339))
-	case s.IsKnown():
-		attrs["synced_at"] = s
-	default:
-		attrs["synced_at"] = p.keptSyncedAt(prior, sp)
+	for _, j := range jobs {
+		if j.landed {
+			if st, err := j.to.Stat(); err == nil {
+				st.SHA256 = src.sha
+				pr.Files[j.to.Key()] = st
+			}
+		}
 	}
-	attrs["distributed"], d = p.distribute(req, sp, src.sha, pr)
-	diags = append(diags, d...)
+	dest := jobs[0]
+	attrs := planned.AsValueMap()
+	switch {
+	case dest.landed || dest.cur == src.sha:
+		attrs["sha256"], attrs["size"] = cty.StringVal(src.sha), cty.NumberIntVal(src.size)
+		attrs["signer"], attrs["source_version"] = cty.StringVal(src.signer), cty.StringVal(src.sourceVersion)
+		switch s := planned.GetAttr("synced_at"); {
+		case dest.landed:
+			attrs["synced_at"] = cty.StringVal(p.now().UTC().Format(time.RFC3339))
+		case s.IsKnown():
+			attrs["synced_at"] = s
+		default:
+			attrs["synced_at"] = p.keptSyncedAt(prior, sp)
+		}
+	case prior.IsNull():
+		// Nothing in the destination: no object yet. The distribution
+		// points that got the catalog are found holding it next time.
+		return fail(copyDiags(sp, jobs, src.sha))
+	default:
+		for _, name := range []string{"sha256", "size", "signer", "source_version", "synced_at"} {
+			attrs[name] = prior.GetAttr(name)
+		}
+		if dest.cur != "" {
+			attrs["sha256"] = cty.StringVal(dest.cur)
+		}
+	}
+	attrs["distributed"] = distributed(sp, byName, src.sha)
+	diags = append(diags, copyDiags(sp, jobs, src.sha)...)
 	diags = append(diags, p.retire(prior, sp, pr)...)
 	pr.keepOnly(sp.paths())
 	return providers.ApplyResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode(), Diagnostics: diags}
 }
 
-// syncDestination makes the destination hold the source's catalog,
-// verified in the same pass that writes it.
-func (p *Provider) syncDestination(ctx context.Context, req providers.ApplyRequest, sp spec, planned cty.Value, pr *private, v SignatureVerifier) (src source, replaced bool, diags hcl.Diagnostics) {
-	want := ""
-	if s := planned.GetAttr("sha256"); s.IsKnown() && !s.IsNull() {
-		want = s.AsString()
+// jobs lists the copies an apply may make, the destination's first, one
+// per file (two names for the same folder share a job), with what each
+// holds now. byName finds a distribution point's job.
+func (p *Provider) jobs(sp spec, pr *private) (jobs []*copyJob, byName map[string]*copyJob, err error) {
+	byKey := map[string]*copyJob{}
+	add := func(name string, f catalogFile) (*copyJob, error) {
+		if j := byKey[f.Key()]; j != nil {
+			return j, nil
+		}
+		j := &copyJob{name: name, to: f, label: "copy to " + name}
+		st, err := p.inspect(f, pr, sp.full, nil)
+		if err != nil && !errors.Is(err, errMissing) {
+			j.err = err
+		}
+		j.cur = st.SHA256
+		byKey[f.Key()] = j
+		jobs = append(jobs, j)
+		return j, err
 	}
-	destPath := sp.destPath()
-	cur, err := p.inspect(destPath, pr, sp.full, nil)
-	if err != nil && !errors.Is(err, errMissing) {
-		return src, false, hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("destination"), "Catalog unreadable",
-			fmt.Sprintf("The catalog in the destination cannot be read: %v. Check the folder's permissions.", err))}
+	if _, err := add(sp.destination, sp.destFile()); err != nil && !errors.Is(err, errMissing) {
+		return nil, nil, err
 	}
-	var check SignatureCheck
-	label := "copy to " + sp.destination
-	l := landing{dir: sp.abs(sp.destination), name: sp.fileName, limit: p.maxSize, progress: func(done, total int64) {
-		req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Done: done, Total: total})
-	}}
-	if sp.url != "" {
-		label = "download " + redacted(sp.url)
-	} else if info, err := os.Stat(sp.sourcePath()); err == nil {
-		l.total = info.Size()
+	byName = map[string]*copyJob{}
+	for _, dp := range sp.dps {
+		byName[dp], _ = add(dp, sp.dpFile(dp))
+	}
+	return jobs, byName, nil
+}
+
+// distributed is the hash each distribution point holds after the copies.
+func distributed(sp spec, byName map[string]*copyJob, sha string) cty.Value {
+	m := map[string]cty.Value{}
+	for _, dp := range sp.dps {
+		switch j := byName[dp]; {
+		case j.landed || j.cur == sha:
+			m[dp] = cty.StringVal(sha)
+		case j.cur != "":
+			m[dp] = cty.StringVal(j.cur)
+		}
+	}
+	if len(m) == 0 {
+		return cty.MapValEmpty(cty.String)
+	}
+	return cty.MapVal(m)
+}
+
+// copyDiags explains each copy that failed, the destination's and each
+// distribution point's on its own.
+func copyDiags(sp spec, jobs []*copyJob, sha string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for i, j := range jobs {
+		if j.err == nil || j.landed || j.cur == sha {
+			continue
+		}
+		if i == 0 {
+			diags = append(diags, providers.AttrError(cty.GetAttrPath("destination"), "Copy to destination failed",
+				fmt.Sprintf("The catalog could not be copied to %s: %v. The copy there (if any) was left as it was; the distribution points were copied to on their own. Fix the cause and run apply again.", j.name, j.err)))
+			continue
+		}
+		diags = append(diags, providers.AttrError(pathDPs, "Copy to distribution point failed",
+			fmt.Sprintf("The catalog could not be copied to %s: %v. The copy there (if any) was left as it was; the other places got the catalog. Fix the cause and run apply again: it copies only what is missing.", j.name, j.err)))
+	}
+	return diags
+}
+
+// sync lands the source's catalog on every job that does not hold it,
+// reading the source once; where names the source for diagnostics. An
+// error refuses the catalog (signature, hash, the plan's hash, the source
+// unreadable or changing): then no job landed.
+func (p *Provider) sync(ctx context.Context, req providers.ApplyRequest, sp spec, pr *private, v SignatureVerifier, want string, jobs []*copyJob) (src source, where string, err error) {
+	var size int64
+	progress := func(j *copyJob, done int64) {
+		req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: j.label, Done: done, Total: size})
 	}
 	defer func() {
-		if replaced {
-			req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Final: true})
+		for _, j := range jobs {
+			if j.landed {
+				req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: j.label, Done: size, Total: size, Final: true})
+			}
 		}
 	}()
+	var check SignatureCheck
 	if v != nil {
 		check = v.Begin()
-		l.also = check
 	}
-	verified := func(sha string) error {
-		if want != "" && sha != want {
+	if sp.url == "" {
+		f := sp.sourceFile()
+		before, err := f.Stat()
+		if err == nil && before.Size > p.maxSize {
+			err = fmt.Errorf("%s is %d bytes, more than the %d bytes a catalog may have", f.path, before.Size, p.maxSize)
+		}
+		if err != nil {
+			return src, f.path, err
+		}
+		size = before.Size
+		o := origin{file: f, before: before, want: want, check: check}
+		if st, ok := cached(pr, f.Key(), before, sp.full, v); ok {
+			if want != "" && st.SHA256 != want {
+				return src, f.path, errPlanStale
+			}
+			o.sha, o.check, src.signer = st.SHA256, nil, st.Signer
+		}
+		sha, signer, err := p.placeFrom(o, jobs, progress)
+		if err != nil {
+			return src, f.path, err
+		}
+		if o.sha == "" {
+			st := before
+			st.SHA256, st.Signer = sha, signer
+			if v != nil {
+				st.Policy = v.Key()
+			}
+			pr.Files[f.Key()], src.signer = st, signer
+		}
+		src.known, src.sha, src.size = true, sha, before.Size
+		return src, f.path, nil
+	}
+
+	where = redacted(sp.url)
+	dest := jobs[0]
+	last := lastDownload(sp, pr, v)
+	if last != nil && dest.cur != last.SHA256 {
+		last = nil // the copy we had is gone or altered: fetch it whole
+	}
+	label := "download " + where
+	var signer string
+	got, err := p.fetch(ctx, sp.url, last, func(body io.Reader, total int64, complete func(n int64) error) (string, int64, error) {
+		size = total
+		var needy []*copyJob
+		for _, j := range jobs {
+			if want == "" || j.cur != want {
+				needy = append(needy, j)
+			}
+		}
+		read := &progressReader{r: body, report: func(done int64) {
+			req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Done: done, Total: total})
+		}}
+		return p.run(copying{jobs: needy, src: read, size: total, check: check, progress: progress,
+			accept: func(sha string, n int64) error {
+				if err := complete(n); err != nil {
+					return err
+				}
+				if want != "" && sha != want {
+					return errPlanStale
+				}
+				if check != nil {
+					var err error
+					signer, err = check.Finish()
+					return err
+				}
+				return nil
+			}})
+	})
+	if err != nil {
+		return src, where, err
+	}
+	if got.notModified {
+		src = source{known: true, sha: last.SHA256, size: last.Size, signer: last.Signer, sourceVersion: version(last.ETag, last.LastModified)}
+		if want != "" && src.sha != want {
+			return src, where, errPlanStale
+		}
+		// The destination holds the catalog: the distribution points that
+		// lack it are copied from there.
+		size = last.Size
+		before, err := dest.to.Stat()
+		if err != nil {
+			return src, where, err
+		}
+		o := origin{file: dest.to.(localFile), before: before}
+		if st, ok := pr.Files[dest.to.Key()]; ok && st.sameFile(before) && st.SHA256 == src.sha {
+			o.sha = src.sha
+		} else {
+			o.want = src.sha
+		}
+		if _, _, err := p.placeFrom(o, jobs, progress); err != nil {
+			return src, dest.to.Key(), err
+		}
+		return src, where, nil
+	}
+	req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Done: got.size, Total: got.size, Final: true})
+	src = source{known: true, sha: got.sha, size: got.size, signer: signer, sourceVersion: version(got.etag, got.lastModified)}
+	if dest.landed || dest.cur == got.sha {
+		pr.Source = &download{URL: urlKey(sp.url), ETag: got.etag, LastModified: got.lastModified, SHA256: got.sha, Size: got.size, Signer: signer}
+		if v != nil {
+			pr.Source.Policy = v.Key()
+		}
+	}
+	return src, where, nil
+}
+
+// origin is a local file whose catalog is to be copied.
+type origin struct {
+	file   localFile
+	before stamp // its stamp when the apply looked at it
+	// sha is its SHA-256 when before vouches for it (verify = "metadata",
+	// or hashed in this apply): then it is copied through the kernel and
+	// not read. "" means it is read once, hashed and checked.
+	sha   string
+	want  string         // the SHA-256 it must have ("": any)
+	check SignatureCheck // nil: no signature check
+}
+
+// placeFrom lands the catalog of o on every job that lacks it. It refuses
+// the catalog when o changed while it was copied, does not have the hash
+// wanted, or its signature does not verify.
+func (p *Provider) placeFrom(o origin, jobs []*copyJob, progress func(*copyJob, int64)) (sha, signer string, err error) {
+	target := o.sha
+	if target == "" {
+		target = o.want
+	}
+	var needy []*copyJob
+	for _, j := range jobs {
+		if target == "" || j.cur != target {
+			needy = append(needy, j)
+		}
+	}
+	c := copying{jobs: needy, size: o.before.Size, progress: progress}
+	if o.sha != "" {
+		c.clone = o.file.path
+	} else {
+		r, err := o.file.Open()
+		if err != nil {
+			return "", "", err
+		}
+		defer r.Close()
+		c.src, c.check = countingReader{r, &p.bytesRead}, o.check
+	}
+	c.accept = func(got string, n int64) error {
+		switch {
+		case o.sha != "" && got != "" && got != o.sha:
+			return errChangedUnderUs
+		case o.sha == "" && o.want != "" && got != o.want:
 			return errPlanStale
 		}
-		if check != nil {
-			signer, err := check.Finish()
-			src.signer = signer
+		if after, err := o.file.Stat(); err != nil || !after.sameFile(o.before) || (o.sha == "" && n != o.before.Size) {
+			return errChangedUnderUs
+		}
+		if o.check != nil {
+			var err error
+			signer, err = o.check.Finish()
 			return err
 		}
 		return nil
 	}
-	if sp.url != "" {
-		last := lastDownload(sp, pr, v)
-		if last != nil && cur.SHA256 != last.SHA256 {
-			last = nil // the copy we had is gone or altered: fetch it whole
-		}
-		errSame := errors.New("same catalog")
-		l.accept = func(sha string, _ int64) error {
-			if err := verified(sha); err != nil {
-				return err
-			}
-			if sha == cur.SHA256 {
-				return errSame // already in place: leave the file (and synced_at) alone
-			}
-			return nil
-		}
-		got, err := p.fetch(ctx, sp.url, last, l)
-		switch {
-		case err == nil && got.notModified:
-			return source{known: true, sha: last.SHA256, size: last.Size, signer: last.Signer, sourceVersion: version(last.ETag, last.LastModified)}, false, nil
-		case err == nil || errors.Is(err, errSame):
-			replaced = err == nil
-		default:
-			return src, false, hcl.Diagnostics{sourceDiag(sp, redacted(sp.url), err)}
-		}
-		src = source{known: true, sha: got.sha, size: got.size, signer: src.signer, sourceVersion: version(got.etag, got.lastModified)}
-		pr.Source = &download{URL: urlKey(sp.url), ETag: got.etag, LastModified: got.lastModified, SHA256: got.sha, Size: got.size, Signer: src.signer}
-		if v != nil {
-			pr.Source.Policy = v.Key()
-		}
-	} else {
-		path := sp.sourcePath()
-		st, err := p.inspect(path, pr, sp.full, v)
-		if err == nil && want != "" && st.SHA256 != want {
-			err = errPlanStale
-		}
-		if err != nil {
-			return src, false, hcl.Diagnostics{sourceDiag(sp, path, err)}
-		}
-		src = source{known: true, sha: st.SHA256, size: st.Size, signer: st.Signer}
-		if st.SHA256 != cur.SHA256 {
-			f, err := os.Open(path)
-			if err == nil {
-				l.accept = func(sha string, _ int64) error {
-					if sha != st.SHA256 {
-						return errChangedUnderUs
-					}
-					return verified(sha)
-				}
-				_, _, err = p.land(l, f)
-				f.Close()
-			}
-			if err != nil {
-				return src, false, hcl.Diagnostics{sourceDiag(sp, path, err)}
-			}
-			replaced = true
-		}
+	sha, _, err = p.run(c)
+	if o.sha != "" {
+		sha = o.sha
 	}
-	if replaced {
-		if info, err := os.Stat(destPath); err == nil {
-			st := stampOf(info)
-			st.SHA256 = src.sha
-			pr.Files[destPath] = st
-		}
-	}
-	return src, replaced, nil
+	return sha, signer, err
 }
 
-// distribute brings every distribution point to sha, copying from the
-// destination; it returns the hash each really holds.
-func (p *Provider) distribute(req providers.ApplyRequest, sp spec, sha string, pr *private) (cty.Value, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	m := map[string]cty.Value{}
-	for _, dp := range sp.dps {
-		dir := sp.abs(dp)
-		path := filepath.Join(dir, sp.fileName)
-		cur, err := p.inspect(path, pr, sp.full, nil)
-		if err == nil && cur.SHA256 == sha {
-			m[dp] = cty.StringVal(sha)
-			continue
-		}
-		label := "copy to " + dp
-		err = p.copyTo(sp.destPath(), dir, sp.fileName, sha, func(done, total int64) {
-			req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Done: done, Total: total})
-		})
-		req.Progress(providers.ProgressEvent{Addr: req.Addr, Label: label, Final: true})
-		if err != nil {
-			diags = append(diags, providers.AttrError(pathDPs, "Copy to distribution point failed",
-				fmt.Sprintf("The catalog could not be copied to %s: %v. The copy there (if any) was left as it was. Fix the cause and run apply again.", dp, err)))
-			if cur.SHA256 != "" {
-				m[dp] = cty.StringVal(cur.SHA256)
-			}
-			continue
-		}
-		if info, err := os.Stat(path); err == nil {
-			st := stampOf(info)
-			st.SHA256 = sha
-			pr.Files[path] = st
-		}
-		m[dp] = cty.StringVal(sha)
+// progressReader reports the bytes read through it.
+type progressReader struct {
+	r      io.Reader
+	n      int64
+	report func(int64)
+}
+
+func (r *progressReader) Read(b []byte) (int, error) {
+	k, err := r.r.Read(b)
+	r.n += int64(k)
+	if k > 0 {
+		r.report(r.n)
 	}
-	if len(m) == 0 {
-		return cty.MapValEmpty(cty.String), diags
-	}
-	return cty.MapVal(m), diags
+	return k, err
 }
 
 // retire removes the copies updplan placed on distribution points that
@@ -562,21 +726,21 @@ func (p *Provider) retire(prior cty.Value, sp spec, pr *private) hcl.Diagnostics
 	if dist := prior.GetAttr("distributed"); !dist.IsNull() && dist.IsKnown() {
 		for dp, sha := range dist.AsValueMap() {
 			if !keep[dp] {
-				diags = append(diags, p.removeDiag(dp, sp.fileName, sha.AsString(), pr)...)
+				diags = append(diags, p.removeDiag(dp, sp.dpFile(dp), sha.AsString(), pr)...)
 			}
 		}
 	}
 	return diags
 }
 
-func (p *Provider) removeDiag(dir, name, sha string, pr *private) hcl.Diagnostics {
-	kept, err := p.removeIfOurs(absPath(p.workingDir, dir), name, sha, pr)
+func (p *Provider) removeDiag(dir string, f catalogFile, sha string, pr *private) hcl.Diagnostics {
+	kept, err := p.removeIfOurs(f, sha, pr)
 	switch {
 	case err != nil:
 		return hcl.Diagnostics{providers.Errorf("Catalog not removed", "The catalog in %s could not be removed: %v. Remove it by hand, or fix the permissions and run again.", dir, err)}
 	case kept:
 		return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Catalog left in place",
-			Detail: fmt.Sprintf("The %s in %s is not the catalog updplan placed there (its SHA-256 differs), so it was left alone. Remove it by hand if it is not wanted.", name, dir)}}
+			Detail: fmt.Sprintf("The catalog in %s is not the one updplan placed there (its SHA-256 differs), so it was left alone. Remove it by hand if it is not wanted.", dir)}}
 	}
 	return nil
 }
@@ -591,7 +755,7 @@ func (p *Provider) delete(prior cty.Value, pr *private) providers.ApplyResponse 
 		return providers.ApplyResponse{NewState: prior}
 	}
 	sp, _ := decodeSpec(prior, p.workingDir)
-	diags := p.removeDiag(sp.destination, sp.fileName, optString(prior, "sha256"), pr)
+	diags := p.removeDiag(sp.destination, sp.destFile(), optString(prior, "sha256"), pr)
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
 	}
@@ -621,7 +785,7 @@ func (p *Provider) Import(_ context.Context, req providers.ImportRequest) provid
 	}
 	pr := decodePrivate(nil)
 	path := filepath.Join(absPath(p.workingDir, dest), name)
-	st, err := p.inspect(path, pr, true, nil)
+	st, err := p.inspect(localFile{path}, pr, true, nil)
 	if err != nil {
 		if errors.Is(err, errMissing) || errors.Is(err, fs.ErrNotExist) {
 			err = errors.New("there is no catalog there")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -325,28 +326,30 @@ func TestVerifyMetadata(t *testing.T) {
 	}
 }
 
-// A copy that fails half-way leaves the old catalog and no temporary file.
-func TestAtomicCopy(t *testing.T) {
-	s := newSite(t, "signed.cab")
-	p := open(t, nil)
-	cfg := s.config(map[string]cty.Value{"verify_signature": cty.False})
-	obj := sync_(t, p, nullObject(), cfg)
-	old := fixture(t, "signed.cab")
+// A copy that fails half-way leaves the old catalog there and no
+// temporary file; the other places get the new catalog, the state says
+// which holds what, and the next apply finishes the rest.
+func TestCopyFailsAlone(t *testing.T) {
+	for _, target := range []string{"PkgSource", "DP02"} {
+		t.Run(target, func(t *testing.T) {
+			s := newSite(t, "signed.cab")
+			p := open(t, nil)
+			cfg := s.config(map[string]cty.Value{"verify_signature": cty.False})
+			obj := sync_(t, p, nullObject(), cfg)
+			old := fixture(t, "signed.cab")
 
-	big := make([]byte, 3*copyChunk+123)
-	for i := range big {
-		big[i] = byte(i * 7)
-	}
-	os.WriteFile(filepath.Join(s.drop, "wsusscn2.cab"), big, 0o644)
-	for _, target := range []string{s.pkgsrc, s.dp2} {
-		t.Run(filepath.Base(target), func(t *testing.T) {
+			big := make([]byte, 3*copyChunk+123)
+			for i := range big {
+				big[i] = byte(i * 7)
+			}
+			os.WriteFile(filepath.Join(s.drop, "wsusscn2.cab"), big, 0o644)
+			failing := filepath.Join(s.dir, target)
 			p.onCopy = func(tmp string, written int64) error {
-				if filepath.Dir(tmp) == target && written > copyChunk {
+				if filepath.Dir(tmp) == failing && written > copyChunk {
 					return errInjected
 				}
 				return nil
 			}
-			defer func() { p.onCopy = nil }()
 			resp, d := plan(t, p, read(t, p, obj), cfg)
 			if d.HasErrors() {
 				t.Fatal(d.Error())
@@ -354,20 +357,48 @@ func TestAtomicCopy(t *testing.T) {
 			o := read(t, p, obj)
 			o.private = resp.PlannedPrivate
 			got, d := apply(t, p, o, resp.Planned, cfg, nil)
-			if !d.HasErrors() {
-				t.Fatalf("the injected failure was not reported")
+			want := map[string]string{"PkgSource": "Copy to destination failed", "DP02": "Copy to distribution point failed"}[target]
+			if !hasSummary(d, want) || len(d) != 1 {
+				t.Fatalf("want one %q, got %v", want, d)
 			}
-			if target == s.pkgsrc {
-				for _, dir := range []string{s.pkgsrc, s.dp1, s.dp2} {
+			for _, dir := range []string{s.pkgsrc, s.dp1, s.dp2} {
+				if dir == failing {
 					assertCatalog(t, dir, old)
+				} else {
+					assertCatalog(t, dir, big)
 				}
-				return
 			}
-			assertCatalog(t, s.pkgsrc, big)
-			assertCatalog(t, s.dp1, big)
-			assertCatalog(t, s.dp2, old)
-			if d := got.state.GetAttr("distributed").AsValueMap(); d[s.dp2].AsString() != sha(old) {
-				t.Errorf("distributed[DP02] = %s, want the old copy's hash", d[s.dp2].AsString())
+			dist := got.state.GetAttr("distributed").AsValueMap()
+			wantDP2 := sha(big)
+			if target == "DP02" {
+				wantDP2 = sha(old)
+			}
+			if dist[s.dp1].AsString() != sha(big) || dist[s.dp2].AsString() != wantDP2 {
+				t.Errorf("distributed = %v; want DP01 %s, DP02 %s", dist, sha(big), wantDP2)
+			}
+			wantDest := sha(big)
+			if target == "PkgSource" {
+				wantDest = sha(old)
+			}
+			if attr(got.state, "sha256") != wantDest {
+				t.Errorf("sha256 = %s, want %s (what the destination holds)", attr(got.state, "sha256"), wantDest)
+			}
+
+			// The next apply copies only what is missing.
+			p.onCopy = nil
+			var copied []string
+			p.onCopy = func(tmp string, _ int64) error {
+				copied = append(copied, filepath.Base(filepath.Dir(tmp)))
+				return nil
+			}
+			sync_(t, p, read(t, p, got), cfg)
+			for _, dir := range []string{s.pkgsrc, s.dp1, s.dp2} {
+				assertCatalog(t, dir, big)
+			}
+			for _, c := range copied {
+				if c != target {
+					t.Errorf("the repair copied to %s, which had the catalog", c)
+				}
 			}
 		})
 	}
@@ -515,5 +546,100 @@ func TestRelativePaths(t *testing.T) {
 	assertCatalog(t, s.dp1, fixture(t, "signed.cab"))
 	if _, ok := obj.state.GetAttr("distributed").AsValueMap()["DP01"]; !ok {
 		t.Errorf("distributed is not keyed by the distribution point as written")
+	}
+}
+
+// The source is read once however many places it goes to: under verify =
+// "full" the apply streams it once to every place; under "metadata" the
+// apply copies it through the kernel without hashing it again (the plan
+// did).
+func TestSourceReadOnce(t *testing.T) {
+	size := int64(len(fixture(t, "signed.cab")))
+	for mode, wantRead := range map[string]int64{"full": size, "metadata": 3 * size} {
+		t.Run(mode, func(t *testing.T) {
+			s := newSite(t, "signed.cab")
+			p := open(t, nil)
+			var hashed []string
+			p.onHash = func(path string) { hashed = append(hashed, path) }
+			cfg := s.config(map[string]cty.Value{"verify": cty.StringVal(mode)})
+			resp, d := plan(t, p, nullObject(), cfg)
+			if d.HasErrors() {
+				t.Fatal(d.Error())
+			}
+			if p.bytesRead.Load() != size {
+				t.Errorf("plan read %d bytes, want the source's %d", p.bytesRead.Load(), size)
+			}
+			p.bytesRead.Store(0)
+			hashed = nil
+			if _, d := apply(t, p, object{state: nullObject().state, private: resp.PlannedPrivate}, resp.Planned, cfg, nil); d.HasErrors() {
+				t.Fatal(d.Error())
+			}
+			// Under "metadata" the bytes counted are the kernel's copies.
+			if got := p.bytesRead.Load(); got != wantRead {
+				t.Errorf("apply read %d bytes, want %d", got, wantRead)
+			}
+			if len(hashed) != 0 {
+				t.Errorf("apply hashed %v apart from the copy", hashed)
+			}
+			for _, dir := range []string{s.pkgsrc, s.dp1, s.dp2} {
+				assertCatalog(t, dir, fixture(t, "signed.cab"))
+			}
+		})
+	}
+}
+
+// A no-op plan and a refresh (what drift does) under verify = "metadata"
+// read no catalog bytes at all.
+func TestNoOpReadsNoBytes(t *testing.T) {
+	s := newSite(t, "signed.cab")
+	p := open(t, nil)
+	cfg := s.config(nil)
+	obj := sync_(t, p, nullObject(), cfg)
+	p.bytesRead.Store(0)
+	obj = read(t, p, obj)
+	resp, d := plan(t, p, obj, cfg)
+	if d.HasErrors() {
+		t.Fatal(d.Error())
+	}
+	read(t, p, object{state: resp.Planned, private: resp.PlannedPrivate})
+	if !resp.Planned.RawEquals(obj.state) {
+		t.Errorf("the plan is not a no-op")
+	}
+	if n := p.bytesRead.Load(); n != 0 {
+		t.Errorf("a no-op plan and refresh read %d catalog bytes, want 0", n)
+	}
+}
+
+// A source that changes while it is copied lands nowhere.
+func TestSourceChangesDuringCopy(t *testing.T) {
+	for _, mode := range []string{"metadata", "full"} {
+		t.Run(mode, func(t *testing.T) {
+			s := newSite(t, "signed.cab")
+			p := open(t, nil)
+			cfg := s.config(map[string]cty.Value{"verify": cty.StringVal(mode), "verify_signature": cty.False})
+			resp, d := plan(t, p, nullObject(), cfg)
+			if d.HasErrors() {
+				t.Fatal(d.Error())
+			}
+			var once sync.Once
+			p.onCopy = func(string, int64) error {
+				once.Do(func() {
+					src := filepath.Join(s.drop, "wsusscn2.cab")
+					b := fixture(t, "signed.cab")
+					b[100] ^= 1
+					later := time.Now().Add(time.Minute)
+					os.WriteFile(src, b, 0o644)
+					os.Chtimes(src, later, later)
+				})
+				return nil
+			}
+			_, d = apply(t, p, object{state: nullObject().state, private: resp.PlannedPrivate}, resp.Planned, cfg, nil)
+			if !hasSummary(d, "Catalog changed during the copy") {
+				t.Errorf("want a changed-source refusal, got %v", d)
+			}
+			for _, dir := range []string{s.pkgsrc, s.dp1, s.dp2} {
+				assertCatalog(t, dir, nil)
+			}
+		})
 	}
 }

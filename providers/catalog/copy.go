@@ -7,150 +7,284 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"sync"
+	"sync/atomic"
 )
 
-// landing describes one atomic write of a catalog into a folder.
-type landing struct {
-	dir, name string
-	// limit refuses more bytes than this.
-	limit int64
-	// also receives every byte (a signature check).
-	also io.Writer
-	// accept is called with the SHA-256 and size of what was written,
-	// before the rename; an error refuses the file.
-	accept func(sha string, n int64) error
-	// progress is called with the bytes written so far and total, the
-	// expected size (0: unknown).
-	progress func(done, total int64)
-	total    int64
+// copyJob is one copy of the catalog to make: into the destination or onto
+// one distribution point. Each fails alone.
+type copyJob struct {
+	name  string // the destination or distribution point as written
+	to    catalogFile
+	cur   string // SHA-256 of what it holds now ("" for nothing)
+	label string // of its progress events
+
+	tmp    tempFile
+	landed bool // committed under the final name
+	err    error
 }
 
-const copyChunk = 1 << 20
+// copying is one pass over the catalog's bytes that lands them on every
+// job at once: read once, hashed once, signature-checked once.
+type copying struct {
+	jobs []*copyJob
+	// src is streamed to every job; it may be nil when clone serves them
+	// all.
+	src io.Reader
+	// clone, when set, is a local file known to hold the catalog (its
+	// stamp verified): local jobs get it through the kernel's copy path
+	// and src (an open reader of clone) serves the others.
+	clone string
+	size  int64 // expected size, for progress (0: unknown)
+	// check receives every byte of src, when the signature is checked.
+	check io.Writer
+	// accept is called once every job has its bytes, with the SHA-256 and
+	// size of src ("" and 0 when nothing streamed); an error refuses the
+	// catalog everywhere.
+	accept   func(sha string, n int64) error
+	progress func(job *copyJob, done int64)
+}
 
-// tempPattern names temporary files: hidden, and recognisable as ours, so
-// that one left by a killed run is removed by the next.
-func tempPattern(name string) string { return "." + name + ".updplan-*.tmp" }
+// copyChunk is what the stream reads at a time; copyBuffers of them are in
+// flight, so that reading, hashing and the writers overlap.
+const (
+	copyChunk   = 1 << 20
+	copyBuffers = 4
+)
 
-// land streams r into a temporary file in l.dir (created if missing) while
-// hashing it, lets l.accept look at the result, then syncs the file and
-// renames it over l.dir/l.name, and syncs the folder. No reader ever sees a
-// partial catalog; on any failure the temporary file is removed and the old
-// catalog is left as it was.
-func (p *Provider) land(l landing, r io.Reader) (sha string, n int64, err error) {
-	if err := os.MkdirAll(l.dir, 0o755); err != nil {
-		return "", 0, err
-	}
-	if stale, _ := filepath.Glob(filepath.Join(l.dir, tempPattern(l.name))); len(stale) > 0 {
-		for _, f := range stale {
-			os.Remove(f)
+// run fills a temporary file per job, then, when accept agrees, renames
+// each into place (skipping a job that turns out to hold the catalog
+// already). A job whose writing fails fails alone (job.err); the error
+// returned is the one that refuses the catalog everywhere, and then no job
+// lands.
+func (p *Provider) run(c copying) (sha string, n int64, err error) {
+	live := c.jobs[:0:0]
+	for _, j := range c.jobs {
+		if j.tmp, j.err = j.to.Create(); j.err == nil {
+			live = append(live, j)
 		}
 	}
-	f, err := os.CreateTemp(l.dir, tempPattern(l.name))
-	if err != nil {
-		return "", 0, err
+	var kernel, streamed []*copyJob
+	for _, j := range live {
+		if _, ok := j.tmp.(*localTemp); ok && c.clone != "" {
+			kernel = append(kernel, j)
+		} else {
+			streamed = append(streamed, j)
+		}
 	}
-	tmp := f.Name()
-	defer func() {
+	if c.clone != "" && len(streamed) > 0 && c.src == nil {
+		f, err := os.Open(c.clone)
 		if err != nil {
-			f.Close()
-			os.Remove(tmp)
+			for _, j := range live {
+				j.tmp.Abort()
+				j.err = err
+			}
+			return "", 0, err
 		}
+		defer f.Close()
+		c.src = countingReader{f, &p.bytesRead}
+	}
+	var wg sync.WaitGroup
+	for _, j := range kernel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			j.err = p.cloneInto(j, c.clone, c.size, c.progress)
+		}()
+	}
+	if c.src != nil {
+		sha, n, err = p.stream(c.src, streamed, c.check, c.progress)
+	}
+	wg.Wait()
+	if err == nil && c.accept != nil {
+		err = c.accept(sha, n)
+	}
+	if err != nil {
+		for _, j := range live {
+			j.tmp.Abort()
+			if j.err == nil {
+				j.err = err
+			}
+		}
+		return sha, n, err
+	}
+	for _, j := range live {
+		if j.err != nil || (sha != "" && j.cur == sha) {
+			j.tmp.Abort() // failed, or already in place: leave the file alone
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if j.err = j.tmp.Commit(); j.err == nil {
+				j.landed = true
+			}
+		}()
+	}
+	wg.Wait()
+	return sha, n, nil
+}
+
+// stream reads r once, hashing it and feeding check, and writes every
+// chunk to every job's temporary file, each job in its own goroutine. A
+// job whose write fails drops out; the others go on.
+func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progress func(*copyJob, int64)) (sha string, n int64, err error) {
+	type piece struct {
+		b    []byte
+		done *sync.WaitGroup
+	}
+	feeds := make([]chan piece, len(jobs))
+	var writers sync.WaitGroup
+	for i, j := range jobs {
+		feed := make(chan piece, copyBuffers)
+		feeds[i] = feed
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			var written int64
+			for pc := range feed {
+				if j.err == nil {
+					j.err = p.write(j, pc.b, &written)
+					if j.err == nil && progress != nil {
+						progress(j, written)
+					}
+				}
+				pc.done.Done()
+			}
+		}()
+	}
+	defer func() {
+		for _, f := range feeds {
+			close(f)
+		}
+		writers.Wait()
 	}()
 	h := sha256.New()
-	w := io.MultiWriter(f, h)
-	if l.also != nil {
-		w = io.MultiWriter(f, h, l.also)
-	}
-	buf := make([]byte, copyChunk)
-	for {
-		k, rerr := r.Read(buf)
-		if k > 0 {
-			if n+int64(k) > l.limit {
-				return "", n, fmt.Errorf("the catalog is larger than %d bytes", l.limit)
+	var bufs [copyBuffers][]byte
+	var inUse [copyBuffers]sync.WaitGroup
+	for i := 0; ; i++ {
+		k := i % copyBuffers
+		inUse[k].Wait() // every writer is done with this buffer
+		if bufs[k] == nil {
+			bufs[k] = make([]byte, copyChunk)
+		}
+		m, rerr := io.ReadFull(r, bufs[k])
+		if m > 0 {
+			if n+int64(m) > p.maxSize {
+				return "", n, fmt.Errorf("the catalog is larger than %d bytes", p.maxSize)
 			}
-			if _, err := w.Write(buf[:k]); err != nil {
-				return "", n, err
+			n += int64(m)
+			b := bufs[k][:m]
+			h.Write(b)
+			if check != nil {
+				check.Write(b)
 			}
-			n += int64(k)
-			if p.onCopy != nil {
-				if err := p.onCopy(tmp, n); err != nil {
-					return "", n, err
-				}
-			}
-			if l.progress != nil {
-				l.progress(n, l.total)
+			for _, f := range feeds {
+				inUse[k].Add(1)
+				f <- piece{b, &inUse[k]}
 			}
 		}
-		if rerr == io.EOF {
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break
 		}
 		if rerr != nil {
 			return "", n, rerr
 		}
 	}
-	sha = hex.EncodeToString(h.Sum(nil))
-	if l.accept != nil {
-		if err := l.accept(sha, n); err != nil {
-			return sha, n, err
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// write writes b to the job's temporary file.
+func (p *Provider) write(j *copyJob, b []byte, written *int64) error {
+	if _, err := j.tmp.Write(b); err != nil {
+		return err
+	}
+	*written += int64(len(b))
+	if p.onCopy != nil {
+		return p.onCopy(j.tmp.Name(), *written)
+	}
+	return nil
+}
+
+// cloneInto copies the local file from (size bytes) into the job's local
+// temporary file through the kernel (a reflink, or copy_file_range), or
+// with read and write where the platform has neither.
+func (p *Provider) cloneInto(j *copyJob, from string, size int64, progress func(*copyJob, int64)) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst := j.tmp.(*localTemp).File
+	var hookErr error
+	report := func(done int64) bool {
+		if p.onCopy != nil {
+			if hookErr = p.onCopy(j.tmp.Name(), done); hookErr != nil {
+				return false
+			}
+		}
+		if progress != nil {
+			progress(j, done)
+		}
+		return true
+	}
+	n, err := kernelCopy(dst, src, size, report)
+	p.bytesRead.Add(n)
+	if hookErr != nil {
+		return hookErr
+	}
+	if err != nil {
+		return err
+	}
+	if n != size {
+		return errChangedUnderUs
+	}
+	return nil
+}
+
+// plainCopy copies size bytes from src to dst with read and write.
+func plainCopy(dst, src *os.File, size int64, report func(int64) bool) (int64, error) {
+	buf := make([]byte, copyChunk)
+	var n int64
+	for n < size {
+		k, err := src.Read(buf[:min(int64(len(buf)), size-n)])
+		if k > 0 {
+			if _, werr := dst.Write(buf[:k]); werr != nil {
+				return n, werr
+			}
+			n += int64(k)
+			if !report(n) {
+				return n, nil
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
 		}
 	}
-	if err := f.Chmod(0o644); err != nil {
-		return "", n, err
-	}
-	if err := f.Sync(); err != nil {
-		return "", n, err
-	}
-	if err := f.Close(); err != nil {
-		return "", n, err
-	}
-	if err := os.Rename(tmp, filepath.Join(l.dir, l.name)); err != nil {
-		return "", n, err
-	}
-	syncDir(l.dir)
-	return sha, n, nil
-}
-
-// syncDir makes a rename durable where the platform allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-}
-
-// copyTo copies the catalog at src, whose SHA-256 must be want, to
-// dir/name. A source that no longer has that hash (changed under us) is
-// refused before the rename.
-func (p *Provider) copyTo(src, dir, name, want string, progress func(done, total int64)) error {
-	f, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	_, _, err = p.land(landing{
-		dir: dir, name: name, limit: p.maxSize, total: info.Size(), progress: progress,
-		accept: func(sha string, _ int64) error {
-			if sha != want {
-				return errChangedUnderUs
-			}
-			return nil
-		},
-	}, f)
-	return err
+	return n, nil
 }
 
 var errChangedUnderUs = errors.New("the catalog changed while it was being copied")
 
-// removeIfOurs removes dir/name when its SHA-256 is want: the copy updplan
-// placed. It reports whether something else was found there and kept.
-func (p *Provider) removeIfOurs(dir, name, want string, pr *private) (kept bool, err error) {
-	path := filepath.Join(dir, name)
-	st, err := p.inspect(path, pr, true, nil)
+// countingReader counts the catalog bytes the provider reads.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(b []byte) (int, error) {
+	k, err := c.r.Read(b)
+	c.n.Add(int64(k))
+	return k, err
+}
+
+// removeIfOurs removes f when its SHA-256 is want: the copy updplan placed.
+// It reports whether something else was found there and kept.
+func (p *Provider) removeIfOurs(f catalogFile, want string, pr *private) (kept bool, err error) {
+	st, err := p.inspect(f, pr, true, nil)
 	if errors.Is(err, errMissing) {
 		return false, nil
 	}
@@ -160,9 +294,6 @@ func (p *Provider) removeIfOurs(dir, name, want string, pr *private) (kept bool,
 	if want == "" || st.SHA256 != want {
 		return true, nil
 	}
-	delete(pr.Files, path)
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, err
-	}
-	return false, nil
+	delete(pr.Files, f.Key())
+	return false, f.Remove()
 }

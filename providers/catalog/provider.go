@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -40,6 +41,10 @@ type Provider struct {
 	// error fails the copy there).
 	onHash func(path string)
 	onCopy func(tmp string, written int64) error
+
+	// bytesRead counts the catalog bytes read from files (hashing,
+	// copying): a no-op plan under verify = "metadata" reads none.
+	bytesRead atomic.Int64
 
 	mu       sync.Mutex
 	verifier map[string]*Authenticode // by anchor list

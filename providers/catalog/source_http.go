@@ -81,11 +81,13 @@ type fetched struct {
 	etag, lastModified string
 }
 
-// fetch downloads the catalog at rawURL into l (a temporary file renamed
-// into place once l.accept agrees), conditionally on last when it is not
-// nil. A body shorter or longer than its Content-Length, or larger than
-// the limit, is refused and nothing lands.
-func (p *Provider) fetch(ctx context.Context, rawURL string, last *download, l landing) (fetched, error) {
+// fetch downloads the catalog at rawURL, conditionally on last when it is
+// not nil, handing the body to land with its announced size (0: unknown)
+// and complete, which refuses a body shorter or longer than its
+// Content-Length; land reports the body's SHA-256 and size. A body larger
+// than the limit is refused before land sees it.
+func (p *Provider) fetch(ctx context.Context, rawURL string, last *download,
+	land func(body io.Reader, total int64, complete func(n int64) error) (string, int64, error)) (fetched, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return fetched{}, err
@@ -108,22 +110,15 @@ func (p *Provider) fetch(ctx context.Context, rawURL string, last *download, l l
 	default:
 		return fetched{}, &httpError{url: redacted(rawURL), status: resp.Status}
 	}
-	if resp.ContentLength > l.limit {
-		return fetched{}, fmt.Errorf("%s announces %d bytes, more than the %d bytes a catalog may have", redacted(rawURL), resp.ContentLength, l.limit)
+	if resp.ContentLength > p.maxSize {
+		return fetched{}, fmt.Errorf("%s announces %d bytes, more than the %d bytes a catalog may have", redacted(rawURL), resp.ContentLength, p.maxSize)
 	}
-	if resp.ContentLength > 0 {
-		l.total = resp.ContentLength
-	}
-	accept := l.accept
-	l.accept = func(sha string, n int64) error {
+	complete := func(n int64) error {
 		if resp.ContentLength >= 0 && n != resp.ContentLength {
 			return fmt.Errorf("%s sent %d bytes of the %d it announced: the download is incomplete", redacted(rawURL), n, resp.ContentLength)
 		}
-		if accept != nil {
-			return accept(sha, n)
-		}
 		return nil
 	}
-	got.sha, got.size, err = p.land(l, io.Reader(resp.Body))
+	got.sha, got.size, err = land(resp.Body, max(resp.ContentLength, 0), complete)
 	return got, err
 }

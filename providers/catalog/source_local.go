@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 )
 
 // private is the provider's private data of one catalog: what it knows of
@@ -91,37 +90,33 @@ func (s stamp) sameFile(o stamp) bool {
 // errMissing says a file is not there.
 var errMissing = errors.New("no such file")
 
-// inspect returns the stamp of the file at path: its SHA-256 and, when v is
-// not nil, its verified signer, in one read. With full false a cached stamp
-// of the same size, mtime and inode is reused (and so is its signer, when
-// it was verified under the same policy). A signature that does not verify
-// is a *SignatureError; the stamp (with the hash) is still returned.
-func (p *Provider) inspect(path string, pr *private, full bool, v SignatureVerifier) (stamp, error) {
-	info, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		delete(pr.Files, path)
-		return stamp{}, errMissing
+// inspect returns the stamp of f: its SHA-256 and, when v is not nil, its
+// verified signer, in one read. With full false a cached stamp of the same
+// size, mtime and inode is reused (and so is its signer, when it was
+// verified under the same policy). A signature that does not verify is a
+// *SignatureError; the stamp (with the hash) is still returned.
+func (p *Provider) inspect(f catalogFile, pr *private, full bool, v SignatureVerifier) (stamp, error) {
+	key := f.Key()
+	st, err := f.Stat()
+	if errors.Is(err, errMissing) {
+		delete(pr.Files, key)
 	}
 	if err != nil {
 		return stamp{}, err
 	}
-	if !info.Mode().IsRegular() {
-		return stamp{}, fmt.Errorf("%s is not a regular file", path)
+	if st.Size > p.maxSize {
+		return stamp{}, fmt.Errorf("%s is %d bytes, more than the %d bytes a catalog may have", key, st.Size, p.maxSize)
 	}
-	if info.Size() > p.maxSize {
-		return stamp{}, fmt.Errorf("%s is %d bytes, more than the %d bytes a catalog may have", path, info.Size(), p.maxSize)
-	}
-	st := stampOf(info)
-	if old, ok := pr.Files[path]; ok && !full && old.sameFile(st) && (v == nil || old.Policy == v.Key()) {
+	if old, ok := cached(pr, key, st, full, v); ok {
 		return old, nil
 	}
-	f, err := os.Open(path)
+	r, err := f.Open()
 	if err != nil {
 		return stamp{}, err
 	}
-	defer f.Close()
+	defer r.Close()
 	if p.onHash != nil {
-		p.onHash(path)
+		p.onHash(key)
 	}
 	h := sha256.New()
 	w := io.Writer(h)
@@ -130,14 +125,14 @@ func (p *Provider) inspect(path string, pr *private, full bool, v SignatureVerif
 		check = v.Begin()
 		w = io.MultiWriter(h, check)
 	}
-	n, err := io.Copy(w, f)
+	n, err := io.Copy(w, countingReader{r, &p.bytesRead})
 	if err != nil {
 		return stamp{}, err
 	}
 	// A file that changed while it was read is not cached: it is hashed
 	// again next time.
 	after, err := f.Stat()
-	stable := err == nil && stampOf(after).sameFile(st) && n == st.Size
+	stable := err == nil && after.sameFile(st) && n == st.Size
 	st.SHA256 = hex.EncodeToString(h.Sum(nil))
 	var sigErr error
 	if check != nil {
@@ -146,9 +141,20 @@ func (p *Provider) inspect(path string, pr *private, full bool, v SignatureVerif
 		}
 	}
 	if stable {
-		pr.Files[path] = st
+		pr.Files[key] = st
 	} else {
-		delete(pr.Files, path)
+		delete(pr.Files, key)
 	}
 	return st, sigErr
+}
+
+// cached is the stamp recorded for key when it still holds for st: the
+// same size, mtime and inode, under verify = "metadata", and (when v is
+// not nil) verified under v's policy.
+func cached(pr *private, key string, st stamp, full bool, v SignatureVerifier) (stamp, bool) {
+	old, ok := pr.Files[key]
+	if !ok || full || !old.sameFile(st) || old.SHA256 == "" || (v != nil && old.Policy != v.Key()) {
+		return stamp{}, false
+	}
+	return old, true
 }

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package catalog
+
+import "os"
+
+// kernelCopy copies size bytes of src into dst. Only Linux has a kernel
+// copy path here; elsewhere it is read and write.
+func kernelCopy(dst, src *os.File, size int64, report func(int64) bool) (int64, error) {
+	return plainCopy(dst, src, size, report)
+}
