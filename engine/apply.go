@@ -26,21 +26,36 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 	if opts.Operation == "" {
 		opts.Operation = "apply"
 	}
-	if opts.Parallelism < 1 {
-		opts.Parallelism = 10
-	}
-	if p.Errored {
-		return nil, hcl.Diagnostics{errorDiag("Plan has errors", "This plan was made with errors and cannot be applied. Fix the errors and plan again.", nil)}
-	}
-	if p.ConfigDigest != cfg.Digest {
-		return nil, hcl.Diagnostics{errorDiag("Saved plan does not match the configuration",
-			"The configuration files changed since this plan was made, so applying it could do something nobody reviewed. Run updplan plan again and apply the new plan.", nil)}
-	}
 	be, done, diags := e.openLocked(ctx, cfg, opts)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	defer done()
+	st, d := e.apply(ctx, cfg, p, opts, be)
+	return st, append(diags, d...)
+}
+
+// checkApplyable refuses a plan made with errors or for other files.
+func checkApplyable(cfg *config.Config, p *plan.Plan) *hcl.Diagnostic {
+	if p.Errored {
+		return errorDiag("Plan has errors", "This plan was made with errors and cannot be applied. Fix the errors and plan again.", nil)
+	}
+	if p.ConfigDigest != cfg.Digest {
+		return errorDiag("Saved plan does not match the configuration",
+			"The configuration files changed since this plan was made, so applying it could do something nobody reviewed. Run updplan plan again and apply the new plan.", nil)
+	}
+	return nil
+}
+
+// apply applies p on the backend be, whose lock the caller holds.
+func (e *Engine) apply(ctx context.Context, cfg *config.Config, p *plan.Plan, opts PlanOptions, be state.Backend) (*state.State, hcl.Diagnostics) {
+	if opts.Parallelism < 1 {
+		opts.Parallelism = 10
+	}
+	if d := checkApplyable(cfg, p); d != nil {
+		return nil, hcl.Diagnostics{d}
+	}
+	var diags hcl.Diagnostics
 	cur, err := be.Read(ctx, e.StateTypes())
 	if err != nil {
 		return nil, append(diags, errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil))

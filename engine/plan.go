@@ -39,6 +39,51 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	return p, sortDiags(append(diags, d...))
 }
 
+// Run is one backend opened and locked for a plan, the approval and the
+// apply of that plan: `apply` and `destroy` without a plan file hold one
+// lock from the refresh through the prompt to the last write, as
+// Terraform does, so no other run can take the state in between.
+type Run struct {
+	e    *Engine
+	be   state.Backend
+	done func()
+}
+
+// Lock opens the configuration's backend and takes its lock (unless
+// opts.Lock is false) for a Run; Release gives it back.
+func (e *Engine) Lock(ctx context.Context, cfg *config.Config, opts PlanOptions) (*Run, hcl.Diagnostics) {
+	diags := e.checkRequiredVersion(cfg)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	be, done, d := e.openLocked(ctx, cfg, opts)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	return &Run{e: e, be: be, done: done}, diags
+}
+
+// Plan refreshes and plans under the run's lock.
+func (r *Run) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (*plan.Plan, hcl.Diagnostics) {
+	p, d := r.e.plan(ctx, cfg, in, opts, r.e.readState(ctx, r.be))
+	return p, sortDiags(d)
+}
+
+// Apply applies p under the run's lock.
+func (r *Run) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, opts PlanOptions) (*state.State, hcl.Diagnostics) {
+	return r.e.apply(ctx, cfg, p, opts, r.be)
+}
+
+// Release releases the lock and closes the backend; it may be called
+// more than once.
+func (r *Run) Release() {
+	if r.done != nil {
+		r.done()
+		r.done = nil
+	}
+}
+
 // stateRead is a state being read in the background while the
 // configuration is evaluated (they do not depend on each other).
 type stateRead struct {

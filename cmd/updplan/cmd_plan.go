@@ -197,6 +197,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 	opts.Hooks = ui.hooks(progress)
 
 	var p *plan.Plan
+	applyWith := c.eng.Apply
 	if planFile != "" {
 		var readDiags hcl.Diagnostics
 		p, readDiags = readPlanFile(c.path(planFile), c.eng.StateTypes())
@@ -206,9 +207,18 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		opts.Mode = p.Mode
 		ui.diagnostics(loadDiags)
 	} else {
-		var planDiags hcl.Diagnostics
-		p, planDiags = c.eng.Plan(ctx, cfg, c.inputs(f.vars), opts)
-		planDiags = append(append(loadDiags, planDiags...), f.targetWarning()...)
+		// One lock from the refresh through the prompt to the last write:
+		// no other run may change the state between the plan shown and
+		// its apply.
+		run, planDiags := c.eng.Lock(ctx, cfg, opts)
+		if planDiags.HasErrors() {
+			return ui.fail(append(loadDiags, planDiags...))
+		}
+		defer run.Release()
+		applyWith = run.Apply
+		var d hcl.Diagnostics
+		p, d = run.Plan(ctx, cfg, c.inputs(f.vars), opts)
+		planDiags = append(append(append(loadDiags, planDiags...), d...), f.targetWarning()...)
 		if p != nil {
 			ui.plan(p)
 		}
@@ -230,7 +240,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		}
 	}
 
-	st, applyDiags := c.eng.Apply(ctx, cfg, p, opts)
+	st, applyDiags := applyWith(ctx, cfg, p, opts)
 	if progress != nil {
 		progress.Close()
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,5 +123,91 @@ func TestForceUnlockAsks(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "State not unlocked") {
 		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+// promptReader answers the approval prompt only when told to, and says
+// when the prompt is waiting for it.
+type promptReader struct {
+	asked  chan struct{}
+	answer chan string
+	buf    string
+}
+
+func (r *promptReader) Read(b []byte) (int, error) {
+	if r.buf == "" {
+		close(r.asked)
+		a, ok := <-r.answer
+		if !ok {
+			return 0, io.EOF
+		}
+		r.buf = a
+	}
+	n := copy(b, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// TestApplyHoldsLockThroughPrompt: apply and destroy without a plan file
+// hold one lock from the refresh through the prompt to the last write, so a
+// plan started while the prompt waits cannot take the state in between; it
+// waits -lock-timeout, then names the holder.
+func TestApplyHoldsLockThroughPrompt(t *testing.T) {
+	for _, cmd := range []string{"apply", "destroy"} {
+		t.Run(cmd, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(approvalConfig), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if cmd == "destroy" {
+				var out, errOut bytes.Buffer
+				if code := run(ctx, []string{"-chdir=" + dir, "apply", "-auto-approve"}, strings.NewReader(""), &out, &errOut); code != 0 {
+					t.Fatalf("apply: exit %d\n%s\n%s", code, out.String(), errOut.String())
+				}
+			}
+			c, stdout, stderr := terminalCLI(t, dir, "")
+			in := &promptReader{asked: make(chan struct{}), answer: make(chan string, 1)}
+			c.stdin = in
+			exit := make(chan int, 1)
+			go func() {
+				if cmd == "apply" {
+					exit <- runApply(ctx, c, nil)
+				} else {
+					exit <- runDestroy(ctx, c, nil)
+				}
+			}()
+			select {
+			case <-in.asked:
+			case code := <-exit:
+				t.Fatalf("%s ended without asking: exit %d\n%s\n%s", cmd, code, stdout, stderr)
+			}
+
+			var out, errOut bytes.Buffer
+			start := time.Now()
+			code := run(ctx, []string{"-chdir=" + dir, "plan", "-lock-timeout=300ms"}, strings.NewReader(""), &out, &errOut)
+			waited := time.Since(start)
+			in.answer <- "yes\n"
+			if code != 1 {
+				t.Errorf("plan during the prompt: exit %d, want 1 (the state is locked)\n%s\n%s", code, out.String(), errOut.String())
+			}
+			if waited < 300*time.Millisecond {
+				t.Errorf("plan gave up after %s, before its -lock-timeout of 300ms", waited)
+			}
+			for _, want := range []string{"Error acquiring the state lock", "Operation: " + cmd} {
+				if !strings.Contains(errOut.String(), want) {
+					t.Errorf("plan during the prompt does not say %q:\n%s", want, errOut.String())
+				}
+			}
+			if code := <-exit; code != 0 {
+				t.Fatalf("%s after yes: exit %d\n%s\n%s", cmd, code, stdout, stderr)
+			}
+			// The lock is released at the end.
+			out.Reset()
+			errOut.Reset()
+			if code := run(ctx, []string{"-chdir=" + dir, "plan"}, strings.NewReader(""), &out, &errOut); code != 0 {
+				t.Errorf("plan after %s: exit %d\n%s", cmd, code, errOut.String())
+			}
+		})
 	}
 }

@@ -73,7 +73,7 @@ func (l *Local) tryLock() (*os.File, *LockInfo, error) {
 			return nil, nil, fmt.Errorf("locking %s: %w", l.lockPath(), err)
 		}
 		if !ok {
-			holder, _ := readLockInfo(f)
+			holder := readHolder(f)
 			f.Close()
 			return nil, holder, nil
 		}
@@ -213,6 +213,24 @@ func readLockInfo(f *os.File) (*LockInfo, error) {
 		return nil, errors.New("no lock info")
 	}
 	return &info, nil
+}
+
+// holderWriteGrace is how long a waiter gives a holder that has just
+// taken the OS lock to write its info into the file (microseconds in
+// practice). Without it, a run refused in that instant printed an empty
+// lock ID and "Who: unknown".
+const holderWriteGrace = 500 * time.Millisecond
+
+// readHolder reads the holder's info from a lock file locked by another
+// process, waiting up to holderWriteGrace for it to be written.
+func readHolder(f *os.File) *LockInfo {
+	deadline := time.Now().Add(holderWriteGrace)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		if holder, _ := readLockInfo(f); holder != nil || !time.Now().Before(deadline) {
+			return holder
+		}
+		time.Sleep(wait)
+	}
 }
 
 func holderOrUnknown(h *LockInfo, path string) LockInfo {

@@ -424,6 +424,12 @@ func (p *Postgres) Lock(ctx context.Context, info LockInfo, timeout time.Duratio
 			return info.ID, nil
 		}
 		holder, live, err := p.holder(ctx)
+		// A holder that has just taken the advisory lock records itself
+		// a moment later: give it that moment before naming nobody.
+		for grace := time.Now().Add(holderWriteGrace); err == nil && !live && time.Now().Before(grace); {
+			time.Sleep(10 * time.Millisecond)
+			holder, live, err = p.holder(ctx)
+		}
 		if err != nil {
 			conn.Release()
 			return "", err
