@@ -333,9 +333,45 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		attrs["distributed"] = cty.MapVal(dist)
 	}
 	resp.Planned = cty.ObjectVal(attrs)
+	if d := changedSincePlan(req.Reviewed, resp.Planned, sp); d != nil {
+		resp.Diagnostics = append(resp.Diagnostics, d)
+		return resp
+	}
 	pr.keepOnly(sp.paths())
 	resp.PlannedPrivate = pr.encode()
 	return resp
+}
+
+// changedSincePlan compares the plan an apply makes just before copying
+// with the plan that was reviewed (a saved plan, or the one approved at the
+// prompt): a catalog that is no longer the one shown is refused in words,
+// not reported as a broken provider.
+func changedSincePlan(reviewed, planned cty.Value, sp spec) *hcl.Diagnostic {
+	if reviewed == cty.NilVal || !reviewed.IsKnown() || reviewed.IsNull() {
+		return nil
+	}
+	reviewed, _ = reviewed.UnmarkDeep()
+	where := sp.sourcePath()
+	if sp.url != "" {
+		where = redacted(sp.url)
+	}
+	then, now := reviewed.GetAttr("sha256"), planned.GetAttr("sha256")
+	if then.IsKnown() && !then.IsNull() && (!now.IsKnown() || !now.RawEquals(then)) {
+		detail := fmt.Sprintf("The plan was made with the catalog whose SHA-256 is %s; the catalog at %s is another one now", then.AsString(), where)
+		if now.IsKnown() && !now.IsNull() {
+			detail += fmt.Sprintf(" (SHA-256 %s)", now.AsString())
+		}
+		return providers.AttrError(sp.sourceAttr(), "Catalog changed since the plan",
+			detail+". Nothing was copied. Run plan again to review the new catalog.")
+	}
+	for _, name := range []string{"size", "signer", "source_version", "synced_at", "distributed"} {
+		then, now := reviewed.GetAttr(name), planned.GetAttr(name)
+		if then.IsWhollyKnown() && (!now.IsWhollyKnown() || !now.Equals(then).True()) {
+			return providers.AttrError(cty.GetAttrPath(name), "Catalog changed since the plan",
+				fmt.Sprintf("The copies of the catalog changed after the plan was made (%s is no longer what the plan showed): someone replaced or removed a copy in the destination or on a distribution point. Nothing was copied. Run plan again to review what is to be done now.", name))
+		}
+	}
+	return nil
 }
 
 // keptSyncedAt is synced_at when the destination copy stays: as recorded,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -642,4 +643,55 @@ func TestSourceChangesDuringCopy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An apply plans once more just before copying, holding the answer to the
+// plan that was reviewed: a source that changed since is refused in
+// words ("Catalog changed since the plan"), local and HTTP sources alike.
+func TestChangedSinceReviewedPlan(t *testing.T) {
+	replan := func(t *testing.T, p *Provider, prior object, cfg, reviewed cty.Value) hcl.Diagnostics {
+		rt := p.Schema().ResourceType("catalog")
+		return p.Plan(context.Background(), providers.PlanRequest{
+			TypeName: "catalog", Addr: testAddr, Prior: prior.state, Config: cfg,
+			Proposed: providers.ProposedNew(rt, prior.state, cfg), PriorPrivate: prior.private, Reviewed: reviewed,
+		}).Diagnostics
+	}
+	t.Run("local", func(t *testing.T) {
+		s := newSite(t, "signed.cab")
+		p := open(t, nil)
+		cfg := s.config(nil)
+		obj := read(t, p, sync_(t, p, nullObject(), cfg))
+		s.put(t, "dual.cab")
+		resp, d := plan(t, p, obj, cfg)
+		if d.HasErrors() {
+			t.Fatal(d.Error())
+		}
+		if d := replan(t, p, obj, cfg, resp.Planned); d.HasErrors() {
+			t.Fatalf("the same catalog is refused: %v", d)
+		}
+		s.put(t, "timestamped.cab")
+		d = replan(t, p, obj, cfg, resp.Planned)
+		if !hasSummary(d, "Catalog changed since the plan") || strings.Contains(d.Error(), "bug") {
+			t.Errorf("want Catalog changed since the plan, got %v", d)
+		}
+	})
+	t.Run("url", func(t *testing.T) {
+		cs, srv := newCatalogServer(t, "signed.cab")
+		s := newSite(t, "signed.cab")
+		p := open(t, nil)
+		cfg := s.config(map[string]cty.Value{"source": urlSource(srv.URL + "/wsusscn2.cab")})
+		obj := read(t, p, sync_(t, p, nullObject(), cfg))
+		// A DP's copy went: the plan copies it again, with the hash known.
+		os.Remove(filepath.Join(s.dp1, "wsusscn2.cab"))
+		obj = read(t, p, obj)
+		resp, d := plan(t, p, obj, cfg)
+		if d.HasErrors() {
+			t.Fatal(d.Error())
+		}
+		cs.set(fixture(t, "dual.cab"), `"v2"`)
+		d = replan(t, p, obj, cfg, resp.Planned)
+		if !hasSummary(d, "Catalog changed since the plan") {
+			t.Errorf("want Catalog changed since the plan, got %v", d)
+		}
+	})
 }

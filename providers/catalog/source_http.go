@@ -46,25 +46,31 @@ func version(etag, lastModified string) string {
 
 // probe asks with HEAD whether the catalog at rawURL is still the one of
 // the last download: a 304, or the same ETag or Last-Modified, says it is.
-// Without a last download it says it changed. It never reads a body.
+// It asks even without a last download (then the answer is "changed"), so
+// that a wrong URL, a 404 or a server error fails the plan, not only the
+// apply. It never reads a body.
 func (p *Provider) probe(ctx context.Context, rawURL string, last *download) (unchanged bool, err error) {
-	if last == nil || (last.ETag == "" && last.LastModified == "") {
-		return false, nil
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, rawURL, nil)
 	if err != nil {
 		return false, err
 	}
-	conditional(req, last)
+	if last != nil && (last.ETag != "" || last.LastModified != "") {
+		conditional(req, last)
+	} else {
+		last = nil
+	}
 	resp, err := p.client.Do(req)
 	if err != nil {
 		return false, err
 	}
 	resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusNotModified:
+	case resp.StatusCode == http.StatusNotModified && last != nil:
 		return true, nil
 	case resp.StatusCode == http.StatusOK:
+		if last == nil {
+			return false, nil
+		}
 		etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 		return (etag != "" && etag == last.ETag) || (etag == "" && lm != "" && lm == last.LastModified), nil
 	case resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode == http.StatusNotImplemented:

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/updplan/updplan/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -24,7 +25,7 @@ type catalogServer struct {
 	mu          sync.Mutex
 	body        []byte
 	etag        string
-	fault       string // "", "truncated", "short length", "not found"
+	fault       string // "", "truncated", "short length", "not found", "server error"
 	gets, heads int
 	conditional int // requests carrying If-None-Match
 }
@@ -64,6 +65,9 @@ func (c *catalogServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case "not found":
 		http.NotFound(w, r)
+		return
+	case "server error":
+		http.Error(w, "broken", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("ETag", etag)
@@ -105,8 +109,8 @@ func TestHTTPSourceConditional(t *testing.T) {
 	if got := attr(obj.state, "source_version"); got != `"v1"` {
 		t.Errorf("source_version %s, want the ETag", got)
 	}
-	if g, h, c := cs.counts(); g != 1 || h != 0 || c != 0 {
-		t.Errorf("create: %d GET, %d HEAD, %d conditional; want 1, 0, 0", g, h, c)
+	if g, h, c := cs.counts(); g != 1 || h != 1 || c != 0 {
+		t.Errorf("create: %d GET, %d HEAD, %d conditional; want 1, 1, 0", g, h, c)
 	}
 
 	// Unchanged: a conditional HEAD answered 304, a no-op plan.
@@ -118,8 +122,8 @@ func TestHTTPSourceConditional(t *testing.T) {
 	if !resp.Planned.RawEquals(obj.state) {
 		t.Errorf("plan of an unchanged URL source is not a no-op")
 	}
-	if g, h, c := cs.counts(); g != 1 || h != 1 || c != 1 {
-		t.Errorf("plan: %d GET, %d HEAD, %d conditional; want 1, 1, 1", g, h, c)
+	if g, h, c := cs.counts(); g != 1 || h != 2 || c != 1 {
+		t.Errorf("plan: %d GET, %d HEAD, %d conditional; want 1, 2, 1", g, h, c)
 	}
 	// Applying it anyway asks with a conditional GET, answered 304.
 	obj.private = resp.PlannedPrivate
@@ -172,7 +176,6 @@ func TestHTTPSourceRefused(t *testing.T) {
 		// its Content-Length; a client that read the cut catalog would
 		// refuse it as unreadable.
 		"short Content-Length":   {"signed.cab", "short length", "Catalog source unreadable|Unreadable catalog signature"},
-		"not found":              {"signed.cab", "not found", "Catalog source unreadable"},
 		"tampered":               {"tampered.cab", "", "Catalog does not match its signature"},
 		"unsigned":               {"unsigned.cab", "", "Unsigned catalog"},
 		"signed by another root": {"untrusted.cab", "", "Untrusted catalog signature"},
@@ -231,10 +234,10 @@ func TestHTTPSourceTLS(t *testing.T) {
 	s := newSite(t, "signed.cab")
 	cfg := s.config(map[string]cty.Value{"source": urlSource(srv.URL + "/wsusscn2.cab")})
 
-	// Without ca_file the server's certificate is not trusted: nothing lands.
+	// Without ca_file the server's certificate is not trusted: the plan
+	// fails, nothing lands.
 	p := open(t, nil)
-	resp, _ := plan(t, p, nullObject(), cfg)
-	_, d := apply(t, p, nullObject(), resp.Planned, cfg, nil)
+	_, d := plan(t, p, nullObject(), cfg)
 	if !hasSummary(d, "Catalog source unreadable") {
 		t.Errorf("want a TLS failure, got %v", d)
 	}
@@ -262,8 +265,7 @@ func TestURLPasswordNeverShown(t *testing.T) {
 	s := newSite(t, "signed.cab")
 	p := open(t, nil)
 	cfg := s.config(map[string]cty.Value{"source": urlSource("http://admin:hunter2@127.0.0.1:1/wsusscn2.cab")})
-	resp, _ := plan(t, p, nullObject(), cfg)
-	_, d := apply(t, p, nullObject(), resp.Planned, cfg, nil)
+	_, d := plan(t, p, nullObject(), cfg)
 	if !d.HasErrors() {
 		t.Fatal("a download from a closed port succeeded")
 	}
@@ -277,5 +279,36 @@ func TestURLPasswordNeverShown(t *testing.T) {
 	obj := sync_(t, p, nullObject(), s.config(map[string]cty.Value{"source": urlSource(u)}))
 	if strings.Contains(string(obj.private), "hunter2") {
 		t.Errorf("the URL's password is in private data: %s", obj.private)
+	}
+}
+
+// A URL that answers 404 or 500, or nothing at all, fails the plan of a
+// catalog never downloaded: the plan asks for the headers.
+func TestHTTPSourceCheckedAtPlan(t *testing.T) {
+	cs, srv := newCatalogServer(t, "signed.cab")
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for name, tt := range map[string]struct{ url, fault, status string }{
+		"not found":    {srv.URL + "/wsusscn2.cab", "not found", "404 Not Found"},
+		"server error": {srv.URL + "/wsusscn2.cab", "server error", "500 Internal Server Error"},
+		"nobody there": {closed.URL + "/wsusscn2.cab", "", "connection refused"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cs.mu.Lock()
+			cs.fault = tt.fault
+			cs.mu.Unlock()
+			s := newSite(t, "signed.cab")
+			p := open(t, nil)
+			_, d := plan(t, p, nullObject(), s.config(map[string]cty.Value{"source": urlSource(tt.url)}))
+			if !hasSummary(d, "Catalog source unreadable") || !strings.Contains(d.Error(), tt.status) {
+				t.Errorf("want the plan to fail with %q, got %v", tt.status, d)
+			}
+			if path, ok := providers.PathOf(d[0]); !ok || !path.Equals(pathURL) {
+				t.Errorf("the diagnostic is not about source.url")
+			}
+		})
+	}
+	if g, _, _ := cs.counts(); g != 0 {
+		t.Errorf("the plans downloaded the catalog %d times", g)
 	}
 }
