@@ -149,8 +149,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	sess, err := d.DialConn(ctx, tcp, c.Address)
 	if err != nil {
 		tcp.Close()
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() == context.DeadlineExceeded || isTimeout(err) {
 			return &Error{Kind: Unreachable, Server: c.Address, Account: c.cred.Account(), Op: "log on",
 				Err: fmt.Errorf("no SMB answer within %v (is it an SMB server, and is the port right?)", c.pool.timeout())}
 		}
@@ -404,6 +403,17 @@ func classify(ctx context.Context, err error) Kind {
 		return Unreachable
 	}
 	return Other
+}
+
+// isTimeout reports a timeout of the network, also inside a
+// *smb2.TransportError (which does not unwrap).
+func isTimeout(err error) bool {
+	var te *smb2.TransportError
+	if errors.As(err, &te) {
+		err = te.Err
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
 }
 
 // scrub keeps a password out of an error's text, should a library ever put
