@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/updplan/updplan/internal/pgtest"
 )
 
@@ -62,7 +64,60 @@ func TestExamples(t *testing.T) {
 					t.Errorf("the plan shows a secret from %s", secret[:strings.Index(secret, "=")])
 				}
 			}
+			checkPlanJSON(t, dir, env)
 		})
+	}
+}
+
+// checkPlanJSON saves the example's plan and checks that terraform-json
+// reads show -json of it, with the shapes policy tools rely on: a
+// provider_config entry for every resource's provider, sensitive_values
+// on every planned resource, *_sensitive masks that are objects (or false
+// for a null side), and no secret.
+func checkPlanJSON(t *testing.T, dir string, env []string) {
+	t.Helper()
+	if r := updplanEnv(t, dir, env, "plan", "-out=example.plan"); r.code != 0 {
+		t.Fatalf("plan -out:\n%s", r)
+	}
+	r := updplanEnv(t, dir, env, "show", "-json", "example.plan")
+	if r.code != 0 {
+		t.Fatalf("show -json:\n%s", r)
+	}
+	for _, secret := range env {
+		if v := secret[strings.Index(secret, "=")+1:]; strings.Contains(r.stdout, v) {
+			t.Errorf("show -json shows a secret from %s", secret[:strings.Index(secret, "=")])
+		}
+	}
+	var p tfjson.Plan
+	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
+		t.Fatalf("terraform-json cannot read show -json: %v", err)
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if p.Config == nil || p.Config.RootModule == nil || len(p.Config.RootModule.Resources) == 0 {
+		t.Fatalf("configuration missing: %+v", p.Config)
+	}
+	for _, cr := range p.Config.RootModule.Resources {
+		if pc := p.Config.ProviderConfigs[cr.ProviderConfigKey]; pc == nil || pc.FullName == "" {
+			t.Errorf("%s: provider_config has no entry %q", cr.Address, cr.ProviderConfigKey)
+		}
+	}
+	if len(p.PlannedValues.RootModule.Resources) == 0 {
+		t.Errorf("planned_values has no resources")
+	}
+	for _, pr := range p.PlannedValues.RootModule.Resources {
+		if len(pr.SensitiveValues) == 0 || pr.SensitiveValues[0] != '{' {
+			t.Errorf("%s: sensitive_values = %s, want an object", pr.Address, pr.SensitiveValues)
+		}
+	}
+	for _, rc := range p.ResourceChanges {
+		for side, m := range map[string]any{"before_sensitive": rc.Change.BeforeSensitive, "after_sensitive": rc.Change.AfterSensitive} {
+			null := (side == "before_sensitive" && rc.Change.Before == nil) || (side == "after_sensitive" && rc.Change.After == nil)
+			if _, obj := m.(map[string]any); !obj && !(null && m == false) {
+				t.Errorf("%s: %s = %v, want an object", rc.Address, side, m)
+			}
+		}
 	}
 }
 

@@ -123,6 +123,7 @@ type planner struct {
 	impMap map[addr.Instance]*config.Import
 
 	mu      sync.Mutex
+	checks  map[addr.Resource]*plan.CheckResult
 	changes []*plan.ResourceChange
 	seen    map[addr.Instance]bool
 	// objects and bodies feed the cross-object rules after the walk.
@@ -235,6 +236,7 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	}
 	slices.SortFunc(pl.changes, func(a, b *plan.ResourceChange) int { return addr.Compare(a.Addr, b.Addr) })
 	p.Changes = pl.changes
+	p.Checks = pl.sortedChecks()
 	p.Outputs = planOutputs(cfg, prev, ev, opts.Mode)
 	if diags.HasErrors() {
 		p.Errored = true
@@ -437,6 +439,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	ty := rt.Block.ImpliedType()
 	unknown := cty.UnknownVal(ty)
 	var diags hcl.Diagnostics
+	var checkPost func(eval.Scope)
 	priorVal := cty.NullVal(ty)
 	var priorPrivate []byte
 	var priorSensitive []cty.Path
@@ -468,7 +471,29 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		priorVal, priorPrivate, ch.ImportID = v, private, id
 	}
 
-	diags = append(diags, pl.ev.CheckConditions(r.Preconditions, in.Scope, "Resource precondition failed")...)
+	if len(r.Preconditions)+len(r.Postconditions) > 0 {
+		// The outcome is recorded however planning ends: the checks of
+		// the plan JSON.
+		var statuses []plan.CheckStatus
+		var problems []string
+		conds := func(rules []*config.CheckRule, sc eval.Scope, summary string) {
+			st, probs, d := pl.ev.Conditions(rules, sc, summary)
+			statuses, problems = append(statuses, plan.CheckStatus(st)), append(problems, probs...)
+			diags = append(diags, d...)
+		}
+		defer func() {
+			if len(r.Postconditions) > 0 && len(statuses) < 2 {
+				statuses = append(statuses, plan.CheckUnknown) // not evaluated
+			}
+			pl.recordCheck(r.Addr, plan.CheckInstance{Addr: in.Addr, Status: plan.CombineStatus(statuses...), Problems: problems})
+		}()
+		checkPost = func(sc eval.Scope) { conds(r.Postconditions, sc, "Resource postcondition failed") }
+		if len(r.Preconditions) > 0 {
+			conds(r.Preconditions, in.Scope, "Resource precondition failed")
+		} else {
+			statuses = append(statuses, plan.CheckPass)
+		}
+	}
 	cfgVal, body, d := pl.ev.DecodeInstance(r, rt, in.Scope)
 	diags = append(diags, d...)
 	if diags.HasErrors() {
@@ -551,7 +576,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		self := eval.MarkSensitive(&rt.Block, planned)
 		sc := in.Scope
 		sc.Self = self
-		diags = append(diags, pl.ev.CheckConditions(r.Postconditions, sc, "Resource postcondition failed")...)
+		checkPost(sc)
 	}
 	pl.mu.Lock()
 	pl.objects = append(pl.objects, schema.Object{Addr: in.Addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
@@ -559,6 +584,32 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	pl.mu.Unlock()
 	ref := eval.MarkSensitive(&rt.Block, planned).MarkWithPaths(marks)
 	return ref, ch, diags
+}
+
+// recordCheck keeps the outcome of one instance's conditions.
+func (pl *planner) recordCheck(r addr.Resource, in plan.CheckInstance) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if pl.checks == nil {
+		pl.checks = map[addr.Resource]*plan.CheckResult{}
+	}
+	c := pl.checks[r]
+	if c == nil {
+		c = &plan.CheckResult{Resource: r}
+		pl.checks[r] = c
+	}
+	c.Instances = append(c.Instances, in)
+}
+
+// sortedChecks lists the recorded checks by address.
+func (pl *planner) sortedChecks() []*plan.CheckResult {
+	out := make([]*plan.CheckResult, 0, len(pl.checks))
+	for _, c := range pl.checks {
+		slices.SortFunc(c.Instances, func(a, b plan.CheckInstance) int { return addr.Compare(a.Addr, b.Addr) })
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *plan.CheckResult) int { return addr.CompareResources(a.Resource, b.Resource) })
+	return out
 }
 
 // plannedObject is a provider's plan of one object; steady when the

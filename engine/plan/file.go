@@ -54,6 +54,7 @@ type filePlan struct {
 	Changes            []*fileChange         `json:"changes"`
 	Drift              []*fileChange         `json:"drift,omitempty"`
 	Outputs            []*fileOutput         `json:"outputs,omitempty"`
+	Checks             []*fileCheck          `json:"checks,omitempty"`
 	PrevRunState       *fileState            `json:"prev_run_state,omitempty"`
 	PriorState         *fileState            `json:"prior_state,omitempty"`
 }
@@ -105,6 +106,12 @@ type fileChange struct {
 	Private             []byte       `json:"private,omitempty"`
 	Dependencies        []string     `json:"dependencies,omitempty"`
 	CreateBeforeDestroy bool         `json:"create_before_destroy,omitempty"`
+}
+
+type fileCheck struct {
+	Addr     fileAddr `json:"addr"` // without key: the resource
+	Status   string   `json:"status"`
+	Problems []string `json:"problems,omitempty"`
 }
 
 type fileOutput struct {
@@ -231,6 +238,11 @@ func EncodeFile(p *Plan) ([]byte, error) {
 			return nil, fmt.Errorf("output %q: %w", o.Name, err)
 		}
 		f.Outputs = append(f.Outputs, fo)
+	}
+	for _, c := range p.Checks {
+		for _, in := range c.Instances {
+			f.Checks = append(f.Checks, &fileCheck{Addr: encodeAddr(in.Addr), Status: string(in.Status), Problems: in.Problems})
+		}
 	}
 	if f.PrevRunState, err = encodeState(p.PrevRunState); err != nil {
 		return nil, fmt.Errorf("previous run state: %w", err)
@@ -454,6 +466,9 @@ func DecodeFile(b []byte, types state.TypeFunc) (*Plan, error) {
 		}
 		p.Outputs = append(p.Outputs, o)
 	}
+	if p.Checks, err = decodeChecks(f.Checks); err != nil {
+		return nil, fmt.Errorf("checks: %w", err)
+	}
 	if p.PrevRunState, err = decodeState(f.PrevRunState, types); err != nil {
 		return nil, fmt.Errorf("previous run state: %w", err)
 	}
@@ -461,6 +476,33 @@ func DecodeFile(b []byte, types state.TypeFunc) (*Plan, error) {
 		return nil, fmt.Errorf("prior state: %w", err)
 	}
 	return p, nil
+}
+
+// decodeChecks groups the saved per-instance results by resource, in the
+// order they were saved (sorted).
+func decodeChecks(fcs []*fileCheck) ([]*CheckResult, error) {
+	var out []*CheckResult
+	for i, fc := range fcs {
+		if fc == nil {
+			return nil, fmt.Errorf("check #%d is null", i+1)
+		}
+		a, err := decodeAddr(fc.Addr)
+		if err != nil {
+			return nil, err
+		}
+		st := CheckStatus(fc.Status)
+		switch st {
+		case CheckPass, CheckFail, CheckError, CheckUnknown:
+		default:
+			return nil, fmt.Errorf("%s: unknown check status %q", a, fc.Status)
+		}
+		if len(out) == 0 || out[len(out)-1].Resource != a.Resource {
+			out = append(out, &CheckResult{Resource: a.Resource})
+		}
+		last := out[len(out)-1]
+		last.Instances = append(last.Instances, CheckInstance{Addr: a, Status: st, Problems: fc.Problems})
+	}
+	return out, nil
 }
 
 func lookup[K comparable](names map[K]string, name string) (K, bool) {

@@ -99,6 +99,33 @@ func samplePlan() *Plan {
 		Targets:            []addr.Instance{inst("new", addr.StrKey("k"))},
 		Replace:            []addr.Instance{inst("old", addr.IntKey(2))},
 		Timestamp:          time.Date(2026, 11, 25, 9, 0, 0, 123, time.UTC),
+		Checks: []*CheckResult{
+			{Resource: addr.Resource{Type: "thing", Name: "new"}, Instances: []CheckInstance{
+				{Addr: inst("new", addr.StrKey("a")), Status: CheckFail, Problems: []string{"Too few."}},
+				{Addr: inst("new", addr.StrKey("k")), Status: CheckUnknown},
+			}},
+			{Resource: addr.Resource{Type: "thing", Name: "old"}, Instances: []CheckInstance{{Addr: inst("old", addr.NoKey), Status: CheckPass}}},
+		},
+	}
+}
+
+func TestCheckStatus(t *testing.T) {
+	p := samplePlan()
+	if got := p.Checks[0].Status(); got != CheckFail {
+		t.Errorf("status = %s, want fail", got)
+	}
+	for _, tc := range []struct {
+		in   []CheckStatus
+		want CheckStatus
+	}{
+		{nil, CheckPass},
+		{[]CheckStatus{CheckPass, CheckUnknown}, CheckUnknown},
+		{[]CheckStatus{CheckUnknown, CheckError}, CheckError},
+		{[]CheckStatus{CheckError, CheckFail, CheckPass}, CheckFail},
+	} {
+		if got := CombineStatus(tc.in...); got != tc.want {
+			t.Errorf("CombineStatus(%v) = %s, want %s", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -168,6 +168,10 @@ type Plan struct {
 	Targets []addr.Instance
 	Replace []addr.Instance
 
+	// Checks are the results of preconditions and postconditions, sorted
+	// by resource address.
+	Checks []*CheckResult
+
 	Timestamp time.Time
 	// Errored is true when planning failed part way; such a plan is shown
 	// but never applied.
@@ -231,4 +235,60 @@ func (p *Plan) Applyable() bool {
 		}
 	}
 	return false
+}
+
+// CheckStatus is the result of a resource's preconditions and
+// postconditions: pass, fail, error or unknown (not evaluated yet: the
+// values are known only after apply).
+type CheckStatus string
+
+const (
+	CheckPass    CheckStatus = "pass"
+	CheckFail    CheckStatus = "fail"
+	CheckError   CheckStatus = "error"
+	CheckUnknown CheckStatus = "unknown"
+)
+
+// CombineStatus folds statuses as Terraform does: any fail, else any
+// error, else any unknown, else pass (pass for none).
+func CombineStatus(list ...CheckStatus) CheckStatus {
+	out := CheckPass
+	for _, s := range list {
+		switch {
+		case s == CheckFail:
+			return CheckFail
+		case s == CheckError:
+			out = CheckError
+		case s == CheckUnknown && out == CheckPass:
+			out = CheckUnknown
+		}
+	}
+	return out
+}
+
+// CheckResult is the outcome of the conditions of one resource block, per
+// instance (plan JSON "checks").
+type CheckResult struct {
+	Resource  addr.Resource
+	Instances []CheckInstance // sorted by address
+}
+
+// Status is the aggregate status of the resource's instances.
+func (c *CheckResult) Status() CheckStatus {
+	list := make([]CheckStatus, len(c.Instances))
+	for i, in := range c.Instances {
+		list[i] = in.Status
+	}
+	if len(list) == 0 {
+		return CheckUnknown
+	}
+	return CombineStatus(list...)
+}
+
+// CheckInstance is the outcome for one instance; Problems are the error
+// messages of the failed conditions (never a sensitive one).
+type CheckInstance struct {
+	Addr     addr.Instance
+	Status   CheckStatus
+	Problems []string
 }

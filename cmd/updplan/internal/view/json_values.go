@@ -76,48 +76,48 @@ func jsonValue(v cty.Value, path cty.Path, sens sensitivity) any {
 	return nil
 }
 
-// mask builds the *_sensitive and after_unknown shapes: true where leaf
-// reports true; objects and maps keep only the keys that are not false;
-// lists and sets hold one entry per element; a container with nothing true
-// inside is false (the caller turns a top-level false into {}).
-func mask(v cty.Value, path cty.Path, leaf func(cty.Value, cty.Path) bool) any {
+// mask builds the *_sensitive, sensitive_values and after_unknown shapes
+// the way Terraform's plan JSON does (internal/command/jsonstate
+// SensitiveAsBool, jsonplan unknownAsBool): true where leaf reports true;
+// a null or primitive value is false; an object or map is an object that
+// mirrors the value, keeping only the entries that are not false (so it may
+// be {}); a list, set or tuple is an array with one entry per element ([]
+// when empty or unknown). unknownTrue makes an unknown collection true (the
+// after_unknown rule) instead of empty.
+func mask(v cty.Value, path cty.Path, leaf func(cty.Value, cty.Path) bool, unknownTrue bool) any {
 	if v == cty.NilVal {
 		return false
 	}
 	if leaf(v, path) {
 		return true
 	}
-	if v.IsNull() || !v.IsKnown() {
-		return false
-	}
 	ty := v.Type()
 	switch {
-	case ty.IsObjectType():
-		m := map[string]any{}
-		for name := range ty.AttributeTypes() {
-			if x := mask(v.GetAttr(name), path.GetAttr(name), leaf); x != false {
-				m[name] = x
-			}
+	case v.IsNull() || ty.IsPrimitiveType() || ty == cty.DynamicPseudoType:
+		return false
+	case !v.IsKnown():
+		if unknownTrue {
+			return true
 		}
-		if len(m) == 0 {
+		if ty.IsObjectType() || ty.IsMapType() {
 			return false
 		}
-		return m
-	case ty.IsMapType():
+		return []any{}
+	case ty.IsObjectType() || ty.IsMapType():
 		m := map[string]any{}
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
-			if x := mask(e, path.Index(k), leaf); x != false {
+			p := path.GetAttr(k.AsString())
+			if ty.IsMapType() {
+				p = path.Index(k)
+			}
+			if x := mask(e, p, leaf, unknownTrue); x != false {
 				m[k.AsString()] = x
 			}
-		}
-		if len(m) == 0 {
-			return false
 		}
 		return m
 	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
 		out := []any{}
-		found := false
 		i := 0
 		for it := v.ElementIterator(); it.Next(); i++ {
 			_, e := it.Element()
@@ -125,24 +125,23 @@ func mask(v cty.Value, path cty.Path, leaf func(cty.Value, cty.Path) bool) any {
 			if ty.IsSetType() {
 				p = path.Index(e)
 			}
-			x := mask(e, p, leaf)
-			found = found || x != false
-			out = append(out, x)
-		}
-		if !found {
-			return false
+			out = append(out, mask(e, p, leaf, unknownTrue))
 		}
 		return out
 	}
 	return false
 }
 
+// sensitiveMask is Terraform's *_sensitive and sensitive_values shape.
 func sensitiveMask(v cty.Value, sens sensitivity) any {
-	return mask(v, nil, func(_ cty.Value, p cty.Path) bool { return sens.at(p) })
+	return mask(v, nil, func(_ cty.Value, p cty.Path) bool { return sens.at(p) }, false)
 }
 
+// unknownMask is Terraform's after_unknown shape.
 func unknownMask(v cty.Value) any {
-	return mask(v, nil, func(v cty.Value, _ cty.Path) bool { return !v.IsKnown() })
+	return mask(v, nil, func(v cty.Value, _ cty.Path) bool {
+		return !v.IsKnown() && (v.Type().IsPrimitiveType() || v.Type() == cty.DynamicPseudoType)
+	}, true)
 }
 
 // pathJSON renders a path as Terraform's list of steps.

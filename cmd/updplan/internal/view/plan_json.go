@@ -46,7 +46,10 @@ func planJSON(in PlanJSONInput) map[string]any {
 	for _, name := range sortedKeys(p.Variables) {
 		v, marked := unmark(p.Variables[name])
 		if p.SensitiveVariables[name] || len(marked) > 0 {
-			vars[name] = map[string]any{"value": nil}
+			// The value is left out (the key absent, as Terraform leaves
+			// out a value it does not have); configuration.root_module.
+			// variables marks the variable sensitive.
+			vars[name] = map[string]any{}
 			continue
 		}
 		vars[name] = map[string]any{"value": jsonValue(v, nil, sensitivity{})}
@@ -91,11 +94,51 @@ func planJSON(in PlanJSONInput) map[string]any {
 		"root_module": map[string]any{"resources": planned},
 	}
 
+	if len(p.Checks) > 0 {
+		doc["checks"] = checksJSON(p.Checks)
+	}
 	if p.PriorState != nil {
 		doc["prior_state"] = stateJSON(p.PriorState, s, in.Version)
 	}
 	doc["configuration"] = configurationJSON(in.Config, s)
 	return doc
+}
+
+// checksJSON is the top-level "checks" of Terraform's plan JSON (its
+// jsonchecks package): one entry per resource with conditions, with its
+// aggregate status and one entry per instance; problems only for failures.
+func checksJSON(checks []*plan.CheckResult) []any {
+	out := []any{}
+	for _, c := range checks {
+		insts := []any{}
+		for _, in := range c.Instances {
+			a := map[string]any{"to_display": in.Addr.String()}
+			if idx, ok := indexJSON(in.Addr.Key); ok {
+				a["instance_key"] = idx
+			}
+			m := map[string]any{"address": a, "status": string(in.Status)}
+			if len(in.Problems) > 0 {
+				probs := []any{}
+				for _, msg := range in.Problems {
+					probs = append(probs, map[string]any{"message": msg})
+				}
+				m["problems"] = probs
+			}
+			insts = append(insts, m)
+		}
+		out = append(out, map[string]any{
+			"address": map[string]any{
+				"kind":       "resource",
+				"mode":       "managed",
+				"type":       c.Resource.Type,
+				"name":       c.Resource.Name,
+				"to_display": c.Resource.String(),
+			},
+			"status":    string(c.Status()),
+			"instances": insts,
+		})
+	}
+	return out
 }
 
 // resourceChangeJSON is one entry of resource_changes or resource_drift.
@@ -116,7 +159,7 @@ func resourceChangeJSON(c *plan.ResourceChange, s Schemas, drift bool) map[strin
 		"actions":          c.Action.Actions(),
 		"before":           jsonValue(before, nil, bs),
 		"after":            jsonValue(after, nil, as),
-		"after_unknown":    orEmptyObject(unknownMask(after)),
+		"after_unknown":    afterUnknownJSON(after),
 		"before_sensitive": sensMaskOrFalse(before, bs),
 		"after_sensitive":  sensMaskOrFalse(after, as),
 	}
@@ -148,6 +191,15 @@ func resourceChangeJSON(c *plan.ResourceChange, s Schemas, drift bool) map[strin
 		rc["action_reason"] = string(c.Reason)
 	}
 	return rc
+}
+
+// afterUnknownJSON is a resource change's after_unknown: {} when after is
+// wholly known (lists included), the mask otherwise.
+func afterUnknownJSON(after cty.Value) any {
+	if after.IsWhollyKnown() {
+		return map[string]any{}
+	}
+	return orEmptyObject(unknownMask(after))
 }
 
 // sensMaskOrFalse is Terraform's *_sensitive: false for a null value, the
@@ -270,6 +322,18 @@ func configurationJSON(c *ConfigSummary, s Schemas) map[string]any {
 			"name":        name,
 			"full_name":   ProviderFullName(name),
 			"expressions": redactExpressions(c.ProviderConfigs[name], sensitive),
+		}
+	}
+	// Every provider a resource uses has an entry, configured or not, as
+	// in Terraform: name and full_name, expressions only when a provider
+	// block sets some.
+	for _, r := range c.Resources {
+		name := r.Provider
+		if name == "" {
+			name = providerOf("", r.Type, s)
+		}
+		if _, ok := providers[name]; !ok && name != "unknown" {
+			providers[name] = map[string]any{"name": name, "full_name": ProviderFullName(name)}
 		}
 	}
 	resources := []any{}
