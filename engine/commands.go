@@ -12,6 +12,7 @@ import (
 	"github.com/updplan/updplan/engine/plan"
 	"github.com/updplan/updplan/engine/state"
 	"github.com/updplan/updplan/providers"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Init checks required_version, prepares the backend (reading the state
@@ -57,9 +58,15 @@ func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Di
 	return diags
 }
 
-// Drift refreshes every object in state without writing anything and
-// returns a refresh-only plan whose Drift lists what changed outside
-// updplan. It takes no lock: it never writes.
+// Drift answers "does the site match its definition?" without writing
+// anything. It refreshes every object in state and plans the
+// configuration against the result, and returns that plan with two
+// answers kept apart: Drift lists what changed outside updplan, Changes
+// only the pending changes — what the configuration declares and was
+// never applied (after a failed apply, an `apply -refresh-only`, an edit
+// of the configuration, or with an empty state). A change that would only
+// undo drift is not pending: the drift already reports it. Drift takes no
+// lock: it never writes.
 func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (*plan.Plan, hcl.Diagnostics) {
 	diags := e.checkRequiredVersion(cfg)
 	be, d := e.Backend(cfg)
@@ -68,10 +75,97 @@ func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts 
 		return nil, diags
 	}
 	defer be.Close()
-	opts.Mode = plan.RefreshOnlyMode
+	opts.Mode = plan.NormalMode
 	opts.Refresh = true
 	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
-	return p, sortDiags(append(diags, d...))
+	diags = append(diags, d...)
+	if p == nil {
+		return nil, sortDiags(diags)
+	}
+	p.Changes = pendingChanges(p)
+	if p.PrevRunState.Empty() && len(cfg.Resources) > 0 {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Empty state",
+			Detail: fmt.Sprintf("The state (%s) records no object, but the configuration declares %d resources, so nothing could be checked for drift and every object is a pending change. If this site was set up with updplan, the state is missing or the backend points elsewhere: check the backend settings. Otherwise run updplan apply.",
+				be.Describe(), len(cfg.Resources)),
+		})
+	}
+	return p, sortDiags(diags)
+}
+
+// pendingChanges are the changes of p that the configuration calls for on
+// top of the state as recorded: a change of an object that drifted is
+// pending only when its planned value differs from the recorded one (on
+// the attributes known now); otherwise it would only undo the drift.
+func pendingChanges(p *plan.Plan) []*plan.ResourceChange {
+	drifted := map[addr.Instance]bool{}
+	for _, c := range p.Drift {
+		drifted[c.Addr] = true
+	}
+	var out []*plan.ResourceChange
+	for _, c := range p.Changes {
+		if c.Action == plan.NoOp && c.ImportID == "" && c.PrevAddr == (addr.Instance{}) {
+			continue
+		}
+		if drifted[c.Addr] && c.Action != plan.Delete {
+			if rec := p.PrevRunState.Get(c.Addr); rec != nil && sameKnown(c.After, rec.Value) {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// sameKnown reports whether planned agrees with recorded wherever planned
+// is known (an unknown value is one apply would compute again).
+func sameKnown(planned, recorded cty.Value) bool {
+	planned, _ = planned.UnmarkDeep()
+	recorded, _ = recorded.UnmarkDeep()
+	switch {
+	case !planned.IsKnown():
+		return true
+	case !recorded.IsKnown() || planned.IsNull() != recorded.IsNull():
+		return false
+	case planned.IsNull():
+		return true
+	}
+	ty := planned.Type()
+	switch {
+	case ty.IsObjectType():
+		if !recorded.Type().IsObjectType() {
+			return false
+		}
+		for name := range ty.AttributeTypes() {
+			if !recorded.Type().HasAttribute(name) || !sameKnown(planned.GetAttr(name), recorded.GetAttr(name)) {
+				return false
+			}
+		}
+		return true
+	case ty.IsListType() || ty.IsTupleType() || ty.IsMapType():
+		if !planned.IsWhollyKnown() {
+			if planned.LengthInt() != recorded.LengthInt() {
+				return false
+			}
+			for it := planned.ElementIterator(); it.Next(); {
+				k, v := it.Element()
+				if !recorded.Type().IsMapType() && !recorded.Type().IsListType() && !recorded.Type().IsTupleType() {
+					return false
+				}
+				if recorded.Type().IsMapType() && !recorded.HasIndex(k).True() {
+					return false
+				}
+				if !sameKnown(v, recorded.Index(k)) {
+					return false
+				}
+			}
+			return true
+		}
+	case !planned.IsWhollyKnown():
+		return true // a set with unknown elements: cannot tell
+	}
+	return planned.Equals(recorded).True()
 }
 
 // Import adopts the existing object id at target into state.

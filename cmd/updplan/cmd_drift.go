@@ -16,16 +16,20 @@ import (
 
 const helpDrift = `Usage: updplan [global options] drift [options]
 
-  Reads every object recorded in the state and reports what changed
-  outside updplan. It is read-only: it writes neither the state nor any
-  object. Exits 0 when everything is in sync, 2 when drift was found, 1 on
-  error (so a scheduled job can alert on 2).
+  Answers "does the site match its definition?" in two parts: what
+  changed outside updplan (drift: every object recorded in the state is
+  read and compared with the state), and what the configuration declares
+  but was never applied (pending changes). It is read-only: it writes
+  neither the state nor any object. Exits 0 when both are empty, 2 when
+  either is not, 1 on error (so a scheduled job can alert on 2).
 
 Options:
-  -json                 Print the drift report as one JSON document:
-                        {"format_version", "in_sync", "drift": [...]}.
-  -junit=FILE           Also write a JUnit XML report to FILE, one test
-                        case per object (for CI dashboards).
+  -json                 Print the report as one JSON document:
+                        {"format_version", "in_sync", "drift": [...],
+                        "pending_changes": [...]}.
+  -junit=FILE           Also write a JUnit XML report to FILE: one test
+                        case per object checked for drift and one failed
+                        case per pending change (for CI dashboards).
   -var 'NAME=VALUE'     Set a variable (repeatable).
   -var-file=FILE        Read variable values from FILE (repeatable).
   -parallelism=N        Read at most N objects at once (default 10).
@@ -34,7 +38,7 @@ Options:
 `
 
 // driftExitFound is the exit code of drift when objects changed outside
-// updplan.
+// updplan or changes are pending.
 const driftExitFound = 2
 
 type driftFlags struct {
@@ -94,19 +98,9 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 		c.human(cfg.Files).Diagnostics(diags)
 	} else {
 		c.human(cfg.Files).Diagnostics(diags)
-		// Objects deleted outside updplan are gone from the refreshed state:
-		// count the state as it was recorded.
-		checked := max(len(p.PrevRunState.Addrs()), len(p.PriorState.Addrs()))
-		if len(p.Drift) == 0 {
-			fmt.Fprintf(c.stdout, "%s Every object in the state matches the real world (%d checked).\n",
-				c.styled(colorGreen, "No drift."), checked)
-		} else {
-			c.human(cfg.Files).Plan(p, c.schemas())
-			fmt.Fprintf(c.stdout, "%s %d of %d objects changed outside updplan. Run \"updplan plan\" to see what apply would do about it, or \"updplan apply -refresh-only\" to record it in the state.\n",
-				c.styled(colorBold, "Drift found:"), len(p.Drift), checked)
-		}
+		c.human(cfg.Files).DriftReport(p, c.schemas())
 	}
-	if len(p.Drift) > 0 {
+	if len(p.Drift) > 0 || len(p.Changes) > 0 {
 		return driftExitFound
 	}
 	return 0

@@ -83,6 +83,13 @@ func (r *renderer) bold(s string) string {
 	return s
 }
 
+func (r *renderer) green(s string) string {
+	if r.color {
+		return ansiBold + ansiGreen + s + ansiReset
+	}
+	return s
+}
+
 // item is one attribute line (plus the lines of a multi-line value).
 type item struct {
 	sym   string

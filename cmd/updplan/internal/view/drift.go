@@ -72,16 +72,59 @@ func driftAction(c *plan.ResourceChange) string {
 	return "update"
 }
 
+// DriftReport writes the human report of `updplan drift` for a plan made
+// by engine.Drift: what changed outside updplan (p.Drift), then the
+// pending changes — declared in the configuration but not applied
+// (p.Changes) — each listed and counted apart.
+func (h *Human) DriftReport(p *plan.Plan, s Schemas) {
+	r := &renderer{color: h.Color}
+	drift := slices.Clone(p.Drift)
+	sortChanges(drift)
+	pending := visibleChanges(p)
+	if len(drift) > 0 {
+		r.b.WriteString(r.bold("Objects changed outside of updplan (drift)") + "\n\n")
+		for _, c := range drift {
+			r.resourceChange(c, s, true)
+			r.b.WriteString("\n")
+		}
+	}
+	if len(pending) > 0 {
+		r.b.WriteString(r.bold("Pending changes: declared in the configuration but not applied") + "\n\n")
+		h.legend(r, pending)
+		for _, c := range pending {
+			r.resourceChange(c, s, false)
+			r.b.WriteString("\n")
+		}
+	}
+	checked := len(checkedObjects(p))
+	if len(drift) == 0 {
+		fmt.Fprintf(&r.b, "%s Every object in the state matches the real world (%d checked).\n", r.green("No drift."), checked)
+	} else {
+		fmt.Fprintf(&r.b, "%s %d of %d objects changed outside updplan. Run \"updplan apply -refresh-only\" to record it in the state, or \"updplan apply\" to undo it.\n",
+			r.bold("Drift found:"), len(drift), checked)
+	}
+	if len(pending) == 0 {
+		fmt.Fprintf(&r.b, "%s Everything the configuration declares is applied.\n", r.green("No pending changes."))
+	} else {
+		add, change, destroy, _ := p.Summary()
+		fmt.Fprintf(&r.b, "%s %d declared but not applied (%d to add, %d to change, %d to destroy). Run \"updplan plan\" to review them and \"updplan apply\" to make them.\n",
+			r.bold("Pending changes:"), len(pending), add, change, destroy)
+	}
+	io.WriteString(h.Out, r.b.String())
+}
+
 // WriteDriftJSON writes the stable drift report of `drift -json`:
 //
 //	{"format_version":"1.0","in_sync":bool,"timestamp",
-//	 "objects_checked":N,
+//	 "objects_checked":N, "drift_count":D, "pending_count":P,
 //	 "drift":[{"address","type","provider","action":"update"|"delete",
 //	           "attributes":[{"path","before","after","sensitive"}]}],
-//	 "pending_changes":[{"address","action"}]}
+//	 "pending_changes":[{"address","type","provider","action"}]}
 //
 // Sensitive values are null (with "sensitive": true). Pending changes are
-// the configuration changes the plan would also make; they are not drift.
+// what the configuration declares and was never applied; a change that
+// would only undo drift is not one. in_sync is true when both lists are
+// empty.
 func WriteDriftJSON(w io.Writer, p *plan.Plan, s Schemas) error {
 	drift := slices.Clone(p.Drift)
 	sortChanges(drift)
@@ -108,12 +151,19 @@ func WriteDriftJSON(w io.Writer, p *plan.Plan, s Schemas) error {
 	}
 	pending := []any{}
 	for _, c := range visibleChanges(p) {
-		pending = append(pending, map[string]any{"address": c.Addr.String(), "action": uiAction(c)})
+		pending = append(pending, map[string]any{
+			"address":  c.Addr.String(),
+			"type":     c.Addr.Resource.Type,
+			"provider": providerOf(c.Provider, c.Type, s),
+			"action":   uiAction(c),
+		})
 	}
 	doc := map[string]any{
 		"format_version":  DriftFormatVersion,
-		"in_sync":         len(p.Drift) == 0,
+		"in_sync":         len(list) == 0 && len(pending) == 0,
 		"objects_checked": len(checkedObjects(p)),
+		"drift_count":     len(list),
+		"pending_count":   len(pending),
 		"drift":           list,
 		"pending_changes": pending,
 	}
@@ -192,7 +242,14 @@ func WriteDriftJUnit(w io.Writer, p *plan.Plan, s Schemas) error {
 		suite.Tests++
 		suite.Cases = append(suite.Cases, tc)
 	}
-	doc := junitSuites{Name: suite.Name, Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	pendingSuite := junitSuite{Name: "updplan pending changes", Timestamp: suite.Timestamp}
+	for _, c := range visibleChanges(p) {
+		pendingSuite.Cases = append(pendingSuite.Cases, junitCase{Name: c.Addr.String(), ClassName: c.Addr.Resource.Type, Failure: pendingFailure(c)})
+		pendingSuite.Tests++
+		pendingSuite.Failures++
+	}
+	doc := junitSuites{Name: "updplan drift", Tests: suite.Tests + pendingSuite.Tests, Failures: suite.Failures + pendingSuite.Failures,
+		Suites: []junitSuite{suite, pendingSuite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -203,6 +260,19 @@ func WriteDriftJUnit(w io.Writer, p *plan.Plan, s Schemas) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// pendingFailure is the failure of a pending change: declared, not applied.
+func pendingFailure(c *plan.ResourceChange) *junitFailure {
+	outcome := map[string]string{
+		"create": "created", "update": "updated in place", "delete": "destroyed",
+		"replace": "replaced", "import": "imported", "move": "moved",
+	}[uiAction(c)]
+	return &junitFailure{
+		Type:    "pending",
+		Message: fmt.Sprintf("%s is declared but not applied: it will be %s", c.Addr, outcome),
+		Text:    "The configuration calls for this change and it was never applied. Run \"updplan plan\" to review it and \"updplan apply\" to make it.",
+	}
 }
 
 func driftFailure(c *plan.ResourceChange, s Schemas) *junitFailure {

@@ -76,8 +76,18 @@ func TestWriteDriftJSON(t *testing.T) {
 	}
 
 	out.Reset()
+	// Pending changes alone: not in sync.
+	pendingOnly := mixedPlan()
+	pendingOnly.Drift = nil
+	if err := WriteDriftJSON(&out, pendingOnly, testSchemas{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"in_sync": false`) || !strings.Contains(out.String(), `"pending_count": 8`) {
+		t.Errorf("report with pending changes only:\n%s", out.String())
+	}
+	out.Reset()
 	clean := mixedPlan()
-	clean.Drift = nil
+	clean.Drift, clean.Changes = nil, nil
 	if err := WriteDriftJSON(&out, clean, testSchemas{}); err != nil {
 		t.Fatal(err)
 	}
@@ -114,8 +124,13 @@ func TestWriteDriftJUnit(t *testing.T) {
 	if err := xml.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatalf("invalid XML: %v", err)
 	}
-	if len(doc.Suites) != 1 || doc.Suites[0].Name != "updplan drift" || doc.Suites[0].Tests != 7 || doc.Suites[0].Failures != 4 {
+	if len(doc.Suites) != 2 || doc.Suites[0].Name != "updplan drift" || doc.Suites[0].Tests != 7 || doc.Suites[0].Failures != 4 {
 		t.Fatalf("suites = %+v", doc.Suites)
+	}
+	// Pending changes are a suite of their own: one failed case each.
+	if s := doc.Suites[1]; s.Name != "updplan pending changes" || s.Tests != 8 || s.Failures != 8 ||
+		s.Cases[6].Name != "site.main" || s.Cases[6].Failure.Message != "site.main is declared but not applied: it will be created" {
+		t.Errorf("pending suite = %+v", s)
 	}
 	failed := map[string]string{}
 	for _, c := range doc.Suites[0].Cases {
