@@ -263,7 +263,9 @@ func (pl *planner) planNormal(ctx context.Context, cg *configGraph) hcl.Diagnost
 		}
 		return pl.planResource(ctx, cg, r, rt, insts)
 	})
-	diags = append(diags, setRuleDiags(pl.objects, pl.bodies)...)
+	inv := pl.e.inventory(ctx)
+	diags = append(diags, setRuleDiags(pl.objects, pl.bodies, inv.lookup)...)
+	diags = append(diags, inv.diags...)
 	// Objects in state that the configuration no longer has.
 	for _, res := range pl.prior.Sorted() {
 		if pl.seen[res.Addr] {

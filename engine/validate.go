@@ -105,7 +105,7 @@ func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hc
 	if diags.HasErrors() {
 		return diags
 	}
-	return append(diags, setRuleDiags(vs.objects, vs.bodies)...)
+	return append(diags, setRuleDiags(vs.objects, vs.bodies, nil)...)
 }
 
 func (e *Engine) validateInstance(ctx context.Context, ev *eval.Evaluator, cg *configGraph, vs *validation, r *config.Resource, rt *schema.ResourceType, in eval.Instance) (cty.Value, hcl.Diagnostics) {
@@ -137,12 +137,17 @@ func (e *Engine) providerValidate(ctx context.Context, rt *schema.ResourceType, 
 	return locateProviderDiags(val.ValidateResource(ctx, rt.Name, v), rt, body, decl)
 }
 
-// setRuleDiags runs the cross-object rules and places their problems.
-func setRuleDiags(objects []schema.Object, bodies []validatedBody) hcl.Diagnostics {
+// setRuleDiags runs the cross-object rules and the reference checks and
+// places their problems. lookup lists the real world's objects (nil in
+// validate, which reaches no server).
+func setRuleDiags(objects []schema.Object, bodies []validatedBody, lookup schema.Lookup) hcl.Diagnostics {
 	slices.SortFunc(objects, func(a, b schema.Object) int { return addr.Compare(a.Addr, b.Addr) })
 	slices.SortFunc(bodies, func(a, b validatedBody) int { return addr.Compare(a.addr, b.addr) })
 	var diags hcl.Diagnostics
-	for _, rule := range schema.SetRules {
+	rules := append(slices.Clip(schema.SetRules), func(objs []schema.Object) []schema.ObjectProblem {
+		return schema.ResolveReferences(objs, lookup)
+	})
+	for _, rule := range rules {
 		for _, p := range rule(objects) {
 			var rng hcl.Range // every object the rules see has its body
 			if i, ok := slices.BinarySearchFunc(bodies, p.Addr, func(vb validatedBody, a addr.Instance) int { return addr.Compare(vb.addr, a) }); ok {

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,11 +14,15 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine"
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/providers/sitedb"
 )
 
 // TestInvalidCorpus validates every file of testdata/invalid alone: the
 // errors and warnings must be exactly the `# ERROR: <summary>` and
-// `# WARNING: <summary>` markers, on their lines.
+// `# WARNING: <summary>` markers, on their lines. A file named plan_*.upd.hcl
+// holds mistakes only the site database can tell (ids that name nothing):
+// it is planned against a new SQLite site database, and the plan must
+// leave no object in it.
 func TestInvalidCorpus(t *testing.T) {
 	paths, err := filepath.Glob("testdata/invalid/*.upd.hcl")
 	if err != nil {
@@ -46,9 +51,18 @@ func TestInvalidCorpus(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			e := &engine.Engine{Providers: providers.NewRegistry(), Version: "0.1.0"}
+			planned := strings.HasPrefix(name, "plan_")
+			reg := providers.NewRegistry()
+			if planned {
+				reg = providers.NewRegistry(sitedb.New())
+			}
+			e := &engine.Engine{Providers: reg, Version: "0.1.0"}
 			cfg, diags := e.Load(dir)
-			if !diags.HasErrors() {
+			if !diags.HasErrors() && planned {
+				_, d := e.Plan(context.Background(), cfg, engine.Inputs{}, engine.PlanOptions{Refresh: true, Lock: true, Parallelism: 10})
+				diags = append(diags, d...)
+				checkNothingWritten(t, filepath.Join(dir, "site.db"))
+			} else if !diags.HasErrors() {
 				diags = append(diags, e.Validate(context.Background(), cfg, engine.Inputs{})...)
 			}
 			var got []string
@@ -76,5 +90,25 @@ func TestInvalidCorpus(t *testing.T) {
 				t.Errorf("diagnostics differ from the markers (-want +got):\n%s\n%s", diff, all.String())
 			}
 		})
+	}
+}
+
+// checkNothingWritten fails when the site database at path holds any object
+// or id counter: a plan never writes one.
+func checkNothingWritten(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, table := range []string{"id_counter", "sites", "collections", "packages", "programs", "advertisements", "distribution_points", "sync_hosts", "hardware_inventories", "deployment_packages", "deployments"} {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM "` + table + `"`).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if n != 0 {
+			t.Errorf("the plan wrote %d rows to %s", n, table)
+		}
 	}
 }

@@ -185,6 +185,15 @@ type Validator interface {
 	ValidateResource(ctx context.Context, typeName string, config cty.Value) hcl.Diagnostics
 }
 
+// Inventory is implemented by providers that can list the objects they
+// hold, for the engine's reference checks at plan time
+// (schema.ResolveReferences): ids that name no object, or one of a site
+// the referring object may not use.
+type Inventory interface {
+	// Inventory lists every object of one resource type.
+	Inventory(ctx context.Context, typeName string) ([]schema.Existing, hcl.Diagnostics)
+}
+
 // Preparer is implemented by providers with work to do at `updplan init`
 // (e.g. database migrations).
 type Preparer interface {

@@ -22,6 +22,11 @@ func (a *Attribute) sensitive() *Attribute { a.Sensitive = true; return a }
 
 func (a *Attribute) withDefault(v cty.Value) *Attribute { a.Default = v; return a }
 
+func (a *Attribute) refersTo(typ string, scope RefScope) *Attribute {
+	a.RefersTo, a.Scope = typ, scope
+	return a
+}
+
 func (a *Attribute) check(c ...Check) *Attribute { a.Checks = append(a.Checks, c...); return a }
 
 var (

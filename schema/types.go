@@ -28,7 +28,33 @@ type Attribute struct {
 	Default   cty.Value // applied by the engine when the attribute is null
 	// Checks run on known, non-null values only, during validate.
 	Checks []Check
+	// RefersTo names the resource type whose id the attribute holds (a
+	// string, or each element of a set); "" for none. The reference checks
+	// (ResolveReferences) find every such id in the configuration or the
+	// real world, in the sites Scope allows.
+	RefersTo string
+	Scope    RefScope
 }
+
+// RefScope says in which sites, seen from the referring object's site, the
+// object an id-valued attribute names may be.
+type RefScope int
+
+const (
+	// AnySite: the attribute itself says where the object is (a site
+	// code, a program's package).
+	AnySite RefScope = iota
+	// OwnOrAncestor: objects made at a parent site flow down to its
+	// children (domain.md §1), so a child may use its ancestors'
+	// collections and packages, and nothing else crosses sites.
+	OwnOrAncestor
+	// OwnSite: only the object's own site (a deployment's deployment
+	// package, domain.md §10.4).
+	OwnSite
+	// OwnOrDescendant: a package is sent to distribution points of its own
+	// site and its child sites (domain.md §6, ITMU note), never a sibling's.
+	OwnOrDescendant
+)
 
 // Check validates one attribute value. It returns nil when the value is fine.
 type Check func(v cty.Value) *Problem

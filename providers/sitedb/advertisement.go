@@ -20,6 +20,14 @@ func advertisementKind() *kind {
 			if pkg == "" || prog == "" || p.isPlanned(p.plannedPrograms, programID(pkg, prog)) {
 				return nil
 			}
+			// A package that does not exist is the engine's reference
+			// check to report (schema.ResolveReferences), with what exists
+			// instead.
+			if found, err := p.s.conn().exists(ctx, `SELECT 1 FROM "packages" WHERE "id" = ?`, pkg); err != nil {
+				return hcl.Diagnostics{p.s.d.explain(err, "look up package "+pkg)}
+			} else if !found {
+				return nil
+			}
 			return programExists(ctx, p.s.conn(), pkg, prog)
 		},
 		applyCheck: func(ctx context.Context, c *conn, req providers.ApplyRequest, v cty.Value, id string) hcl.Diagnostics {

@@ -312,17 +312,12 @@ func (p *Provider) PlansSteady(typeName string) bool {
 	return ok
 }
 
-// remember records planned sites and programs for the existence checks of
-// the objects that refer to them.
+// remember records planned programs for the existence check of the
+// advertisements that refer to them.
 func (p *Provider) remember(k *kind, planned cty.Value) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	switch k.rt.Name {
-	case "site":
-		if code := str(planned, "code"); code != "" {
-			p.plannedSites[code] = true
-		}
-	case "program":
+	if k.rt.Name == "program" {
 		if pkg, name := str(planned, "package"), str(planned, "name"); pkg != "" && name != "" {
 			p.plannedPrograms[programID(pkg, name)] = true
 		}

@@ -256,8 +256,14 @@ func TestPlanRules(t *testing.T) {
 			},
 			config: obj("distribution_point", map[string]cty.Value{"site": sv("LAB"), "server": sv("DP02"), "share": sv("SMSPKGD$")})},
 		{name: "advertisement program missing", typ: "advertisement",
-			config:  obj("advertisement", map[string]cty.Value{"site": sv("LAB"), "name": sv("Scan"), "collection": sv("LAB00001"), "package": sv("LAB00002"), "program": sv("Scan")}),
+			setup: func(t *testing.T, p *Provider) {
+				apply(t, p, at("package", "tool"), cty.NilVal, obj("package", map[string]cty.Value{"site": sv("LAB"), "name": sv("Tool")}))
+			},
+			config:  obj("advertisement", map[string]cty.Value{"site": sv("LAB"), "name": sv("Scan"), "collection": sv("LAB00002"), "package": sv("LAB00001"), "program": sv("Scan")}),
 			summary: "Program not in package", path: "program"},
+		// A package that does not exist is the engine's reference check.
+		{name: "advertisement package missing", typ: "advertisement",
+			config: obj("advertisement", map[string]cty.Value{"site": sv("LAB"), "name": sv("Scan"), "collection": sv("LAB00001"), "package": sv("LAB00002"), "program": sv("Scan")})},
 		{name: "advertisement program planned in this run", typ: "advertisement",
 			setup: func(t *testing.T, p *Provider) {
 				plan(t, p, at("program", "scan"), cty.NilVal, obj("program", map[string]cty.Value{"package": sv("LAB00002"), "name": sv("Scan"), "command_line": sv("x")}))
@@ -281,9 +287,10 @@ func TestPlanRules(t *testing.T) {
 			config: deployment(true, false)},
 		{name: "sms2003 on in the replacement of a turned-off deployment", typ: "deployment", prior: retiredDeployment,
 			config: with(deployment(true, false), map[string]cty.Value{"site": sv("LB2")})},
+		// A parent that does not exist is the engine's reference check
+		// (schema.ResolveReferences), which sees the whole configuration.
 		{name: "parent site missing", typ: "site",
-			config:  obj("site", map[string]cty.Value{"code": sv("PRI"), "name": sv("Primary"), "server": sv("S1"), "parent": sv("CEN")}),
-			summary: "Parent site not found", path: "parent"},
+			config: obj("site", map[string]cty.Value{"code": sv("PRI"), "name": sv("Primary"), "server": sv("S1"), "parent": sv("CEN")})},
 		{name: "parent site exists", typ: "site",
 			setup: func(t *testing.T, p *Provider) {
 				apply(t, p, at("site", "central"), cty.NilVal, obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("S0")}))

@@ -34,16 +34,15 @@ type Provider struct {
 	// schema that needs `updplan init`); Prepare clears it.
 	mu       sync.Mutex
 	unusable hcl.Diagnostics
-	// planned remembers the sites and programs planned in this run, so
-	// objects that refer to them pass the existence checks before they are
+	// plannedPrograms remembers the programs planned in this run, so an
+	// advertisement of one passes the existence check before it is
 	// created.
-	plannedSites    map[string]bool
 	plannedPrograms map[string]bool
 }
 
 // New returns an unconfigured sitedb provider.
 func New() *Provider {
-	p := &Provider{kinds: map[string]*kind{}, plannedSites: map[string]bool{}, plannedPrograms: map[string]bool{}}
+	p := &Provider{kinds: map[string]*kind{}, plannedPrograms: map[string]bool{}}
 	for _, k := range []*kind{
 		siteKind(), collectionKind(), packageKind(), programKind(), advertisementKind(),
 		distributionPointKind(), syncHostKind(), hardwareInventoryKind(),

@@ -26,7 +26,7 @@ func attrID(name string) func(cty.Value) (string, bool) {
 	}
 }
 
-func planSite(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
+func planSite(_ context.Context, _ *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
 	parent, code := str(planned, "parent"), str(planned, "code")
 	if parent == "" {
 		return nil
@@ -35,16 +35,7 @@ func planSite(ctx context.Context, p *Provider, req providers.PlanRequest, plann
 		return hcl.Diagnostics{providers.AttrError(pathAttr("parent"), "Site is its own parent",
 			"Site "+code+" names itself as its parent. Set parent to the code of the site above it, or to null for a central site.")}
 	}
-	if p.isPlanned(p.plannedSites, parent) {
-		return nil
-	}
-	found, err := p.s.conn().exists(ctx, `SELECT 1 FROM "sites" WHERE "id" = ?`, parent)
-	if err != nil {
-		return hcl.Diagnostics{p.s.d.explain(err, "look up parent site "+parent)}
-	}
-	if !found {
-		return hcl.Diagnostics{providers.AttrError(pathAttr("parent"), "Parent site not found",
-			"No site with code "+quote(parent)+" exists in the site database or in this configuration. Declare the parent site (and refer to it, e.g. parent = site.central.code), correct the code, or set parent to null for a central site.")}
-	}
+	// Whether the parent exists is the engine's reference check
+	// (schema.ResolveReferences), with the rest of the hierarchy.
 	return nil
 }
