@@ -221,6 +221,9 @@ func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, targ
 		return append(diags, errorDiag("Cannot import non-existent object",
 			fmt.Sprintf("There is no %s with id %q. Check the id.", rt.Name, id), nil))
 	}
+	if d := importOwner(cfg, st, rt, target, id, resp.State, resp.Owner, nil); d != nil {
+		return append(diags, d)
+	}
 	st.Set(&state.Resource{Addr: target, Type: rt.Name, Provider: p.Name(), Value: resp.State, Private: resp.Private,
 		SensitivePaths: eval.SensitivePaths(&rt.Block, nil)})
 	st.Serial++

@@ -729,6 +729,9 @@ func (pl *planner) importObject(ctx context.Context, p providers.Provider, rt *s
 		return cty.NilVal, nil, append(resp.Diagnostics, errorDiag("Cannot import non-existent object",
 			fmt.Sprintf("There is no %s with id %q to import into %s. Check the id.", rt.Name, id, in.Addr), rangePtr(im.DeclRange)))
 	}
+	if d := importOwner(pl.cfg, pl.prior, rt, in.Addr, id, resp.State, resp.Owner, rangePtr(im.DeclRange)); d != nil {
+		return cty.NilVal, nil, append(resp.Diagnostics, d)
+	}
 	return resp.State, resp.Private, resp.Diagnostics
 }
 

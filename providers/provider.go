@@ -158,6 +158,10 @@ type ImportResponse struct {
 	State       cty.Value
 	Private     []byte
 	Diagnostics hcl.Diagnostics
+	// Owner is the address the real world records as managing the object
+	// ("" when none is recorded). The engine refuses to import an object
+	// another address of the configuration or state manages.
+	Owner string
 }
 
 // BatchReader is implemented by providers that read many objects at once

@@ -213,7 +213,7 @@ func (p *Provider) Import(ctx context.Context, req providers.ImportRequest) prov
 		return providers.ImportResponse{State: cty.NullVal(k.ty()), Diagnostics: hcl.Diagnostics{providers.Errorf("Cannot import non-existent object",
 			"The site database has no %s with %s %q. Check the id (for example in the console or with `updplan report objects`) and run the import again.", req.TypeName, k.idAttr, req.ID)}}
 	}
-	return providers.ImportResponse{State: r.value}
+	return providers.ImportResponse{State: r.value, Owner: r.owner}
 }
 
 // Plan proposes the object's new value and checks the rules that need the

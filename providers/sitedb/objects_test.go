@@ -202,6 +202,9 @@ func TestPlanRules(t *testing.T) {
 	retiredDeployment := func(t *testing.T, p *Provider) cty.Value {
 		return apply(t, p, at("deployment", "x"), activeDeployment(t, p), deployment(false, true))
 	}
+	labSite := func(t *testing.T, p *Provider) cty.Value {
+		return apply(t, p, at("site", "x"), cty.NilVal, obj("site", map[string]cty.Value{"code": sv("LAB"), "name": sv("Lab"), "server": sv("S1")}))
+	}
 	inactiveDeployment := func(t *testing.T, p *Provider) cty.Value {
 		return apply(t, p, at("deployment", "x"), cty.NilVal, deployment(false, false))
 	}
@@ -291,6 +294,14 @@ func TestPlanRules(t *testing.T) {
 		// (schema.ResolveReferences), which sees the whole configuration.
 		{name: "parent site missing", typ: "site",
 			config: obj("site", map[string]cty.Value{"code": sv("PRI"), "name": sv("Primary"), "server": sv("S1"), "parent": sv("CEN")})},
+		{name: "site code changed", typ: "site", prior: labSite,
+			config:  obj("site", map[string]cty.Value{"code": sv("LBX"), "name": sv("Lab"), "server": sv("S1")}),
+			summary: "Site code cannot change", path: "code"},
+		{name: "site name changed", typ: "site", prior: labSite,
+			config:  obj("site", map[string]cty.Value{"code": sv("LAB"), "name": sv("Lab-2"), "server": sv("S1")}),
+			summary: "Site name cannot change", path: "name"},
+		{name: "site server changed", typ: "site", prior: labSite,
+			config: obj("site", map[string]cty.Value{"code": sv("LAB"), "name": sv("Lab"), "server": sv("S2")})},
 		{name: "parent site exists", typ: "site",
 			setup: func(t *testing.T, p *Provider) {
 				apply(t, p, at("site", "central"), cty.NilVal, obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("S0")}))

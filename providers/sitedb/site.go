@@ -28,6 +28,18 @@ func attrID(name string) func(cty.Value) (string, bool) {
 
 func planSite(_ context.Context, _ *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
 	parent, code := str(planned, "parent"), str(planned, "code")
+	if prior, _ := unmark(req.Prior); prior != cty.NilVal && !prior.IsNull() {
+		var diags hcl.Diagnostics
+		for _, a := range []string{"code", "name"} {
+			was, now := str(prior, a), planned.GetAttr(a)
+			if now.IsKnown() && !now.IsNull() && now.AsString() != was {
+				diags = append(diags, siteFixed(a, was, now.AsString(), str(prior, "code")))
+			}
+		}
+		if diags.HasErrors() {
+			return diags
+		}
+	}
 	if parent == "" {
 		return nil
 	}
@@ -38,4 +50,12 @@ func planSite(_ context.Context, _ *Provider, req providers.PlanRequest, planned
 	// Whether the parent exists is the engine's reference check
 	// (schema.ResolveReferences), with the rest of the hierarchy.
 	return nil
+}
+
+// siteFixed refuses a change of a site's code or name: both are fixed when
+// the site is installed (domain.md §2), so replacing the object would
+// describe a site that cannot exist (and replace every object in it).
+func siteFixed(attr, was, now, code string) *hcl.Diagnostic {
+	return providers.AttrError(pathAttr(attr), "Site "+attr+" cannot change",
+		"This plan changes the "+attr+" of site "+code+" from "+quote(was)+" to "+quote(now)+". A Configuration Manager site's code and name are fixed when the site is installed and cannot change after install; updplan will not replace the site and every object in it to pretend otherwise. Set `"+attr+"` back to "+quote(was)+". To use another "+attr+", install a new site, declare it as a new site resource, and move the objects to it.")
 }
