@@ -11,9 +11,12 @@
 // Unix path /x/y as C:\x\y), a local group `SMS Admins`, and test users:
 // Admin (root, may manage shares), Member (in SMS Admins), Reader and
 // Outsider. Their Unix accounts are the system accounts root, daemon, bin and
-// sys, so no account is added to the machine; smbd runs as root and maps every
-// file access to root (`force user`), while share ACLs are still checked
-// against the logged-on user.
+// sys, so no account is added to the machine; smbd runs as root and maps file
+// access on its file shares to root (`force user` on each share, not on IPC$,
+// so RPC calls run as the logged-on user), while share ACLs are still checked
+// against the logged-on user. Samba's RPC workers may serve a share's old
+// path and comment for a while after a change: check those with
+// `net conf showshare`.
 //
 // Every daemon it started (smbd, samba-dcerpcd and the rpcd_* workers that
 // re-parent to PID 1) is found by the private smb.conf on its command line and

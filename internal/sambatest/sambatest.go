@@ -200,7 +200,6 @@ func (s *Server) config() string {
   printing = bsd
   printcap name = /dev/null
   disable spoolss = yes
-  force user = root
   add share command = %s/add-share.sh
   change share command = %s/change-share.sh
   delete share command = %s/delete-share.sh
@@ -215,7 +214,7 @@ func (s *Server) config() string {
 func (s *Server) writeScripts() error {
 	scripts := map[string]string{
 		"add-share.sh": `#!/bin/sh
-exec net -s "$1" conf addshare "$2" "$3" writeable=y guest_ok=n "$4"
+net -s "$1" conf addshare "$2" "$3" writeable=y guest_ok=n "$4" && exec net -s "$1" conf setparm "$2" "force user" root
 `,
 		"change-share.sh": `#!/bin/sh
 net -s "$1" conf setparm "$2" path "$3" && net -s "$1" conf setparm "$2" comment "$4"
@@ -272,6 +271,9 @@ func (s *Server) provision() error {
 	}
 	if out, err := s.run("net", "-s", s.Conf, "conf", "addshare", "C$", "/", "writeable=y", "guest_ok=n", "administrative share"); err != nil {
 		return fmt.Errorf("net conf addshare C$: %v\n%s", err, out)
+	}
+	if out, err := s.run("net", "-s", s.Conf, "conf", "setparm", "C$", "force user", "root"); err != nil {
+		return fmt.Errorf("net conf setparm C$: %v\n%s", err, out)
 	}
 	// Only the administrator may use C$, as on Windows.
 	if out, err := s.run("sharesec", "-s", s.Conf, "C$", "--replace="+s.Admin.SID+":ALLOWED/0x0/FULL,S-1-5-32-544:ALLOWED/0x0/FULL"); err != nil {
@@ -430,6 +432,9 @@ func (s *Server) AddShare(tb testing.TB, name string) string {
 	dir := s.Folder(tb, name)
 	if out, err := s.Net("conf", "addshare", name, dir, "writeable=y", "guest_ok=n", "updplan test share"); err != nil {
 		tb.Fatalf("net conf addshare %s: %v\n%s", name, err, out)
+	}
+	if out, err := s.Net("conf", "setparm", name, "force user", "root"); err != nil {
+		tb.Fatalf("net conf setparm %s: %v\n%s", name, err, out)
 	}
 	acl := fmt.Sprintf("%s:ALLOWED/0x0/FULL,%s:ALLOWED/0x0/FULL,%s:ALLOWED/0x0/READ", s.Admin.SID, s.SMSAdmins, s.Reader.SID)
 	if out, err := s.run("sharesec", "-s", s.Conf, name, "--replace="+acl); err != nil {
