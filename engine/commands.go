@@ -264,3 +264,29 @@ func (e *Engine) GraphDOT(cfg *config.Config, in Inputs) (string, hcl.Diagnostic
 	}
 	return cg.g.DOT(func(n node) string { return n.String() }), diags
 }
+
+// ConfiguredProvider configures the named provider from the configuration
+// (its provider block, variables) and returns it, for commands that talk
+// to one provider directly (`inventory import`, `report`). The caller
+// closes it through Close.
+func (e *Engine) ConfiguredProvider(ctx context.Context, cfg *config.Config, in Inputs, name string) (providers.Provider, hcl.Diagnostics) {
+	diags := e.checkRequiredVersion(cfg)
+	p, ok := e.registry().Provider(name)
+	if !ok {
+		return nil, append(diags, errorDiag("Provider not available", fmt.Sprintf("The %s provider is not part of this build of updplan.", name), nil))
+	}
+	vars, d := e.variableValues(cfg, in, false)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	types := map[string]bool{}
+	for _, rt := range p.Schema().ResourceTypes {
+		types[rt.Name] = true
+	}
+	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), types)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return p, diags
+}

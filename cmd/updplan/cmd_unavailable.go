@@ -7,14 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-const helpInventory = `Usage: updplan [global options] inventory import FILE...
-
-  Loads client scan results (Inventory Tool for Microsoft Updates, hardware
-  inventory) into the site database.
-
-  Not available yet in this build.
-`
-
 const helpReport = `Usage: updplan [global options] report compliance|catalog|shares|objects [-format=table|csv|json]
 
   Reports from the site database: update compliance of the clients, the
@@ -22,10 +14,6 @@ const helpReport = `Usage: updplan [global options] report compliance|catalog|sh
 
   Not available yet in this build.
 `
-
-func runInventory(ctx context.Context, c *cli, args []string) int {
-	return notAvailable(c, "inventory")
-}
 
 func runReport(ctx context.Context, c *cli, args []string) int {
 	return notAvailable(c, "report")

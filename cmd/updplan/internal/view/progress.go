@@ -92,7 +92,11 @@ func (p *Progress) redraw() {
 const barWidth = 30
 
 func (b *bar) render() string {
-	name := b.addr.String() + ": " + b.label
+	name := b.label
+	if b.addr != (addr.Instance{}) {
+		// A bar of no object (an inventory file) shows its label alone.
+		name = b.addr.String() + ": " + b.label
+	}
 	switch {
 	case b.total > 0:
 		done := min(b.done, b.total)

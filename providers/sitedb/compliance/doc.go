@@ -1,0 +1,18 @@
+// Package compliance owns the compliance data of the site database: it
+// loads what clients reported (scan results exported from
+// v_GS_PatchStatusEx with v_R_System and v_GS_WORKSTATION_STATUS, and
+// collection memberships from v_FullCollectionMembership) into the tables
+// of migration 0003, and answers the questions asked of that data: the
+// reports of `updplan report compliance|clients` and the figures of the
+// `data "compliance"` data source.
+//
+// Files are read as a stream (CSV or JSON lines, UTF-8 or UTF-16 with a
+// byte order mark), validated row by row, staged in a temporary table
+// (PostgreSQL: COPY through pgx) and merged in one transaction per file, so
+// a file that fails leaves nothing behind and memory stays bounded
+// whatever the file's size.
+//
+// It does not open databases or run migrations (package sitedb does and
+// hands it a Store), and it knows nothing of HCL configurations, the state
+// or how reports are rendered (cmd/updplan does that).
+package compliance
