@@ -185,7 +185,7 @@ func TestRunExitCodes(t *testing.T) {
 		"unknown state command":    {[]string{"state", "lst"}, 1, "", `Did you mean "list"?`},
 		"state without command":    {[]string{"state"}, 1, "", "Subcommands:"},
 		"version":                  {[]string{"version"}, 0, "updplan v" + version, ""},
-		"inventory not available":  {[]string{"inventory", "import", "x"}, 1, "", "not available yet in this build"},
+		"inventory without files":  {[]string{"inventory", "import"}, 1, "", "Give the files to import"},
 		"report not available":     {[]string{"report", "shares"}, 1, "", "not available yet in this build"},
 		"force-unlock refuses":     {[]string{"force-unlock", "abc"}, 1, "", "Pass -force"},
 		"import arguments":         {[]string{"import", "site.a"}, 1, "", "import takes two arguments"},

@@ -78,9 +78,13 @@ var rules = []rule{
 	{"schema is data", under("schema"), oneOf("engine/addr")},
 	{"providers is the interface", oneOf("providers"), oneOf("engine/addr", "schema")},
 	{"a provider never imports the engine or another provider", isConcreteProvider,
-		func(d string) bool { return d == "providers" || d == "schema" || d == "engine/addr" || d == complianceData }},
+		func(d string) bool {
+			return d == "providers" || d == "schema" || d == "engine/addr" || d == complianceData
+		}},
 	{"only the site database provider uses its compliance data",
-		func(p string) bool { return isConcreteProvider(p) && !under("providers/sitedb")(p) || p == complianceData },
+		func(p string) bool {
+			return isConcreteProvider(p) && !under("providers/sitedb")(p) || p == complianceData
+		},
 		func(d string) bool { return d != complianceData && !isConcreteProvider(d) }},
 	{"the view never imports the engine", under("cmd/updplan/internal/view"),
 		oneOf("engine/addr", "engine/plan", "engine/state", "schema", "providers")},
