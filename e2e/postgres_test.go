@@ -12,7 +12,8 @@ import (
 
 // TestPostgresLifecycle runs a site whose database and state both live in
 // PostgreSQL: apply, a no-op plan, a change made by SQL found by drift,
-// and the DSN never shown anywhere.
+// and the DSN never shown anywhere. The backend's DSN and workspace come
+// from a variable and a local (early evaluation).
 func TestPostgresLifecycle(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	u, err := url.Parse(dsn)
@@ -24,8 +25,13 @@ func TestPostgresLifecycle(t *testing.T) {
 	writeFile(t, dir, "main.upd.hcl", `
 updplan {
   backend "postgres" {
-    workspace = "lab"
+    dsn       = var.dsn # evaluated early: one variable for state and site database
+    workspace = local.workspace
   }
+}
+
+locals {
+  workspace = lower("LAB")
 }
 
 variable "dsn" {
@@ -51,7 +57,7 @@ collection "c" {
   comment = "managed"
 }
 `)
-	env := []string{"UPDPLAN_BACKEND_DSN=" + dsn, "UPDPLAN_VAR_dsn=" + dsn}
+	env := []string{"UPDPLAN_VAR_dsn=" + dsn}
 	var all strings.Builder
 	run := func(want int, args ...string) result {
 		t.Helper()

@@ -18,6 +18,14 @@ type Engine struct {
 	Providers *providers.Registry
 	// Version is updplan's version, checked against required_version.
 	Version string
+	// Inputs are the variable values given to this run (-var, -var-file,
+	// the environment), for the settings evaluated before anything else:
+	// the backend and encryption blocks. Commands without -var flags
+	// still give the environment.
+	Inputs Inputs
+	// planVars are the variables of the saved plan being applied, which
+	// the backend settings use when Inputs do not set them.
+	planVars map[string]cty.Value
 
 	mu         sync.Mutex
 	configured map[string]bool // providers configured by this engine

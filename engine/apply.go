@@ -26,6 +26,7 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 	if opts.Operation == "" {
 		opts.Operation = "apply"
 	}
+	e.planVars = p.Variables
 	be, done, diags := e.openLocked(ctx, cfg, opts)
 	if diags.HasErrors() {
 		return nil, diags

@@ -10,8 +10,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/state"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // DefaultStateFile is the local state file, beside the configuration.
@@ -22,13 +24,19 @@ const DefaultStateFile = "updplan.state"
 const BackendDSNEnv = "UPDPLAN_BACKEND_DSN"
 
 // Backend opens the backend the configuration names (the local file
-// updplan.state beside the configuration by default).
+// updplan.state beside the configuration by default). Its settings are
+// evaluated early (early.go) with e.Inputs: they may use variables and
+// local values that depend only on variables.
 func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
 	if cfg.Settings == nil || cfg.Settings.Backend == nil {
 		return state.NewLocal(filepath.Join(cfg.Dir, DefaultStateFile)), nil
 	}
 	b := cfg.Settings.Backend
-	attrs, diags := b.Config.JustAttributes()
+	attrs, exprs, diags := backendExprs(cfg)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	ev, diags := e.earlyEvaluator(cfg, e.Inputs, exprs, "backend")
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -37,13 +45,24 @@ func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
 		if !ok {
 			return "", nil
 		}
-		v, d := a.Expr.Value(nil)
+		v, d := ev.Expr(a.Expr, eval.Scope{})
 		if d.HasErrors() {
 			return "", d
 		}
-		if v.IsNull() || v.Type() != cty.String {
-			rng := a.Expr.Range()
-			return "", hcl.Diagnostics{errorDiag("Invalid backend setting", fmt.Sprintf("%s must be a string.", name), &rng)}
+		v, _ = v.UnmarkDeep()
+		rng := a.Expr.Range()
+		if !v.IsKnown() {
+			return "", hcl.Diagnostics{errorDiag("Invalid backend setting", fmt.Sprintf("The value of %s is not known before the state is read. Give it from variables or constants.", name), &rng)}
+		}
+		if v.IsNull() {
+			return "", nil
+		}
+		if v.Type() != cty.String {
+			conv, err := convert.Convert(v, cty.String)
+			if err != nil {
+				return "", hcl.Diagnostics{errorDiag("Invalid backend setting", fmt.Sprintf("%s must be a string.", name), &rng)}
+			}
+			v = conv
 		}
 		return v.AsString(), nil
 	}

@@ -64,6 +64,7 @@ type validatedBody struct {
 // types, references, cycles, variable validations and the domain's rules.
 func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hcl.Diagnostics {
 	diags := e.checkRequiredVersion(cfg)
+	diags = append(diags, validateEarly(cfg)...)
 	vars, d := e.variableValues(cfg, in, true)
 	diags = append(diags, d...)
 	ev := eval.New(cfg, vars)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/updplan/updplan/engine"
 	"github.com/updplan/updplan/engine/config"
 )
 
@@ -43,7 +42,7 @@ func runInit(ctx context.Context, c *cli, args []string) int {
 	}
 	cfg, diags := c.eng.Load(c.dir)
 	if !diags.HasErrors() {
-		diags = append(diags, c.eng.Init(ctx, cfg, engine.Inputs{Args: f.vars, Env: c.env})...)
+		diags = append(diags, c.eng.Init(ctx, cfg, c.inputs(f.vars))...)
 	}
 	c.human(cfg.Files).Diagnostics(diags)
 	if interrupted(ctx, c) || diags.HasErrors() {

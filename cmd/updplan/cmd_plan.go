@@ -89,8 +89,12 @@ func (f *planFlags) options(operation string) engine.PlanOptions {
 	}
 }
 
+// inputs are the variable values of this run; the engine also keeps them
+// to evaluate the backend and encryption settings early.
 func (c *cli) inputs(vars []config.VarArg) engine.Inputs {
-	return engine.Inputs{Args: vars, Env: c.env}
+	in := engine.Inputs{Args: vars, Env: c.env}
+	c.eng.Inputs = in
+	return in
 }
 
 func runPlan(ctx context.Context, c *cli, args []string) int {
@@ -210,6 +214,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		// One lock from the refresh through the prompt to the last write:
 		// no other run may change the state between the plan shown and
 		// its apply.
+		in := c.inputs(f.vars) // before the lock: the backend settings may use them
 		run, planDiags := c.eng.Lock(ctx, cfg, opts)
 		if planDiags.HasErrors() {
 			return ui.fail(append(loadDiags, planDiags...))
@@ -217,7 +222,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		defer run.Release()
 		applyWith = run.Apply
 		var d hcl.Diagnostics
-		p, d = run.Plan(ctx, cfg, c.inputs(f.vars), opts)
+		p, d = run.Plan(ctx, cfg, in, opts)
 		planDiags = append(append(append(loadDiags, planDiags...), d...), f.targetWarning()...)
 		if p != nil {
 			ui.plan(p)

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/updplan/updplan/cmd/updplan/internal/view"
-	"github.com/updplan/updplan/engine"
 	"github.com/updplan/updplan/engine/config"
 )
 
@@ -52,7 +51,7 @@ func runValidate(ctx context.Context, c *cli, args []string) int {
 		files = cfg.Files
 		diags = loadDiags
 		if !diags.HasErrors() {
-			diags = append(diags, c.eng.Validate(ctx, cfg, engine.Inputs{Args: f.vars, Env: c.env})...)
+			diags = append(diags, c.eng.Validate(ctx, cfg, c.inputs(f.vars))...)
 		}
 	}
 

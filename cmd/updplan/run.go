@@ -144,7 +144,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		c.dir = filepath.Clean(g.chdir)
 	}
 	c.reg = newRegistry()
-	c.eng = &engine.Engine{Providers: c.reg, Version: version}
+	c.eng = &engine.Engine{Providers: c.reg, Version: version, Inputs: engine.Inputs{Env: c.env}}
 	// Providers hold connections (the site database): close them when the
 	// command ends, so SQLite folds its WAL back into the file.
 	defer c.eng.Close()
