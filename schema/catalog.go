@@ -9,9 +9,19 @@ var Catalog = &Provider{
 	Config: Block{Attributes: []*Attribute{
 		optional("http_timeout", str, "Timeout of one HTTP request, e.g. `10m`.").withDefault(cty.StringVal("10m")),
 		optional("ca_file", str, "PEM file of extra certificate authorities for HTTPS sources."),
-		optional("smb_username", str, "User for `smb://` distribution points."),
-		optional("smb_password", str, "Password for `smb://` distribution points. Sensitive: never printed.").sensitive(),
-	}},
+		optional("smb_username", str, "User for `smb://` and UNC distribution points (default: `UPDPLAN_SMB_USERNAME`)."),
+		optional("smb_password", str, "Password for `smb://` and UNC distribution points (default: `UPDPLAN_SMB_PASSWORD`). Sensitive: never printed.").sensitive(),
+		optional("smb_domain", str, "Domain of `smb_username` (default: `UPDPLAN_SMB_DOMAIN`)."),
+	}, BlockTypes: []*NestedBlock{{
+		TypeName: "smb_server", Nesting: NestingList,
+		Doc: "Credentials for the distribution points on one server, instead of the provider's `smb_username` / `smb_password`.",
+		Block: Block{Attributes: []*Attribute{
+			required("host", str, "The server, as written in the distribution points (`DP01`, `dp01.example.org`, `127.0.0.1`)."),
+			optional("username", str, "SMB user."),
+			optional("password", str, "SMB password. Sensitive: never printed.").sensitive(),
+			optional("domain", str, "Domain of the user."),
+		}},
+	}}},
 	ResourceTypes: []*ResourceType{catalogType},
 }
 
@@ -22,7 +32,7 @@ var catalogType = &ResourceType{
 		Attributes: []*Attribute{
 			optional("file_name", str, "Catalog file name.").withDefault(cty.StringVal("wsusscn2.cab")).check(fileName),
 			required("destination", str, "The PkgSource folder."),
-			optional("distribution_points", strSet, "Folders or `smb://host/share/path` URLs that must hold the same catalog."),
+			optional("distribution_points", strSet, "Folders, `smb://HOST[:PORT]/SHARE/path` URLs or UNC paths (`\\\\DP01\\SMSPKGD$\\ITMU`) that must hold the same catalog."),
 			optional("sync_host", str, "The sync host (informational)."),
 			optional("verify_signature", boolean, "Require a valid Authenticode signature chaining to `trust_anchors`.").withDefault(cty.True),
 			optional("trust_anchors", strList, "PEM files of trusted roots. Default: the Microsoft code-signing roots built into updplan."),

@@ -19,7 +19,7 @@ func MarkdownReference(ps []*Provider) string {
 		fmt.Fprintf(&b, "### Provider `%s`\n\n%s\n\n", p.Name, p.Doc)
 		if len(p.Config.Attributes) > 0 {
 			fmt.Fprintf(&b, "Arguments of the `provider \"%s\"` block (all optional when the defaults fit):\n\n", p.Name)
-			writeAttributeTable(&b, p.Config.Attributes)
+			writeBlock(&b, &p.Config, "provider."+p.Name)
 		}
 		if len(p.ResourceTypes) > 0 {
 			names := make([]string, len(p.ResourceTypes))

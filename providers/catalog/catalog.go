@@ -14,13 +14,16 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/providers/internal/smbconn"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // spec is one catalog's settings, from a configuration or state value.
 type spec struct {
-	base            string // relative paths are relative to it
+	ctx             context.Context // for SMB operations
+	p               *Provider       // its SMB pool and accounts
+	base            string          // relative paths are relative to it
 	url, localPath  string
 	fileName        string
 	destination     string   // as written; paths are made absolute where used
@@ -76,9 +79,28 @@ func (sp spec) destPath() string { return filepath.Join(sp.abs(sp.destination), 
 // destFile is the copy in the destination (PkgSource), always local.
 func (sp spec) destFile() localFile { return localFile{sp.destPath()} }
 
-// dpFile is the copy on the distribution point dp, as written.
+// dpFile is the copy on the distribution point dp, as written: a local
+// folder, or an smb:// URL or UNC path.
 func (sp spec) dpFile(dp string) catalogFile {
-	return localFile{filepath.Join(sp.abs(dp), sp.fileName)}
+	if !isSMB(dp) {
+		return localFile{filepath.Join(sp.abs(dp), sp.fileName)}
+	}
+	loc, err := smbconn.Parse(dp)
+	if err != nil || sp.p == nil {
+		return brokenFile{key: dp, err: fmt.Errorf("%s is not a usable SMB location: %v", dp, err)}
+	}
+	return &smbFile{ctx: sp.ctx, pool: sp.p.smb, cred: sp.p.credFor(loc.Host), dir: loc, name: sp.fileName}
+}
+
+func isSMB(dp string) bool {
+	return strings.HasPrefix(strings.ToLower(dp), "smb://") || strings.HasPrefix(dp, `\\`)
+}
+
+// spec decodes v's settings for ctx.
+func (p *Provider) spec(ctx context.Context, v cty.Value) (spec, bool) {
+	sp, known := decodeSpec(v, p.workingDir)
+	sp.ctx, sp.p = ctx, p
+	return sp, known
 }
 
 func (sp spec) sourceFile() localFile { return localFile{sp.sourcePath()} }
@@ -118,18 +140,21 @@ func (sp spec) sourceAttr() cty.Path {
 	return pathLocalPath
 }
 
-// checkTargets refuses what this build cannot reach.
+// checkTargets refuses places the catalog cannot go.
 func (sp spec) checkTargets() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, dp := range sp.dps {
-		switch {
-		case strings.HasPrefix(strings.ToLower(dp), "smb://"):
-			diags = append(diags, providers.AttrError(pathDPs, "SMB distribution points not available",
-				fmt.Sprintf("The distribution point %q is an smb:// URL. Copying catalogs over SMB is not part of this build of updplan yet, and nothing was copied. Use a local folder (or a share mounted as one) for now.", dp)))
-		case strings.HasPrefix(dp, `\\`) || strings.HasPrefix(sp.destination, `\\`):
-			diags = append(diags, providers.AttrError(pathDPs, "UNC path not supported",
-				fmt.Sprintf("The path %q is a UNC path. Write a distribution point as a local folder (or a mounted share); smb:// URLs are later work.", dp)))
+		if !isSMB(dp) {
+			continue
 		}
+		if _, err := smbconn.Parse(dp); err != nil {
+			diags = append(diags, providers.AttrError(pathDPs, "Invalid distribution point",
+				fmt.Sprintf("The distribution point %q cannot be used: %v. Nothing was copied.", dp, err)))
+		}
+	}
+	if isSMB(sp.destination) {
+		diags = append(diags, providers.AttrError(cty.GetAttrPath("destination"), "Destination must be a local folder",
+			fmt.Sprintf("The destination %q is a network path. The destination is the PkgSource folder on the machine that runs updplan (the sync host); write it as a local path, and list network folders in distribution_points.", sp.destination)))
 	}
 	if sp.url == "" && sp.localPath == "" {
 		diags = append(diags, providers.AttrError(cty.GetAttrPath("source"), "Catalog source missing",
@@ -189,7 +214,7 @@ var errPlanStale = errors.New("the catalog changed since the plan")
 // Read reports the catalog as it is: the hash of the copy in the
 // destination (the object is gone when that copy is) and of the copy on
 // each distribution point, absent where there is none.
-func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {
+func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
 	if d := p.ready(req.TypeName); d.HasErrors() {
 		return providers.ReadResponse{NewState: req.Prior, Private: req.Private, Diagnostics: d}
 	}
@@ -198,7 +223,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 		return providers.ReadResponse{NewState: prior}
 	}
 	pr := decodePrivate(req.Private)
-	sp, _ := decodeSpec(prior, p.workingDir)
+	sp, _ := p.spec(ctx, prior)
 	st, err := p.inspect(sp.destFile(), pr, sp.full, nil)
 	if errors.Is(err, errMissing) {
 		return providers.ReadResponse{NewState: cty.NullVal(prior.Type()), Private: pr.encode()}
@@ -220,22 +245,32 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 	attrs["sha256"] = cty.StringVal(st.SHA256)
 	attrs["size"] = cty.NumberIntVal(st.Size)
 	attrs["signer"] = cty.StringVal(signer)
-	attrs["distributed"] = p.readDistributed(sp, pr)
+	var diags hcl.Diagnostics
+	attrs["distributed"], diags = p.readDistributed(sp, pr)
 	pr.keepOnly(sp.paths())
-	return providers.ReadResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode()}
+	return providers.ReadResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode(), Diagnostics: diags}
 }
 
-func (p *Provider) readDistributed(sp spec, pr *private) cty.Value {
+// readDistributed is the hash of the copy on each distribution point; one
+// that cannot be read is left out (drift: the next apply copies there) with
+// a warning saying why.
+func (p *Provider) readDistributed(sp spec, pr *private) (cty.Value, hcl.Diagnostics) {
 	m := map[string]cty.Value{}
+	var diags hcl.Diagnostics
 	for _, dp := range sp.dps {
-		if st, err := p.inspect(sp.dpFile(dp), pr, sp.full, nil); err == nil {
+		st, err := p.inspect(sp.dpFile(dp), pr, sp.full, nil)
+		switch {
+		case err == nil:
 			m[dp] = cty.StringVal(st.SHA256)
+		case !errors.Is(err, errMissing):
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Distribution point unreadable",
+				Detail: fmt.Sprintf("The catalog on %s cannot be read: %v. It counts as missing: apply copies it there once the distribution point can be reached.", dp, err)})
 		}
 	}
 	if len(m) == 0 {
-		return cty.MapValEmpty(cty.String)
+		return cty.MapValEmpty(cty.String), diags
 	}
-	return cty.MapVal(m)
+	return cty.MapVal(m), diags
 }
 
 // source is what is known of the catalog at the source.
@@ -267,7 +302,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		}
 	}
 	pr := decodePrivate(req.PriorPrivate)
-	sp, known := decodeSpec(cfg, p.workingDir)
+	sp, known := p.spec(ctx, cfg)
 	attrs := cfg.AsValueMap()
 	unknownStr := cty.UnknownVal(cty.String)
 	attrs["sha256"], attrs["signer"], attrs["source_version"], attrs["synced_at"] = unknownStr, unknownStr, unknownStr, unknownStr
@@ -410,12 +445,12 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	planned, _ := req.Planned.UnmarkDeep()
 	pr := decodePrivate(req.PlannedPrivate)
 	if planned.IsNull() {
-		return p.delete(prior, pr)
+		return p.delete(ctx, prior, pr)
 	}
 	fail := func(diags hcl.Diagnostics) providers.ApplyResponse {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
 	}
-	sp, known := decodeSpec(planned, p.workingDir)
+	sp, known := p.spec(ctx, planned)
 	if !known {
 		return fail(hcl.Diagnostics{providers.Error("Unknown catalog settings", "The planned catalog still has unknown settings at apply time. This is a bug in the engine.")})
 	}
@@ -786,11 +821,11 @@ func (p *Provider) removeDiag(dir string, f catalogFile, sha string, pr *private
 // warning. Copies on distribution points stay: clients may be scanning
 // against them, and with create_before_destroy the replacing catalog
 // already shares them. The folders stay too.
-func (p *Provider) delete(prior cty.Value, pr *private) providers.ApplyResponse {
+func (p *Provider) delete(ctx context.Context, prior cty.Value, pr *private) providers.ApplyResponse {
 	if prior.IsNull() {
 		return providers.ApplyResponse{NewState: prior}
 	}
-	sp, _ := decodeSpec(prior, p.workingDir)
+	sp, _ := p.spec(ctx, prior)
 	diags := p.removeDiag(sp.destination, sp.destFile(), optString(prior, "sha256"), pr)
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}

@@ -275,19 +275,6 @@ func TestVerifySignatureOff(t *testing.T) {
 	}
 }
 
-func TestSMBDistributionPoint(t *testing.T) {
-	s := newSite(t, "signed.cab")
-	p := open(t, nil)
-	_, d := plan(t, p, nullObject(), s.config(map[string]cty.Value{"distribution_points": cty.SetVal([]cty.Value{cty.StringVal("smb://dp01/SMSPKGD$/itmu")})}))
-	if !hasSummary(d, "SMB distribution points not available") {
-		t.Errorf("want an SMB diagnostic, got %v", d)
-	}
-	if path, ok := providers.PathOf(d[0]); !ok || !path.Equals(pathDPs) {
-		t.Errorf("the diagnostic is not about distribution_points")
-	}
-	assertCatalog(t, s.pkgsrc, nil)
-}
-
 // Hashes are reused while size, mtime and inode hold (verify =
 // "metadata"), never with verify = "full".
 func TestVerifyMetadata(t *testing.T) {
@@ -694,4 +681,35 @@ func TestChangedSinceReviewedPlan(t *testing.T) {
 			t.Errorf("want Catalog changed since the plan, got %v", d)
 		}
 	})
+}
+
+// Distribution points are folders, smb:// URLs (with a port) or UNC paths;
+// a network path that names no share, and a network destination, are
+// refused at plan time.
+func TestDistributionPointForms(t *testing.T) {
+	s := newSite(t, "signed.cab")
+	p := open(t, nil)
+	for dp, summary := range map[string]string{
+		`\\DP01\SMSPKGD$\ITMU`:          "",
+		"smb://dp01:4455/SMSPKGD$/ITMU": "",
+		"smb://DP01/SMSPKGC$":           "",
+		`\\DP01`:                        "Invalid distribution point",
+		"smb:///SMSPKGD$/ITMU":          "Invalid distribution point",
+		"smb://dp01:99999/share":        "Invalid distribution point",
+	} {
+		t.Run(dp, func(t *testing.T) {
+			_, d := plan(t, p, nullObject(), s.config(map[string]cty.Value{"distribution_points": cty.SetVal([]cty.Value{cty.StringVal(dp)})}))
+			switch {
+			case summary == "" && d.HasErrors():
+				t.Errorf("refused: %v", d)
+			case summary != "" && !hasSummary(d, summary):
+				t.Errorf("want %q, got %v", summary, d)
+			}
+		})
+	}
+	_, d := plan(t, p, nullObject(), s.config(map[string]cty.Value{"destination": cty.StringVal(`\\SITE\PackageSrc`)}))
+	if !hasSummary(d, "Destination must be a local folder") {
+		t.Errorf("a UNC destination: got %v", d)
+	}
+	assertCatalog(t, s.pkgsrc, nil)
 }

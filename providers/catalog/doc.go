@@ -7,7 +7,11 @@
 // resource type: Read, Plan, Apply, Import), source_local.go (hashing with
 // the metadata cache), source_http.go (conditional requests, downloads),
 // verify.go and cabfile.go (Authenticode over the CAB digest, standard
-// library only), copy.go (atomic copies), fileid_*.go (inodes for the
+// library only), file.go (a place a catalog is: a local file) and
+// file_smb.go (a file on an SMB distribution point, through the session
+// pool of providers/internal/smbconn), copy.go (one pass over the source's
+// bytes to every place, temporary names renamed into place),
+// kernelcopy_*.go (reflink / copy_file_range), fileid_*.go (inodes for the
 // metadata cache), trust/ (the embedded Microsoft roots). testdata/ holds
 // signed test catalogs and make-fixtures.sh, which made them.
 //
@@ -16,8 +20,8 @@
 // (ConfigureRequest.WorkingDir), as the engine's path.root is ".".
 //
 // It does not: extract or parse the catalog's contents, fetch CRLs or OCSP
-// (verification is offline), or reach smb:// distribution points (a plan
-// says so; that is later work).
+// (verification is offline), keep its own SMB sessions (smbconn does), or
+// copy PkgSource itself over SMB (the destination is a local folder).
 //
 // Deleting a catalog removes only the copy in the destination, and only
 // when it is the one updplan placed (its SHA-256 is the one in state);

@@ -127,3 +127,16 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// brokenFile is a place that cannot be reached at all (an SMB location
+// that does not parse): every operation fails with err.
+type brokenFile struct {
+	key string
+	err error
+}
+
+func (f brokenFile) Key() string                  { return f.key }
+func (f brokenFile) Stat() (stamp, error)         { return stamp{}, f.err }
+func (f brokenFile) Open() (io.ReadCloser, error) { return nil, f.err }
+func (f brokenFile) Create() (tempFile, error)    { return nil, f.err }
+func (f brokenFile) Remove() error                { return f.err }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -30,7 +31,8 @@ func open(t testing.TB, set map[string]cty.Value) *Provider {
 func providerConfig(set map[string]cty.Value) cty.Value {
 	vals := map[string]cty.Value{
 		"http_timeout": cty.StringVal("10m"), "ca_file": cty.NullVal(cty.String),
-		"smb_username": cty.NullVal(cty.String), "smb_password": cty.NullVal(cty.String),
+		"smb_username": cty.NullVal(cty.String), "smb_password": cty.NullVal(cty.String), "smb_domain": cty.NullVal(cty.String),
+		"smb_server": cty.ListValEmpty(schema.Catalog.Config.ImpliedType().AttributeType("smb_server").ElementType()),
 	}
 	for k, v := range set {
 		vals[k] = v

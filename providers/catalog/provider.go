@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/providers/internal/smbconn"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -48,6 +50,13 @@ type Provider struct {
 
 	mu       sync.Mutex
 	verifier map[string]*Authenticode // by anchor list
+
+	// smb holds one session per distribution point server and account,
+	// shared by every catalog of a run; smbCred is the provider block's
+	// account, smbServers the per-server ones (by folded host name).
+	smb        *smbconn.Pool
+	smbCred    smbconn.Credentials
+	smbServers map[string]smbconn.Credentials
 }
 
 // maxCatalogSize is the largest catalog accepted: the real one is about
@@ -95,13 +104,38 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	p.client = &http.Client{Transport: transport, Timeout: timeout, CheckRedirect: checkRedirect}
+	p.smbCred = smbconn.Credentials{Username: optString(cfg, "smb_username"), Password: optString(cfg, "smb_password"), Domain: optString(cfg, "smb_domain")}
+	p.smbServers = map[string]smbconn.Credentials{}
+	if !cfg.IsNull() && cfg.Type().HasAttribute("smb_server") && !cfg.GetAttr("smb_server").IsNull() {
+		for it := cfg.GetAttr("smb_server").ElementIterator(); it.Next(); {
+			_, s := it.Element()
+			p.smbServers[strings.ToLower(optString(s, "host"))] = smbconn.Credentials{Username: optString(s, "username"), Password: optString(s, "password"), Domain: optString(s, "domain")}
+		}
+	}
+	if p.smb == nil {
+		p.smb = smbconn.NewPool()
+	}
 	return nil
 }
 
-// Close drops idle HTTP connections.
+// credFor is the account for a distribution point on host: its smb_server
+// block's, else the provider block's, completed from UPDPLAN_SMB_USERNAME,
+// UPDPLAN_SMB_PASSWORD and UPDPLAN_SMB_DOMAIN.
+func (p *Provider) credFor(host string) smbconn.Credentials {
+	c, ok := p.smbServers[strings.ToLower(host)]
+	if !ok {
+		c = p.smbCred
+	}
+	return c.WithEnv()
+}
+
+// Close drops idle HTTP connections and logs off the SMB sessions.
 func (p *Provider) Close() error {
 	if p.client != nil {
 		p.client.CloseIdleConnections()
+	}
+	if p.smb != nil {
+		return p.smb.Close()
 	}
 	return nil
 }
