@@ -245,9 +245,16 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		}
 	}
 
+	if progress != nil {
+		// Lines about objects print above the bars; many changes get an
+		// overall counter.
+		ui.human.Out = progress.Writer()
+		progress.Start(countChanges(p))
+	}
 	st, applyDiags := applyWith(ctx, cfg, p, opts)
 	if progress != nil {
 		progress.Close()
+		ui.human.Out = c.stdout
 	}
 	ui.diagnostics(applyDiags)
 	// As Terraform: no "Apply complete!" after an error or an interrupt;
@@ -321,4 +328,15 @@ func flagName(a string) string {
 		}
 	}
 	return a
+}
+
+// countChanges is the number of objects an apply of p changes.
+func countChanges(p *plan.Plan) int {
+	n := 0
+	for _, ch := range p.Changes {
+		if ch.Action != plan.NoOp {
+			n++
+		}
+	}
+	return n
 }

@@ -138,6 +138,9 @@ func (u *opUI) hooks(progress *view.Progress) engine.Hooks {
 		ApplyComplete: func(c *plan.ResourceChange, elapsed time.Duration, applied cty.Value, diags hcl.Diagnostics) {
 			u.mu.Lock()
 			defer u.mu.Unlock()
+			if progress != nil {
+				progress.Done()
+			}
 			if diags.HasErrors() {
 				if u.stream != nil {
 					u.stream.ApplyErrored(c, elapsed)

@@ -2,7 +2,7 @@
 // source snippets (human) and in Terraform's JSON shape, plans as a
 // Terraform-like diff, plan and state JSON (Terraform's format 1.2 / 1.0),
 // the streaming machine-readable UI of -json, drift reports (JSON, JUnit),
-// progress on a terminal, and tables.
+// progress bars on a terminal (github.com/vbauerster/mpb/v8), and tables.
 //
 // It decides nothing and reads nothing but its arguments: it never imports
 // the engine, never touches files or the network, and never decides exit

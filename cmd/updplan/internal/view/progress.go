@@ -1,43 +1,96 @@
 package view
 
 import (
-	"fmt"
+	"errors"
 	"io"
-	"strings"
+	"math"
 	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/providers"
 )
 
-// Progress draws one bar per long operation (a catalog download, a copy to
-// a distribution point) on a terminal, redrawing the bars in place. When the
-// output is not a terminal it writes nothing at all. It is safe for
-// concurrent use.
+// Progress draws, on a terminal, one bar per long operation (a catalog
+// download, a copy to a distribution point) with its rate, its ETA and, once
+// done, its final size, and an overall counter of the objects an apply has
+// finished ("Applying 812/5000") when there are many. The bars are
+// github.com/vbauerster/mpb/v8's. When the output is not a terminal it
+// writes nothing at all. It is safe for concurrent use.
 type Progress struct {
 	mu       sync.Mutex
 	w        io.Writer
 	terminal bool
-	bars     []*bar
-	drawn    int // lines drawn by the last redraw
+	p        *mpb.Progress // started by the first bar
+	bars     map[barKey]*progressBar
+	counter  *mpb.Bar
 	closed   bool
 }
 
-type bar struct {
-	addr        addr.Instance
-	label       string
-	done, total int64
-	final       bool
-	shown       string // the last rendering, to skip redraws that change nothing
+type barKey struct {
+	addr  addr.Instance
+	label string
 }
+
+type progressBar struct {
+	*mpb.Bar
+	total int64 // as last set; 0 while unknown
+}
+
+// CounterFrom is the number of changes from which an apply shows the
+// overall counter.
+const CounterFrom = 20
+
+// refreshRate is how often the bars are redrawn.
+const refreshRate = 150 * time.Millisecond
 
 // NewProgress returns a progress display on w; terminal says whether w is a
 // terminal (a pipe or file gets nothing).
 func NewProgress(w io.Writer, terminal bool) *Progress {
-	return &Progress{w: w, terminal: terminal}
+	return &Progress{w: w, terminal: terminal, bars: map[barKey]*progressBar{}}
 }
 
-// Event records progress and redraws the bars when what they show changed.
+// start starts drawing; nothing is written before the first bar.
+func (p *Progress) start() *mpb.Progress {
+	if p.p == nil {
+		// WithAutoRefresh: the caller decided w is a terminal; mpb sizes
+		// the bars to it when it is one it can ask (an *os.File), else to
+		// a width of 100.
+		p.p = mpb.New(mpb.WithOutput(p.w), mpb.WithAutoRefresh(), mpb.WithWidth(100), mpb.WithRefreshRate(refreshRate))
+	}
+	return p.p
+}
+
+// Start announces an apply of total changes; from CounterFrom on, an
+// overall counter is drawn below the bars, advanced by Done.
+func (p *Progress) Start(total int) {
+	if !p.terminal || total < CounterFrom {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.counter != nil {
+		return
+	}
+	p.counter = p.start().AddBar(int64(total), mpb.BarPriority(math.MaxInt),
+		mpb.PrependDecorators(decor.Name("Applying "), decor.CountersNoUnit("%d/%d")),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)))
+}
+
+// Done counts one finished change on the overall counter.
+func (p *Progress) Done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.counter != nil && !p.closed {
+		p.counter.Increment()
+	}
+}
+
+// Event records progress: the bar of (ev.Addr, ev.Label) moves to ev.Done
+// of ev.Total (0: unknown), and is complete with ev.Final.
 func (p *Progress) Event(ev providers.ProgressEvent) {
 	if !p.terminal {
 		return
@@ -47,88 +100,90 @@ func (p *Progress) Event(ev providers.ProgressEvent) {
 	if p.closed {
 		return
 	}
-	var b *bar
-	for _, x := range p.bars {
-		if x.addr == ev.Addr && x.label == ev.Label {
-			b = x
-		}
-	}
+	k := barKey{ev.Addr, ev.Label}
+	b := p.bars[k]
 	if b == nil {
-		b = &bar{addr: ev.Addr, label: ev.Label}
-		p.bars = append(p.bars, b)
+		name := ev.Label
+		if ev.Addr != (addr.Instance{}) {
+			name = ev.Addr.String() + ": " + ev.Label
+		}
+		b = &progressBar{Bar: p.start().AddBar(ev.Total,
+			mpb.PrependDecorators(decor.Name(name, decor.WCSyncSpaceR)),
+			mpb.AppendDecorators(
+				decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace),
+				decor.OnComplete(decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace), ""),
+				decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO, decor.WCSyncSpace), "done"),
+			)), total: ev.Total}
+		p.bars[k] = b
 	}
-	b.done, b.total, b.final = ev.Done, ev.Total, b.final || ev.Final
-	if b.render() == b.shown {
+	if b.Completed() || b.Aborted() {
 		return
 	}
-	p.redraw()
+	if ev.Total > 0 && ev.Total != b.total {
+		b.total = ev.Total
+		b.SetTotal(ev.Total, false)
+	}
+	done := ev.Done
+	if ev.Final {
+		if done == 0 {
+			done = b.total // a final event that names no size: all of it
+		}
+		b.SetCurrent(done)
+		b.SetTotal(-1, true) // complete at what was done: the final size
+		return
+	}
+	b.SetCurrent(done)
+	if b.total == 0 {
+		b.SetTotal(done+1, false) // unknown size: keep the bar open
+	}
 }
 
-// Close stops the display: the bars stay on screen as last drawn and later
-// events are ignored.
+// Writer is w while no bar is drawn; while bars are drawn, what is written
+// to it is printed above them.
+func (p *Progress) Writer() io.Writer { return progressWriter{p} }
+
+type progressWriter struct{ p *Progress }
+
+func (pw progressWriter) Write(b []byte) (int, error) {
+	pw.p.mu.Lock()
+	mp := pw.p.p
+	if pw.p.closed {
+		mp = nil
+	}
+	pw.p.mu.Unlock()
+	if mp != nil {
+		n, err := mp.Write(b)
+		var done mpb.ErrDone[*mpb.Progress]
+		if !errors.As(err, &done) {
+			return n, err
+		}
+	}
+	return pw.p.w.Write(b)
+}
+
+// Close draws the bars a last time and stops: bars of operations that did
+// not finish stay as they were, and later events are ignored.
 func (p *Progress) Close() {
 	if !p.terminal {
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
 	p.closed = true
-}
-
-// redraw moves the cursor back over the previous drawing and draws every bar.
-func (p *Progress) redraw() {
-	var s strings.Builder
-	if p.drawn > 0 {
-		fmt.Fprintf(&s, "\x1b[%dA", p.drawn)
-	}
+	mp := p.p
 	for _, b := range p.bars {
-		b.shown = b.render()
-		s.WriteString("\r\x1b[K" + b.shown + "\n")
-	}
-	p.drawn = len(p.bars)
-	io.WriteString(p.w, s.String())
-}
-
-const barWidth = 30
-
-func (b *bar) render() string {
-	name := b.label
-	if b.addr != (addr.Instance{}) {
-		// A bar of no object (an inventory file) shows its label alone.
-		name = b.addr.String() + ": " + b.label
-	}
-	switch {
-	case b.total > 0:
-		done := min(b.done, b.total)
-		pct := int(done * 100 / b.total)
-		fill := int(done * barWidth / b.total)
-		body := strings.Repeat("=", fill)
-		if fill < barWidth {
-			body += ">" + strings.Repeat(" ", barWidth-fill-1)
+		if !b.Completed() {
+			b.Abort(false)
 		}
-		if b.final {
-			body, pct = strings.Repeat("=", barWidth), 100
-		}
-		return fmt.Sprintf("%s [%s] %3d%% %s / %s", name, body, pct, amount(done, b.total), amount(b.total, b.total))
-	case b.final:
-		return fmt.Sprintf("%s done %s", name, amount(b.done, b.done))
 	}
-	return fmt.Sprintf("%s %s", name, amount(b.done, b.done))
-}
-
-// amount prints n in the binary unit that suits scale (a total of 1 KiB or
-// more is bytes), so that small steps of a large total do not redraw; plain
-// counts below that.
-func amount(n, scale int64) string {
-	if scale < 1024 {
-		return fmt.Sprint(n)
+	if p.counter != nil && !p.counter.Completed() {
+		p.counter.Abort(false)
 	}
-	units := []string{"KiB", "MiB", "GiB", "TiB"}
-	div := float64(1024)
-	i := 0
-	for float64(scale) >= div*1024 && i < len(units)-1 {
-		div *= 1024
-		i++
+	p.mu.Unlock()
+	if mp != nil {
+		mp.Wait()
 	}
-	return fmt.Sprintf("%.1f %s", float64(n)/div, units[i])
 }
