@@ -147,6 +147,8 @@ func setRuleDiags(objects []schema.Object, bodies []validatedBody, lookup schema
 	var diags hcl.Diagnostics
 	rules := append(slices.Clip(schema.SetRules), func(objs []schema.Object) []schema.ObjectProblem {
 		return schema.ResolveReferences(objs, lookup)
+	}, func(objs []schema.Object) []schema.ObjectProblem {
+		return schema.ITMURules(objs, lookup)
 	})
 	for _, rule := range rules {
 		for _, p := range rule(objects) {

@@ -214,6 +214,24 @@ func siteName(v cty.Value) *Problem {
 	return nil
 }
 
+// asciiServer allows a site system's server name in ASCII only: site codes
+// and site system server names must be ASCII (domain.md §2).
+func asciiServer(v cty.Value) *Problem {
+	s, ok := stringOf(v)
+	if !ok {
+		return nil
+	}
+	for _, r := range s {
+		if r > unicode.MaxASCII || unicode.IsControl(r) || unicode.IsSpace(r) {
+			return problem("Invalid server name", fmt.Sprintf("The server name %q contains %q. Configuration Manager requires site system server names in ASCII, without spaces or control characters: use the computer's NetBIOS or DNS name, e.g. \"SITESRV\".", s, r))
+		}
+	}
+	if s == "" {
+		return problem("Invalid server name", "The server name is empty. Use the computer's NetBIOS or DNS name, e.g. \"SITESRV\".")
+	}
+	return nil
+}
+
 // schedule allows a schedule string (ParseSchedule).
 func schedule(v cty.Value) *Problem {
 	s, ok := stringOf(v)
@@ -221,6 +239,19 @@ func schedule(v cty.Value) *Problem {
 		return nil
 	}
 	if _, err := ParseSchedule(s); err != nil {
+		return scheduleProblem(s, err)
+	}
+	return nil
+}
+
+// inventorySchedule allows a hardware inventory schedule
+// (ParseInventorySchedule).
+func inventorySchedule(v cty.Value) *Problem {
+	s, ok := stringOf(v)
+	if !ok {
+		return nil
+	}
+	if _, err := ParseInventorySchedule(s); err != nil {
 		return scheduleProblem(s, err)
 	}
 	return nil

@@ -275,6 +275,10 @@ func deploymentRules(obj cty.Value) []*Problem {
 		return ps
 	}
 	enabled, eok := boolAttr(sms, "enabled", false)
+	if eok && enabled && isUnset(obj, "package") {
+		ps = append(ps, errorAt(path("sms2003", "enabled"), "SMS 2003 deployment without a deployment package",
+			"The deployment reaches SMS 2003 clients but names no deployment package. The updates a deployment assigns must already be in a deployment package, and for SMS 2003 clients Configuration Manager downloads again every update missing from the chosen package, even when another package holds it. Set `package` to a deployment package of the deployment's site that already holds the updates (e.g. `package = deployment_package.monthly.id`)."))
+	}
 	if eok && !enabled && isSet(sms, "schedule") {
 		ps = append(ps, warningAt(path("sms2003", "schedule"), "SMS 2003 schedule not used",
 			"The SMS 2003 mandatory schedule applies only when the deployment reaches SMS 2003 clients, and `sms2003.enabled` is false. Set `enabled = true` in the `sms2003` block, or remove `schedule`."))

@@ -18,6 +18,7 @@ var SetRules = []SetRule{
 	siteHierarchy,
 	uniqueCollectionNames,
 	uniqueDeploymentPackageNames,
+	uniqueAdvertisementNames,
 	uniquePackageSources,
 	uniquePackageShareNames,
 	uniqueDistributionPoints,
@@ -133,6 +134,21 @@ func uniqueCollectionNames(objs []Object) []ObjectProblem {
 		func(first, dup Object) *Problem {
 			return errorAt(path("name"), "Duplicate collection name",
 				fmt.Sprintf("%s has the same name %q as %s in site %s. Collection names are unique in a site: rename one of them.", dup.Addr, valueString(dup, "name"), first.Addr, valueString(dup, "site")))
+		})
+}
+
+// uniqueAdvertisementNames: an advertisement's name is its unique
+// user-friendly name (SMS_Advertisement, domain.md §8.3), here per site.
+func uniqueAdvertisementNames(objs []Object) []ObjectProblem {
+	return duplicates(ofType(objs, "advertisement"),
+		func(o Object) (string, bool) {
+			site, sok := strAttr(o.Value, "site", "")
+			name, nok := strAttr(o.Value, "name", "")
+			return site + "\x00" + fold(name), sok && nok
+		},
+		func(first, dup Object) *Problem {
+			return errorAt(path("name"), "Duplicate advertisement name",
+				fmt.Sprintf("%s has the same name %q as %s in site %s. An advertisement's name is its unique user-friendly name: rename one of them.", dup.Addr, valueString(dup, "name"), first.Addr, valueString(dup, "site")))
 		})
 }
 

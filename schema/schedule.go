@@ -132,6 +132,28 @@ func ParseSchedule(str string) (Schedule, error) {
 	return s, nil
 }
 
+// inventoryRanges are the simple intervals of the hardware inventory
+// client agent's schedule dialog: 1–60 minutes, 1–24 hours, 1–31 days
+// (domain.md §9), wider than a schedule token's spans elsewhere.
+var inventoryRanges = map[IntervalUnit][2]int{
+	Minutes: {1, 60},
+	Hours:   {1, 24},
+	Days:    {1, 31},
+	Weeks:   {1, 4},
+	Months:  {1, 12},
+}
+
+// ParseInventorySchedule parses a hardware inventory schedule: as
+// ParseSchedule, with the inventory dialog's ranges ("every 24 hours",
+// "every 60 minutes").
+func ParseInventorySchedule(str string) (Schedule, error) {
+	words := strings.Fields(str)
+	if len(words) == 0 {
+		return Schedule{}, fmt.Errorf("the schedule is empty; write it as %s", scheduleForms)
+	}
+	return (&scheduleParser{words: words, ranges: inventoryRanges}).parse()
+}
+
 // CanonicalSchedule returns the canonical form of a schedule string, for
 // storing and comparing.
 func CanonicalSchedule(str string) (string, error) {
@@ -145,6 +167,8 @@ func CanonicalSchedule(str string) (string, error) {
 type scheduleParser struct {
 	words []string
 	pos   int
+	// ranges of simple intervals; nil means intervalRanges.
+	ranges map[IntervalUnit][2]int
 }
 
 func (p *scheduleParser) done() bool { return p.pos >= len(p.words) }
@@ -249,6 +273,9 @@ func (p *scheduleParser) parseEvery() (Schedule, error) {
 		}
 	}
 	r := intervalRanges[unit]
+	if p.ranges != nil {
+		r = p.ranges[unit]
+	}
 	if n < r[0] || n > r[1] {
 		return Schedule{}, fmt.Errorf("every %d %s is out of range: %s go from %d to %d; for example \"every %d %s\"", n, unit, unit, r[0], r[1], r[1], unit)
 	}

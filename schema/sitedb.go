@@ -25,7 +25,7 @@ var siteType = &ResourceType{
 	Block: Block{Attributes: []*Attribute{
 		required("code", str, "Site code: three characters A–Z and 0–9, not a reserved device name (AUX, CON, NUL, PRN, COM, LPT), unique in the hierarchy.").forceNew().check(siteCode),
 		required("name", str, "Site name: letters A–Z a–z, digits and `-`.").forceNew().check(siteName),
-		required("server", str, "The site server (NetBIOS or DNS name); it hosts PkgSource and the PackageSrc share."),
+		required("server", str, "The site server (NetBIOS or DNS name, ASCII only); it hosts PkgSource and the PackageSrc share.").check(asciiServer),
 		optional("parent", str, "Site code of the parent site, or null for a central site.").check(siteCode).refersTo("site", AnySite),
 		optional("install_dir", str, "Installation folder on the site server."),
 		optional("admins_group", str, "The local group whose members administer the site.").withDefault(cty.StringVal("SMS Admins")),
@@ -118,7 +118,7 @@ var distributionPointType = &ResourceType{
 	Doc: "A distribution point: where clients fetch package content, and where the catalog must be copied.",
 	Block: Block{Attributes: []*Attribute{
 		required("site", str, "Site code.").forceNew().check(siteCode).refersTo("site", AnySite),
-		required("server", str, "Server name.").forceNew(),
+		required("server", str, "Server name (ASCII only).").forceNew().check(asciiServer),
 		optional("kind", str, "`server` (ConfigMgr creates `SMSPKG<drive>$`) or `server_share` (an existing share).").withDefault(cty.StringVal("server")).check(oneOf("server", "server_share")),
 		optional("share", str, "`SMSPKG<drive>$` or a custom share name, unique across distribution points."),
 		optional("content_path", str, "Where content lands: a local folder or an `smb://host/share/path` URL."),
@@ -145,7 +145,7 @@ var hardwareInventoryType = &ResourceType{
 	Doc: "The hardware inventory cycle of a site. Compliance reaches the site database only through it. One per site.",
 	Block: Block{Attributes: []*Attribute{
 		required("site", str, "Site code.").forceNew().check(siteCode).refersTo("site", AnySite),
-		optional("schedule", str, "How often clients report, e.g. `every 7 days` (the default).").withDefault(cty.StringVal("every 7 days")).check(schedule),
+		optional("schedule", str, "How often clients report, e.g. `every 7 days` (the default); simple intervals as the agent's dialog allows them: 1–60 minutes, 1–24 hours, 1–31 days.").withDefault(cty.StringVal("every 7 days")).check(inventorySchedule),
 	}},
 }
 

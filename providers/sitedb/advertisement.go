@@ -15,6 +15,7 @@ import (
 func advertisementKind() *kind {
 	return &kind{
 		rt: schema.Sitedb.ResourceType("advertisement"), table: "advertisements", idAttr: "id", ids: idCounter,
+		unique: uniqueAdvertisementName,
 		planCheck: func(ctx context.Context, p *Provider, req providers.PlanRequest, planned cty.Value) hcl.Diagnostics {
 			pkg, prog := str(planned, "package"), str(planned, "program")
 			if pkg == "" || prog == "" || p.isPlanned(p.plannedPrograms, programID(pkg, prog)) {
@@ -46,4 +47,18 @@ func programExists(ctx context.Context, c *conn, pkg, prog string) hcl.Diagnosti
 	}
 	return hcl.Diagnostics{providers.AttrError(pathAttr("program"), "Program not in package",
 		"Package "+pkg+" has no program named "+quote(prog)+", neither in the site database nor in this configuration. ConfigMgr would accept the advertisement and silently never run it. Declare the program (and refer to it, e.g. program = program.scan.name) or correct the name.")}
+}
+
+// uniqueAdvertisementName: an advertisement's name is its unique
+// user-friendly name (SMS_Advertisement, domain.md §8.3), here per site.
+func uniqueAdvertisementName(ctx context.Context, c *conn, owner, selfID string, v cty.Value) hcl.Diagnostics {
+	site, name := str(v, "site"), str(v, "name")
+	if site == "" || name == "" {
+		return nil
+	}
+	return checkUnique(ctx, c, "advertisements", `"site" = ? AND lower("name") = lower(?)`, []any{site, name}, selfID, owner, "name",
+		func(o other) (string, string) {
+			return "Duplicate advertisement name",
+				"Site " + site + " already has an advertisement named " + quote(name) + " (" + o.String() + "). An advertisement's name is its unique user-friendly name. Choose another name, or import the existing advertisement with `updplan import " + owner + " " + o.id + "`."
+		})
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -302,6 +304,14 @@ func TestPlanRules(t *testing.T) {
 			summary: "Site name cannot change", path: "name"},
 		{name: "site server changed", typ: "site", prior: labSite,
 			config: obj("site", map[string]cty.Value{"code": sv("LAB"), "name": sv("Lab"), "server": sv("S2")})},
+		{name: "advertisement name taken", typ: "advertisement",
+			setup: func(t *testing.T, p *Provider) {
+				apply(t, p, at("package", "tool"), cty.NilVal, obj("package", map[string]cty.Value{"site": sv("LAB"), "name": sv("Tool")}))
+				apply(t, p, at("program", "scan"), cty.NilVal, obj("program", map[string]cty.Value{"package": sv("LAB00001"), "name": sv("Scan"), "command_line": sv("x")}))
+				apply(t, p, at("advertisement", "first"), cty.NilVal, obj("advertisement", map[string]cty.Value{"site": sv("LAB"), "name": sv("Scan"), "collection": sv("LAB00009"), "package": sv("LAB00001"), "program": sv("Scan")}))
+			},
+			config:  obj("advertisement", map[string]cty.Value{"site": sv("LAB"), "name": sv("scan"), "collection": sv("LAB00009"), "package": sv("LAB00001"), "program": sv("Scan")}),
+			summary: "Duplicate advertisement name", path: "name"},
 		{name: "parent site exists", typ: "site",
 			setup: func(t *testing.T, p *Provider) {
 				apply(t, p, at("site", "central"), cty.NilVal, obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("S0")}))
@@ -330,6 +340,38 @@ func TestPlanRules(t *testing.T) {
 				}
 				wantDiag(t, pr.Diagnostics, r.summary, r.path)
 			})
+		}
+	})
+}
+
+// Renaming the scan package or moving its source is planned, with a
+// warning at the attribute: earlier SMS 2003 deployments keep the old one.
+func TestScanPackageChangeWarns(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d testDriver) {
+		p := open(t, d)
+		cfg := func(name, src string) cty.Value {
+			return obj("package", map[string]cty.Value{"site": sv("LAB"), "name": sv(name), "source_path": sv(src)})
+		}
+		prior := apply(t, p, at("package", "itmu"), cty.NilVal, cfg("Microsoft Updates Tool", `\\SRV\PackageSrc`))
+		for _, tc := range []struct{ name, src, path string }{
+			{"Microsoft Updates Tool", `\\SRV\PackageSrc`, ""},
+			{"Microsoft Updates Tool 2", `\\SRV\PackageSrc`, "name"},
+			{"Microsoft Updates Tool", `\\SRV\PackageSrc_1`, "source_path"},
+		} {
+			pr := plan(t, p, at("package", "itmu"), prior, cfg(tc.name, tc.src))
+			var got []string
+			for _, d := range pr.Diagnostics {
+				if path, _ := providers.PathOf(d); d.Severity == hcl.DiagWarning && d.Summary == "Scan package changed under existing deployments" {
+					got = append(got, pathString(path))
+				}
+			}
+			want := []string(nil)
+			if tc.path != "" {
+				want = []string{tc.path}
+			}
+			if pr.Diagnostics.HasErrors() || !slices.Equal(got, want) {
+				t.Errorf("%s %s: warnings at %v, want %v:\n%s", tc.name, tc.src, got, want, diagText(pr.Diagnostics))
+			}
 		}
 	})
 }

@@ -1,14 +1,14 @@
 collection "sync" {
   site = "LAB"
-  name = "Microsoft Updates Tool Sync"
+  name = "SMS 2003 clients"
 }
 
 collection "sync_again" {
   site = "LAB"
-  name = "Microsoft Updates Tool Sync" # ERROR: Duplicate collection name
+  name = "SMS 2003 clients" # ERROR: Duplicate collection name
 }
 
 collection "other_site" {
   site = "BR1"
-  name = "Microsoft Updates Tool Sync"
+  name = "SMS 2003 clients"
 }
