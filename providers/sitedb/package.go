@@ -14,7 +14,7 @@ import (
 func packageKind() *kind {
 	return &kind{
 		rt: schema.Sitedb.ResourceType("package"), table: "packages", idAttr: "id", ids: idCounter,
-		created: map[string]cty.Value{"source_version": cty.NumberIntVal(1)},
+		created:   map[string]cty.Value{"source_version": cty.NumberIntVal(1)},
 		unique:    uniqueShareName,
 		planCheck: planPackage,
 	}
@@ -40,7 +40,7 @@ func planPackage(_ context.Context, _ *Provider, req providers.PlanRequest, plan
 			what = "moves the source of"
 		}
 		diags = append(diags, providers.AttrWarning(pathAttr(a), "Scan package changed under existing deployments",
-			"This plan " + what + " the inventory tool's scan package " + str(prior, "id") + ", which replaces it. Software update deployments created earlier for SMS 2003 clients keep pointing at the old scan package, and their clients stop scanning. After the apply, create those deployments again (or turn their SMS 2003 settings on in new ones), or keep the package's name and source as they are."))
+			"This plan "+what+" the inventory tool's scan package "+str(prior, "id")+", which replaces it. Software update deployments created earlier for SMS 2003 clients keep pointing at the old scan package, and their clients stop scanning. After the apply, create those deployments again (or turn their SMS 2003 settings on in new ones), or keep the package's name and source as they are."))
 	}
 	return diags
 }
