@@ -13,7 +13,10 @@
 // bytes to every place, temporary names renamed into place),
 // kernelcopy_*.go (reflink / copy_file_range), fileid_*.go (inodes for the
 // metadata cache), trust/ (the embedded Microsoft roots). testdata/ holds
-// signed test catalogs and make-fixtures.sh, which made them.
+// signed test catalogs and make-fixtures.sh, which made them;
+// matrix_test.go builds its own with gcab and osslsigncode (and a legacy
+// Authenticode time-stamping server) and compares every verdict with
+// osslsigncode verify.
 //
 // Relative paths (destination, distribution points, local_path,
 // trust_anchors, ca_file) are relative to the configuration directory

@@ -3,6 +3,8 @@ package catalog
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/x509"
@@ -139,19 +141,21 @@ func (c *cabCheck) Finish() (string, error) {
 }
 
 var (
-	oidSignedData      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidSpcIndirectData = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 4}
-	oidMessageDigest   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	oidContentType     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	oidNestedSignature = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}
-	oidRFC3161Stamp    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}
-	oidTSTInfo         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
-	oidSHA1            = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	oidSHA256          = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidSHA384          = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidSHA512          = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
-	oidRSA             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	oidECPublicKey     = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidSignedData       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidSpcIndirectData  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 4}
+	oidMessageDigest    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidContentType      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidNestedSignature  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}
+	oidRFC3161Stamp     = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}
+	oidTSTInfo          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
+	oidCounterSignature = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 6}
+	oidSigningTime      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidSHA1             = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
+	oidSHA256           = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidSHA384           = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
+	oidSHA512           = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+	oidRSA              = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidECPublicKey      = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
 )
 
 type contentInfo struct {
@@ -381,14 +385,20 @@ func (a *Authenticode) verifyOne(p *parsedSignedData, cabDigest []byte) (string,
 	return p.signer.Subject.String(), nil
 }
 
-// timestamp returns the time of a valid RFC 3161 time stamp on the
-// signature: its token signed by a time-stamping certificate that chains to
-// the anchors, over the signature's encrypted digest. Legacy PKCS#9
-// countersignatures are not used: the signature is then checked at the
-// current time.
+// timestamp returns the time of a valid time stamp on the signature: an
+// RFC 3161 token, or the legacy Authenticode counter-signature (PKCS#9,
+// which older signed catalogs carry), signed by a time-stamping certificate
+// that chains to the anchors, over the signature's encrypted digest.
+// Without one the signature is checked at the current time.
 func (a *Authenticode) timestamp(p *parsedSignedData) (time.Time, bool) {
 	si := p.sd.SignerInfos[0]
 	for _, attr := range si.UnauthAttrs {
+		if attr.Type.Equal(oidCounterSignature) {
+			if t, ok := a.counterSignature(p, attr.Values.Bytes); ok {
+				return t, true
+			}
+			continue
+		}
 		if !attr.Type.Equal(oidRFC3161Stamp) {
 			continue
 		}
@@ -476,4 +486,90 @@ var combinedOID = map[x509.SignatureAlgorithm]asn1.ObjectIdentifier{
 	x509.ECDSAWithSHA256: {1, 2, 840, 10045, 4, 3, 2},
 	x509.ECDSAWithSHA384: {1, 2, 840, 10045, 4, 3, 3},
 	x509.ECDSAWithSHA512: {1, 2, 840, 10045, 4, 3, 4},
+}
+
+// counterSignature checks a legacy Authenticode time stamp: a PKCS#9
+// counter-signature (a SignerInfo in the signature's unsigned attributes)
+// whose message digest is the hash of the signature's encrypted digest,
+// signed by a certificate the signature carries that chains to the anchors
+// for time stamping at the signing time it states. It returns that time.
+func (a *Authenticode) counterSignature(p *parsedSignedData, values []byte) (time.Time, bool) {
+	si := p.sd.SignerInfos[0]
+	var cs signerInfo
+	if _, err := asn1.Unmarshal(values, &cs); err != nil || len(cs.AuthAttrs.Bytes) == 0 {
+		return time.Time{}, false
+	}
+	var tsa *x509.Certificate
+	for _, c := range p.certs {
+		if bytes.Equal(c.RawIssuer, cs.IssuerAndSerial.Issuer.FullBytes) && c.SerialNumber.Cmp(cs.IssuerAndSerial.Serial) == 0 {
+			tsa = c
+		}
+	}
+	h, ok := hashFor(cs.DigestAlgorithm.Algorithm)
+	if tsa == nil || !ok {
+		return time.Time{}, false
+	}
+	var digest []byte
+	var at time.Time
+	digests, times := 0, 0
+	for rest := cs.AuthAttrs.Bytes; len(rest) > 0; {
+		var a attribute
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &a); err != nil {
+			return time.Time{}, false
+		}
+		switch {
+		case a.Type.Equal(oidMessageDigest):
+			digests++
+			if r, err := asn1.Unmarshal(a.Values.Bytes, &digest); err != nil || len(r) > 0 {
+				return time.Time{}, false
+			}
+		case a.Type.Equal(oidSigningTime):
+			times++
+			if r, err := asn1.Unmarshal(a.Values.Bytes, &at); err != nil || len(r) > 0 {
+				return time.Time{}, false
+			}
+		}
+	}
+	if digests != 1 || times != 1 {
+		return time.Time{}, false
+	}
+	d := h.New()
+	d.Write(si.EncryptedDigest)
+	if subtle.ConstantTimeCompare(digest, d.Sum(nil)) != 1 {
+		return time.Time{}, false
+	}
+	signed := append([]byte{0x31}, cs.AuthAttrs.FullBytes[1:]...) // [0] IMPLICIT -> SET OF
+	if !checkLegacySignature(tsa, h, signed, cs.EncryptedDigest) {
+		return time.Time{}, false
+	}
+	inter := x509.NewCertPool()
+	for _, c := range p.certs {
+		inter.AddCert(c)
+	}
+	if _, err := tsa.Verify(x509.VerifyOptions{
+		Roots: a.roots, Intermediates: inter, CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
+	}); err != nil {
+		return time.Time{}, false
+	}
+	return at, true
+}
+
+// checkLegacySignature checks an RSA or ECDSA signature by cert over
+// signed with the digest h, SHA-1 included: legacy time stamps are SHA-1
+// counter-signatures, which x509.Certificate.CheckSignature refuses. A
+// time stamp only dates the signature; the catalog's own signature must
+// still be SHA-256.
+func checkLegacySignature(cert *x509.Certificate, h crypto.Hash, signed, sig []byte) bool {
+	d := h.New()
+	d.Write(signed)
+	sum := d.Sum(nil)
+	switch pub := cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(pub, h, sum, sig) == nil
+	case *ecdsa.PublicKey:
+		return ecdsa.VerifyASN1(pub, sum, sig)
+	}
+	return false
 }
