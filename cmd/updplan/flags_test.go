@@ -186,7 +186,7 @@ func TestRunExitCodes(t *testing.T) {
 		"state without command":    {[]string{"state"}, 1, "", "Subcommands:"},
 		"version":                  {[]string{"version"}, 0, "updplan v" + version, ""},
 		"inventory without files":  {[]string{"inventory", "import"}, 1, "", "Give the files to import"},
-		"report not available":     {[]string{"report", "shares"}, 1, "", "not available yet in this build"},
+		"report without a kind":    {[]string{"report"}, 1, "", "Say which report"},
 		"force-unlock refuses":     {[]string{"force-unlock", "abc"}, 1, "", "Pass -force"},
 		"import arguments":         {[]string{"import", "site.a"}, 1, "", "import takes two arguments"},
 		"output raw and json":      {[]string{"output", "-raw", "-json", "x"}, 1, `"summary": "Incompatible command-line options"`, ""},
