@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/updplan/updplan/engine/encryption"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ type Engine struct {
 	// planVars are the variables of the saved plan being applied, which
 	// the backend settings use when Inputs do not set them.
 	planVars map[string]cty.Value
+
+	enc    *encryption.Encryption // built once per configuration
+	encFor *config.Config
 
 	mu         sync.Mutex
 	configured map[string]bool // providers configured by this engine

@@ -28,6 +28,18 @@ const BackendDSNEnv = "UPDPLAN_BACKEND_DSN"
 // evaluated early (early.go) with e.Inputs: they may use variables and
 // local values that depend only on variables.
 func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
+	be, diags := e.backend(cfg)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if d := e.encryptBackend(cfg, be); d.HasErrors() {
+		be.Close()
+		return nil, append(diags, d...)
+	}
+	return be, diags
+}
+
+func (e *Engine) backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
 	if cfg.Settings == nil || cfg.Settings.Backend == nil {
 		return state.NewLocal(filepath.Join(cfg.Dir, DefaultStateFile)), nil
 	}

@@ -6,8 +6,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/encryption"
 	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/lang"
+	"github.com/updplan/updplan/engine/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -165,13 +167,57 @@ func backendExprs(cfg *config.Config) (map[string]*hcl.Attribute, []hcl.Expressi
 	return attrs, exprs, diags
 }
 
-// validateEarly checks, without evaluating, that the backend settings
-// refer only to what early evaluation can give them (for validate).
+// validateEarly checks, without evaluating, that the backend and
+// encryption settings refer only to what early evaluation can give them (for validate).
 func validateEarly(cfg *config.Config) hcl.Diagnostics {
-	_, exprs, diags := backendExprs(cfg)
-	if diags.HasErrors() {
-		return nil // reported by the structure check
+	var out hcl.Diagnostics
+	if _, exprs, diags := backendExprs(cfg); !diags.HasErrors() { // else reported by the structure check
+		_, _, d := earlyRefs(cfg, exprs, "backend")
+		out = append(out, d...)
 	}
-	_, _, d := earlyRefs(cfg, exprs, "backend")
-	return d
+	if cfg.Settings != nil && cfg.Settings.Encryption != nil {
+		_, _, d := earlyRefs(cfg, cfg.Settings.Encryption.PassphraseExprs(), "encryption")
+		out = append(out, d...)
+	}
+	return out
+}
+
+// Encryption builds the configuration's encryption block (nil when there
+// is none): its key providers' settings are evaluated early, like the
+// backend's, with e.Inputs. It is built once per configuration, so that
+// each key is derived once per run.
+func (e *Engine) Encryption(cfg *config.Config) (*encryption.Encryption, hcl.Diagnostics) {
+	if cfg.Settings == nil || cfg.Settings.Encryption == nil {
+		return nil, nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.enc != nil && e.encFor == cfg {
+		return e.enc, nil
+	}
+	spec := cfg.Settings.Encryption
+	ev, diags := e.earlyEvaluator(cfg, e.Inputs, spec.PassphraseExprs(), "encryption")
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	enc, d := spec.Build(func(expr hcl.Expression) (cty.Value, hcl.Diagnostics) { return ev.Expr(expr, eval.Scope{}) }, e.Inputs.Env)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	e.enc, e.encFor = enc, cfg
+	return enc, diags
+}
+
+// encryptBackend makes be encrypt with the state target of cfg's
+// encryption block.
+func (e *Engine) encryptBackend(cfg *config.Config, be state.Backend) hcl.Diagnostics {
+	enc, diags := e.Encryption(cfg)
+	if diags.HasErrors() {
+		return diags
+	}
+	if es, ok := be.(interface{ SetEncryption(*encryption.Target) }); ok && enc != nil {
+		es.SetEncryption(enc.State)
+	}
+	return diags
 }

@@ -133,7 +133,7 @@ func runPlan(ctx context.Context, c *cli, args []string) int {
 		return 1
 	}
 	if f.out != "" {
-		if diags := writePlanFile(c.path(f.out), p); diags.HasErrors() {
+		if diags := c.writePlanFile(cfg, c.path(f.out), p); diags.HasErrors() {
 			return ui.fail(diags)
 		}
 		ui.log(fmt.Sprintf("\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  updplan apply %q", f.out, f.out))
@@ -204,7 +204,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 	applyWith := c.eng.Apply
 	if planFile != "" {
 		var readDiags hcl.Diagnostics
-		p, readDiags = readPlanFile(c.path(planFile), c.eng.StateTypes())
+		p, readDiags = c.readPlanFile(cfg, c.path(planFile))
 		if readDiags.HasErrors() {
 			return ui.fail(append(loadDiags, readDiags...))
 		}

@@ -44,7 +44,7 @@ func runShow(ctx context.Context, c *cli, args []string) int {
 	cfg, diags := c.eng.Load(c.dir)
 	out.files = cfg.Files
 	if f.planFile != "" {
-		p, readDiags := readPlanFile(c.path(f.planFile), c.eng.StateTypes())
+		p, readDiags := c.readPlanFile(cfg, c.path(f.planFile))
 		if readDiags.HasErrors() {
 			return out.fail(readDiags)
 		}

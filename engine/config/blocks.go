@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/updplan/updplan/engine/encryption"
 
 	version "github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
@@ -35,7 +36,7 @@ func (d *decoder) settings(b *hcl.Block) {
 	d.cfg.Settings = s
 	content, diags := b.Body.Content(&hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "required_version"}},
-		Blocks:     []hcl.BlockHeaderSchema{{Type: "backend", LabelNames: []string{"type"}}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "backend", LabelNames: []string{"type"}}, {Type: "encryption"}},
 	})
 	d.diags = append(d.diags, diags...)
 	if a, ok := content.Attributes["required_version"]; ok {
@@ -52,6 +53,16 @@ func (d *decoder) settings(b *hcl.Block) {
 		}
 	}
 	for _, bb := range content.Blocks {
+		if bb.Type == "encryption" {
+			if s.Encryption != nil {
+				d.diags = append(d.diags, duplicate("Duplicate encryption block", "An encryption block", s.Encryption.DeclRange, bb.DefRange))
+				continue
+			}
+			spec, diags := encryption.Parse(bb.Body, bb.DefRange)
+			d.diags = append(d.diags, diags...)
+			s.Encryption = spec
+			continue
+		}
 		typ := bb.Labels[0]
 		if s.Backend != nil {
 			d.diags = append(d.diags, duplicate("Duplicate backend block", "A backend block", s.Backend.DeclRange, bb.DefRange))

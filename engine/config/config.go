@@ -4,6 +4,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/encryption"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -35,7 +36,10 @@ type Settings struct {
 	RequiredVersion      string // "" when not set
 	RequiredVersionRange hcl.Range
 	Backend              *Backend // nil: the default local backend
-	DeclRange            hcl.Range
+	// Encryption is the encryption block as written (nil: none); the
+	// engine evaluates its passphrases early and builds it.
+	Encryption *encryption.Spec
+	DeclRange  hcl.Range
 }
 
 // Backend is the backend block: `backend "local" { path = ... }` or

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/encryption"
 	"github.com/updplan/updplan/engine/state"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -131,9 +132,14 @@ var modeNames = map[Mode]string{NormalMode: "normal", DestroyMode: "destroy", Re
 
 // WriteFile saves p to path with mode 0600 (it holds variable values),
 // atomically: a reader sees the old file or the new one, never a part.
-func WriteFile(path string, p *Plan) error {
+// With enc (the encryption block's plan target; nil for none) the file is
+// an encrypted envelope.
+func WriteFile(path string, p *Plan, enc *encryption.Target) error {
 	b, err := EncodeFile(p)
 	if err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	if b, err = enc.Seal("plan", b); err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
@@ -165,10 +171,16 @@ func WriteFile(path string, p *Plan) error {
 // ReadFile reads a plan saved by WriteFile. types gives the implied type of
 // each resource type: a plan whose values no longer fit them (the schema
 // changed since) is refused. Errors name the file and say what to do.
-func ReadFile(path string, types state.TypeFunc) (*Plan, error) {
+//
+// An encrypted plan is decrypted with enc (or its fallback); an encrypted
+// plan without enc, or a wrong key, is an error that says so.
+func ReadFile(path string, types state.TypeFunc, enc *encryption.Target) (*Plan, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan: %w", err)
+	}
+	if b, err = enc.Open("plan", b); err != nil {
+		return nil, fmt.Errorf("plan file %s: %w", path, err)
 	}
 	p, err := DecodeFile(b, types)
 	if err != nil {

@@ -148,7 +148,7 @@ func TestFileRoundTrip(t *testing.T) {
 
 	want := samplePlan()
 	path := filepath.Join(t.TempDir(), "tfplan")
-	if err := WriteFile(path, want); err != nil {
+	if err := WriteFile(path, want, nil); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
@@ -158,7 +158,7 @@ func TestFileRoundTrip(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v; want 0600", fi.Mode().Perm())
 	}
-	got, err := ReadFile(path, testTypes)
+	got, err := ReadFile(path, testTypes, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestFileStateWithoutLineage(t *testing.T) {
 func TestReadFileNames(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p")
 	os.WriteFile(path, []byte("nope"), 0o600)
-	_, err := ReadFile(path, testTypes)
+	_, err := ReadFile(path, testTypes, nil)
 	if err == nil || !strings.Contains(err.Error(), "plan file "+path+": not a saved plan") {
 		t.Errorf("err = %v", err)
 	}

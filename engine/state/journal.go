@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/encryption"
 )
 
 // JournalFormatVersion is the version of the journal record format.
@@ -121,4 +122,18 @@ func replayJournal(stored *State, h journalHeader, records [][]byte, types TypeF
 	}
 	s.Serial = h.Serial + 1
 	return s, nil
+}
+
+// openRecords decrypts journal records written under encryption (each
+// record is its own envelope); plain records pass when enc allows them.
+func openRecords(enc *encryption.Target, records [][]byte, where string) ([][]byte, error) {
+	out := make([][]byte, len(records))
+	for i, rec := range records {
+		b, err := enc.Open("journal", rec)
+		if err != nil {
+			return nil, fmt.Errorf("journal %s: record %d: %w", where, i+1, err)
+		}
+		out[i] = b
+	}
+	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/encryption"
 )
 
 // DefaultLocalPath is the state file's name beside the configuration.
@@ -24,6 +25,7 @@ const DefaultLocalPath = "updplan.state"
 // holds the lock) beside it.
 type Local struct {
 	path string
+	enc  *encryption.Target // nil: not encrypted
 
 	mu       sync.Mutex
 	lockFile *os.File // open while this Local holds the lock
@@ -35,6 +37,10 @@ var _ Backend = (*Local)(nil)
 
 // NewLocal returns the backend of the state file at path.
 func NewLocal(path string) *Local { return &Local{path: path} }
+
+// SetEncryption makes l encrypt the state and each journal record it
+// writes with t, and read what t (or its fallback) can open.
+func (l *Local) SetEncryption(t *encryption.Target) { l.enc = t }
 
 // Path returns the state file's path.
 func (l *Local) Path() string { return l.path }
@@ -79,6 +85,9 @@ func (l *Local) Read(ctx context.Context, types TypeFunc) (*State, error) {
 	if h == nil {
 		return stored, nil // an apply died before its header was durable
 	}
+	if records, err = openRecords(l.enc, records, l.journalPath()); err != nil {
+		return nil, err
+	}
 	verdict, err := judgeJournal(stored, *h, l.journalPath())
 	if err != nil {
 		return nil, err
@@ -97,6 +106,9 @@ func (l *Local) readStored(types TypeFunc) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading state file: %w", err)
 	}
+	if b, err = l.enc.Open("state", b); err != nil {
+		return nil, fmt.Errorf("state file %s: %w", l.path, err)
+	}
 	s, err := Decode(b, types)
 	if err != nil {
 		return nil, fmt.Errorf("state file %s: %w", l.path, err)
@@ -113,6 +125,9 @@ func (l *Local) storedHead() (*State, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading state file: %w", err)
+	}
+	if b, err = l.enc.Open("state", b); err != nil {
+		return nil, fmt.Errorf("state file %s: %w", l.path, err)
 	}
 	var head struct {
 		Serial  uint64 `json:"serial"`
@@ -131,6 +146,9 @@ func (l *Local) storedHead() (*State, error) {
 func (l *Local) Write(ctx context.Context, s *State) error {
 	b, err := Encode(s)
 	if err != nil {
+		return err
+	}
+	if b, err = l.enc.Seal("state", b); err != nil {
 		return err
 	}
 	l.mu.Lock()
@@ -286,7 +304,7 @@ func (l *Local) openJournal(jpath string, continuing bool) (*localJournal, error
 	if err != nil {
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
-	j := &localJournal{f: f, path: jpath}
+	j := &localJournal{f: f, path: jpath, enc: l.enc}
 	l.mu.Lock()
 	old := l.journal
 	l.journal = j
@@ -347,6 +365,7 @@ func readJournalFile(path string) (*journalHeader, [][]byte, error) {
 const journalSyncEvery = 32
 
 type localJournal struct {
+	enc      *encryption.Target
 	mu       sync.Mutex
 	f        *os.File
 	path     string
@@ -371,6 +390,10 @@ func (j *localJournal) Remove(a addr.Instance) error {
 }
 
 func (j *localJournal) append(rec []byte) error {
+	rec, err := j.enc.Seal("journal", rec)
+	if err != nil {
+		return err
+	}
 	line := make([]byte, 0, len(rec)+1)
 	line = append(append(line, rec...), '\n')
 	j.mu.Lock()

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/encryption"
 )
 
 // Postgres keeps states in a PostgreSQL database, one row per workspace.
@@ -24,6 +25,7 @@ import (
 //
 // The DSN is a secret: it never appears in errors, Describe or lock info.
 type Postgres struct {
+	enc       *encryption.Target // nil: not encrypted
 	pool      *pgxpool.Pool
 	workspace string
 	where     string   // host:port/database
@@ -192,6 +194,10 @@ func (p *Postgres) Close() error {
 	return err
 }
 
+// SetEncryption makes p encrypt the state and each journal record it
+// writes with t, and read what t (or its fallback) can open.
+func (p *Postgres) SetEncryption(t *encryption.Target) { p.enc = t }
+
 // Read returns the stored state with the journal replayed, or nil.
 func (p *Postgres) Read(ctx context.Context, types TypeFunc) (*State, error) {
 	var data string
@@ -233,7 +239,11 @@ func (p *Postgres) Read(ctx context.Context, types TypeFunc) (*State, error) {
 	}
 	var stored *State
 	if data != "" {
-		stored, err = Decode([]byte(data), types)
+		plain, err := p.enc.Open("state", []byte(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Describe(), err)
+		}
+		stored, err = Decode(plain, types)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Describe(), err)
 		}
@@ -242,6 +252,9 @@ func (p *Postgres) Read(ctx context.Context, types TypeFunc) (*State, error) {
 		return stored, nil
 	}
 	where := "of " + p.Describe()
+	if records, err = openRecords(p.enc, records, where); err != nil {
+		return nil, err
+	}
 	verdict, err := judgeJournal(stored, *header, where)
 	if err != nil {
 		return nil, err
@@ -257,6 +270,9 @@ func (p *Postgres) Read(ctx context.Context, types TypeFunc) (*State, error) {
 func (p *Postgres) Write(ctx context.Context, s *State) error {
 	b, err := Encode(s)
 	if err != nil {
+		return err
+	}
+	if b, err = p.enc.Seal("state", b); err != nil {
 		return err
 	}
 	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
@@ -364,13 +380,17 @@ func (j *pgJournal) Remove(a addr.Instance) error {
 }
 
 func (j *pgJournal) insert(rec []byte) error {
+	rec, err := j.p.enc.Seal("journal", rec)
+	if err != nil {
+		return err
+	}
 	j.mu.Lock()
 	closed := j.closed
 	j.mu.Unlock()
 	if closed {
 		return errors.New("the journal is closed; this is a bug in updplan")
 	}
-	_, err := j.p.pool.Exec(context.Background(),
+	_, err = j.p.pool.Exec(context.Background(),
 		`INSERT INTO updplan_state_journal (workspace, lineage, serial, record) VALUES ($1, $2, $3, $4)`,
 		j.p.workspace, j.lineage, int64(j.serial), string(rec))
 	return j.p.wrap("writing the journal", err)
