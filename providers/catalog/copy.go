@@ -126,8 +126,8 @@ func (p *Provider) run(c copying) (sha string, n int64, err error) {
 }
 
 // stream reads r once, hashing it and feeding check, and writes every
-// chunk to every job's temporary file, each job in its own goroutine. A
-// job whose write fails drops out; the others go on.
+// chunk to every job's temporary file, each job (and the check) in its own
+// goroutine. A job whose write fails drops out; the others go on.
 func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progress func(*copyJob, int64)) (sha string, n int64, err error) {
 	type piece struct {
 		b    []byte
@@ -149,6 +149,19 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 						progress(j, written)
 					}
 				}
+				pc.done.Done()
+			}
+		}()
+	}
+	if check != nil {
+		// The signature check hashes the bytes too: on a core of its own.
+		feed := make(chan piece, copyBuffers)
+		feeds = append(feeds, feed)
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for pc := range feed {
+				check.Write(pc.b)
 				pc.done.Done()
 			}
 		}()
@@ -175,14 +188,11 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 			}
 			n += int64(m)
 			b := bufs[k][:m]
-			h.Write(b)
-			if check != nil {
-				check.Write(b)
-			}
 			for _, f := range feeds {
 				inUse[k].Add(1)
 				f <- piece{b, &inUse[k]}
 			}
+			h.Write(b)
 		}
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break

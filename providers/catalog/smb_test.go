@@ -2,13 +2,17 @@ package catalog
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/updplan/updplan/internal/sambatest"
 	"github.com/updplan/updplan/providers"
@@ -275,4 +279,86 @@ func dropConnections(t *testing.T, srv *sambatest.Server) {
 	if killed == 0 {
 		t.Fatalf("no smbd serving a connection was found to kill")
 	}
+}
+
+// BenchmarkSMBDistribution copies a catalog to 8 distribution points on
+// the private smbd, alternating with 8 parallel `smbclient put`s of the same
+// file to the same shares (what an administrator's script does), and
+// reports the medians (bench/catalog.sh runs it). UPDPLAN_BENCH_SMB_MIB
+// sets the size (default 64), UPDPLAN_BENCH_ROUNDS the pairs (default 1);
+// UPDPLAN_BENCH_CATALOG and UPDPLAN_BENCH_ANCHOR a signed catalog and its
+// root (default: random bytes, signature not checked).
+func BenchmarkSMBDistribution(b *testing.B) {
+	srv := sambatest.Get(b)
+	size, _ := strconv.Atoi(os.Getenv("UPDPLAN_BENCH_SMB_MIB"))
+	if size <= 0 {
+		size = 64
+	}
+	rounds, _ := strconv.Atoi(os.Getenv("UPDPLAN_BENCH_ROUNDS"))
+	rounds = max(rounds, 1)
+	s := newSite(b, "signed.cab")
+	src := filepath.Join(s.drop, "wsusscn2.cab")
+	set := map[string]cty.Value{"verify_signature": cty.False}
+	if c := os.Getenv("UPDPLAN_BENCH_CATALOG"); c != "" {
+		src = c
+		set = map[string]cty.Value{"trust_anchors": cty.ListVal([]cty.Value{cty.StringVal(os.Getenv("UPDPLAN_BENCH_ANCHOR"))})}
+	} else {
+		data := make([]byte, size<<20)
+		rand.Read(data)
+		os.WriteFile(src, data, 0o644)
+	}
+	set["source"] = cty.ObjectVal(map[string]cty.Value{"url": cty.NullVal(cty.String), "local_path": cty.StringVal(src)})
+	var dps []cty.Value
+	var shares, dirs []string
+	for i := range 8 {
+		name := fmt.Sprintf("benchdp%d", i)
+		dirs = append(dirs, srv.AddShare(b, name))
+		shares = append(shares, name)
+		dps = append(dps, cty.StringVal(fmt.Sprintf("smb://%s/%s", srv.Addr, name)))
+	}
+	set["distribution_points"] = cty.SetVal(dps)
+	cfg := s.config(set)
+	clean := func() {
+		os.RemoveAll(s.pkgsrc)
+		for _, d := range dirs {
+			os.Remove(filepath.Join(d, "wsusscn2.cab"))
+		}
+	}
+	var ours, theirs []float64
+	for range b.N {
+		for range rounds {
+			clean()
+			p := open(b, map[string]cty.Value{"smb_username": cty.StringVal(srv.Member.Name), "smb_password": cty.StringVal(srv.Member.Password)})
+			start := time.Now()
+			sync_(b, p, nullObject(), cfg)
+			ours = append(ours, time.Since(start).Seconds())
+			p.Close()
+
+			clean()
+			start = time.Now()
+			var wg sync.WaitGroup
+			for _, sh := range shares {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if out, err := srv.SMBClient(srv.Member, sh, fmt.Sprintf("put %s wsusscn2.cab", src)); err != nil {
+						b.Errorf("smbclient put: %v\n%s", err, out)
+					}
+				}()
+			}
+			wg.Wait()
+			theirs = append(theirs, time.Since(start).Seconds())
+		}
+	}
+	median := func(xs []float64) float64 {
+		sort.Float64s(xs)
+		if len(xs)%2 == 1 {
+			return xs[len(xs)/2]
+		}
+		return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+	}
+	u, t := median(ours), median(theirs)
+	fmt.Printf("  updplan apply to PkgSource + 8 SMB distribution points: %v s\n  8 parallel smbclient put: %v s\n  median: updplan %.2f s, smbclient %.2f s: ratio %.2fx (target <= 1.1x)\n", ours, theirs, u, t, u/t)
+	b.ReportMetric(u, "updplan-s")
+	b.ReportMetric(t, "smbclient-s")
 }

@@ -118,14 +118,13 @@ func (p *Provider) inspect(f catalogFile, pr *private, full bool, v SignatureVer
 	if p.onHash != nil {
 		p.onHash(key)
 	}
-	h := sha256.New()
-	w := io.Writer(h)
 	var check SignatureCheck
+	var w io.Writer
 	if v != nil {
 		check = v.Begin()
-		w = io.MultiWriter(h, check)
+		w = check
 	}
-	n, err := io.Copy(w, countingReader{r, &p.bytesRead})
+	sum, n, err := p.stream(countingReader{r, &p.bytesRead}, nil, w, nil)
 	if err != nil {
 		return stamp{}, err
 	}
@@ -133,7 +132,7 @@ func (p *Provider) inspect(f catalogFile, pr *private, full bool, v SignatureVer
 	// again next time.
 	after, err := f.Stat()
 	stable := err == nil && after.sameFile(st) && n == st.Size
-	st.SHA256 = hex.EncodeToString(h.Sum(nil))
+	st.SHA256 = sum
 	var sigErr error
 	if check != nil {
 		if st.Signer, sigErr = check.Finish(); sigErr == nil {

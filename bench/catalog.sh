@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The catalog's distribution against what a careful administrator's script
+# does, side by side in one run, alternating runs, medians (issue 10):
+#
+#   bash bench/catalog.sh [SIZE_MIB] [ROUNDS] [SMB]   (defaults: 1024, 3, 1)
+#
+# 1. A signed catalog of SIZE_MIB from a local catalog location into
+#    PkgSource and 8 local distribution points: `updplan apply` (a fresh
+#    site each time: the plan hashes and verifies the source, the apply
+#    copies it) against `openssl dgst -sha256 SRC && (9 parallel cp; wait;
+#    sync)`. Target: updplan <= 1.1x the script.
+# 2. A no-op `plan` and `drift` over that site (verify = "metadata"),
+#    against the same plan of a configuration without the catalog. Target:
+#    <= 20 ms more.
+# 3. The same catalog into PkgSource and 8 distribution points on a
+#    private loopback smbd, against 8 parallel
+#    `smbclient -c 'put SRC wsusscn2.cab'` to the same shares (the Go
+#    benchmark BenchmarkSMBDistribution, which starts the smbd; needs root
+#    and Samba; SMB=0 skips it). Target: <= 1.1x.
+#
+# Needs gcab, osslsigncode and openssl. Figures move with the machine's
+# load: run it on a quiet machine, and read medians.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${1:-1024}
+ROUNDS=${2:-3}
+SMB=${3:-1}
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/updplan-catalog-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+CGO_ENABLED=0 go build -o "$work/updplan" ./cmd/updplan
+go build -o "$work/measure" ./bench/measure
+
+# A signed catalog of SIZE MiB: random (incompressible) payload, stored.
+mkdir -p "$work/payload" "$work/site/drop" "$work/empty"
+head -c "${SIZE}M" /dev/urandom >"$work/payload/package.cab"
+(cd "$work/payload" && gcab -c "$work/unsigned.cab" package.cab)
+rm -rf "$work/payload"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 30 \
+  -subj "/CN=updplan bench signer" -addext "extendedKeyUsage=codeSigning" -addext "keyUsage=digitalSignature" 2>/dev/null
+osslsigncode sign -certs "$work/cert.pem" -key "$work/key.pem" -h sha256 -n "wsusscn2 bench" \
+  -in "$work/unsigned.cab" -out "$work/site/drop/wsusscn2.cab" >/dev/null
+rm -f "$work/unsigned.cab"
+SRC="$work/site/drop/wsusscn2.cab"
+DPS=(DP1 DP2 DP3 DP4 DP5 DP6 DP7 DP8)
+cat >"$work/site/main.upd.hcl" <<EOF
+catalog "wsus" {
+  source {
+    local_path = "drop/wsusscn2.cab"
+  }
+  destination         = "PkgSource"
+  distribution_points = [$(printf '"%s", ' "${DPS[@]}" | sed 's/, $//')]
+  trust_anchors       = ["$work/cert.pem"]
+}
+EOF
+
+measure() { "$work/measure" "$@"; }
+clean() { rm -rf "$work/site/PkgSource" "${DPS[@]/#/$work/site/}" "$work/site/updplan.state"* "$work/site/.updplan"*; }
+updplan_apply() {
+  clean
+  measure -label "updplan apply" -dir "$work/site" -- "$work/updplan" -no-color apply -auto-approve
+}
+script_copy() {
+  clean
+  measure -label "openssl dgst && 9 cp; sync" -dir "$work/site" -- bash -c '
+    openssl dgst -sha256 "$0" >/dev/null &&
+    for d in PkgSource "$@"; do mkdir -p "$d" && cp "$0" "$d/wsusscn2.cab" & done; wait; sync' "$SRC" "${DPS[@]}"
+}
+seconds() { grep -oE '[0-9.]+ s ' | sed 's/ s //'; }
+med() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+echo "== 1. ${SIZE} MiB signed catalog into PkgSource + 8 local distribution points ($(nproc) cores, $ROUNDS alternating pairs)"
+u=() s=()
+for i in $(seq "$ROUNDS"); do
+  a=$(updplan_apply) && echo "  $a"
+  b=$(script_copy) && echo "  $b"
+  u+=("$(echo "$a" | seconds)") s+=("$(echo "$b" | seconds)")
+done
+um=$(printf '%s\n' "${u[@]}" | med) sm=$(printf '%s\n' "${s[@]}" | med)
+awk -v u="$um" -v s="$sm" 'BEGIN {printf "  median: updplan %.2f s, script %.2f s: %.2fx (target <= 1.1x)\n", u, s, u/s}'
+
+echo "== 2. no-op plan and drift (verify = \"metadata\"), median of 5"
+updplan_apply >/dev/null
+# The baseline: a configuration without the catalog, with a state (so
+# that both plans read a state and take its lock).
+printf 'output "x" {\n  value = 1\n}\n' >"$work/empty/main.upd.hcl"
+"$work/updplan" -chdir="$work/empty" apply -auto-approve >/dev/null
+five() { for i in 1 2 3 4 5; do measure "$@"; done | seconds | med; }
+p=$(five -label plan -dir "$work/site" -- "$work/updplan" -no-color plan -detailed-exitcode)
+d=$(five -label drift -dir "$work/site" -- "$work/updplan" -no-color drift)
+e=$(five -label empty -dir "$work/empty" -- "$work/updplan" -no-color plan -detailed-exitcode)
+awk -v p="$p" -v d="$d" -v e="$e" 'BEGIN {printf "  plan %.3f s, drift %.3f s, plan without the catalog %.3f s: +%.0f ms, +%.0f ms (target <= 20 ms)\n", p, d, e, (p-e)*1000, (d-e)*1000}'
+
+if [ "$SMB" = 1 ]; then
+  echo "== 3. ${SIZE} MiB signed catalog to PkgSource + 8 distribution points on a loopback smbd, $ROUNDS alternating pairs"
+  UPDPLAN_BENCH_CATALOG=$SRC UPDPLAN_BENCH_ANCHOR=$work/cert.pem UPDPLAN_BENCH_ROUNDS=$ROUNDS \
+    go test -run '^$' -bench '^BenchmarkSMBDistribution$' -benchtime 1x ./providers/catalog | grep -E 'updplan|smbclient' | grep -v Benchmark || true
+fi
