@@ -121,7 +121,10 @@ func (e *Engine) apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 	}
 	working.Serial = base + 1
 	working.UpdplanVersion = e.Version
-	if err := be.Write(context.WithoutCancel(ctx), working); err != nil {
+	writeStart := time.Now()
+	err = be.Write(context.WithoutCancel(ctx), working)
+	logPhase(ctx, "state written", writeStart, "backend", be.Describe(), "serial", working.Serial, "ok", err == nil)
+	if err != nil {
 		diags = append(diags, errorDiag("Failed to write state",
 			fmt.Sprintf("%s. What was applied is in the journal beside the state and will be recovered by the next run.", err), nil))
 	}
@@ -322,6 +325,7 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 		Planned: cty.NullVal(cur.Value.Type()), Config: cty.NullVal(cur.Value.Type()),
 		PlannedPrivate: cur.Private, Progress: ap.progress(),
 	})
+	logCall(ctx, "apply (delete)", p.Name(), ch.Type, ch.Addr, start, resp.Diagnostics)
 	diags := resp.Diagnostics
 	for _, d := range diags {
 		if d.Subject == nil && d.Severity == hcl.DiagError {
@@ -452,6 +456,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		TypeName: rt.Name, Addr: in.Addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
 		PlannedPrivate: resp.PlannedPrivate, Progress: ap.progress(),
 	})
+	logCall(ctx, "apply", p.Name(), rt.Name, in.Addr, start, ar.Diagnostics)
 	adiags := locateProviderDiags(ar.Diagnostics, rt, body, r.DeclRange)
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
 		// After a failure the provider returns the object as it really is

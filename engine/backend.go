@@ -161,7 +161,9 @@ func (e *Engine) lock(ctx context.Context, be state.Backend, opts PlanOptions) (
 	if opts.LockTimeout <= 0 {
 		waiting = nil // nothing to wait for: the error names the holder
 	}
+	start := time.Now()
 	id, err := be.Lock(ctx, info, opts.LockTimeout, waiting)
+	logPhase(ctx, "state lock", start, "backend", be.Describe(), "operation", info.Operation, "ok", err == nil)
 	if err != nil {
 		return nil, hcl.Diagnostics{errorDiag("Error acquiring the state lock",
 			fmt.Sprintf("%s\n\nupdplan takes the state lock so that two runs never change the same site at once. Wait for the other run, retry with -lock-timeout=5m to wait longer, or, if the holder died, run `updplan force-unlock ID`.", err), nil)}

@@ -96,7 +96,9 @@ func (e *Engine) readState(ctx context.Context, be state.Backend) *stateRead {
 	r := &stateRead{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
+		start := time.Now()
 		st, err := be.Read(ctx, e.StateTypes())
+		logPhase(ctx, "state read", start, "backend", be.Describe(), "ok", err == nil)
 		if err != nil {
 			r.diags = hcl.Diagnostics{errorDiag("Failed to read state", fmt.Sprintf("%s. Nothing was changed.", err), nil)}
 		}
@@ -632,7 +634,10 @@ func (pl *planner) planWithProvider(ctx context.Context, p providers.Provider, r
 		return plannedObject{PlanResponse: providers.PlanResponse{Planned: req.Prior, PlannedPrivate: req.PriorPrivate}, steady: true}
 	}
 	req.Proposed = providers.ProposedNew(rt, req.Prior, req.Config)
-	return plannedObject{PlanResponse: p.Plan(ctx, req)}
+	start := time.Now()
+	resp := p.Plan(ctx, req)
+	logCall(ctx, "plan", p.Name(), req.TypeName, req.Addr, start, resp.Diagnostics)
+	return plannedObject{PlanResponse: resp}
 }
 
 // replacePaths lists the changed attributes that force a replacement.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine/config"
@@ -44,7 +45,9 @@ func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, typ
 			continue
 		}
 		plain, _ := val.UnmarkDeep()
+		start := time.Now()
 		d = p.Configure(ctx, providers.ConfigureRequest{Config: plain, WorkingDir: ev.Config().Dir})
+		logPhase(ctx, "provider configured", start, "provider", n, "errors", errorCount(d))
 		subject := providerRange(ev.Config(), n)
 		for _, dd := range d {
 			if dd.Subject == nil {

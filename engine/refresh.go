@@ -97,6 +97,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		start := time.Now()
 		if br, ok := p.(providers.BatchReader); ok {
 			resps := br.ReadMany(ctx, reqs)
+			logPhase(ctx, "provider batch read", start, "provider", n, "objects", len(reqs))
 			if len(resps) != len(reqs) {
 				diags = append(diags, providerBug(n, "Provider answered a batch read wrongly",
 					fmt.Sprintf("It returned %d answers for %d objects.", len(resps), len(reqs)), nil))
@@ -123,7 +124,9 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 				defer wg.Done()
 				defer func() { <-sem }()
 				t0 := time.Now()
-				record(r, p.Read(ctx, reqs[i]))
+				resp := p.Read(ctx, reqs[i])
+				logCall(ctx, "read", n, r.Type, r.Addr, t0, resp.Diagnostics)
+				record(r, resp)
 				if opts.Hooks.RefreshComplete != nil {
 					opts.Hooks.RefreshComplete(r.Addr, time.Since(t0))
 				}

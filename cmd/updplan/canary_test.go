@@ -146,9 +146,16 @@ func TestSecretCanary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"updplan.state", "updplan.state.backup", "canary.plan"} {
+	for _, name := range []string{"updplan.state", "updplan.state.backup", "canary.plan", "updplan.log"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("expected %s to be searched: %v", name, err)
+		}
+	}
+	// The log is not empty: it has what a trace should have.
+	log, _ := os.ReadFile(logPath)
+	for _, want := range []string{"updplan start", "command=apply", "level=TRACE msg=\"provider call\" op=plan provider=sitedb type=collection addr=collection.c", "msg=sql statement=", "state written", "state lock", "updplan exit"} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("the log lacks %q", want)
 		}
 	}
 	t.Logf("searched %d files and %d bytes of output", searched, outputs.Len())

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
@@ -21,6 +23,18 @@ import (
 	"github.com/updplan/updplan/engine/plan"
 	"github.com/updplan/updplan/providers"
 )
+
+// commandName is the command a command line runs, for the log: its first
+// word that is not a flag (arguments and flag values are never logged:
+// -var values may be secrets).
+func commandName(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
+}
 
 // command is one entry of the command table.
 type command struct {
@@ -95,8 +109,16 @@ type globalFlags struct {
 }
 
 // run is the whole command line: it returns the exit code.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: os.Environ()}
+	closeLog, err := setupLogging(c.env, stderr)
+	defer closeLog()
+	if err != nil {
+		fmt.Fprintf(stderr, "updplan: %s. Logging is off for this run.\n", err)
+	}
+	start := time.Now()
+	slog.Info("updplan start", "version", version, "command", commandName(args), "pid", os.Getpid())
+	defer func() { slog.Info("updplan exit", "code", code, "elapsed", time.Since(start)) }()
 
 	var g globalFlags
 	fs := flag.NewFlagSet("updplan", flag.ContinueOnError)

@@ -103,7 +103,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	p.client = &http.Client{Transport: transport, Timeout: timeout, CheckRedirect: checkRedirect}
+	p.client = &http.Client{Transport: loggedTransport{transport}, Timeout: timeout, CheckRedirect: checkRedirect}
 	p.smbCred = smbconn.Credentials{Username: optString(cfg, "smb_username"), Password: optString(cfg, "smb_password"), Domain: optString(cfg, "smb_domain")}
 	p.smbServers = map[string]smbconn.Credentials{}
 	if !cfg.IsNull() && cfg.Type().HasAttribute("smb_server") && !cfg.GetAttr("smb_server").IsNull() {

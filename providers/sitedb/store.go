@@ -3,10 +3,12 @@ package sitedb
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -116,7 +118,10 @@ func (c *conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, err
 	return rows, c.note(err)
 }
 
-func (c *conn) query1(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+func (c *conn) query1(ctx context.Context, q string, args ...any) (rows *sql.Rows, err error) {
+	if sqlTracing(ctx) {
+		defer logSQL(ctx, q, len(args), time.Now(), &err)
+	}
 	c.s.queries.Add(1)
 	st, err := c.prepared(ctx, q)
 	if err != nil {
@@ -136,7 +141,10 @@ func (c *conn) exec(ctx context.Context, q string, args ...any) (sql.Result, err
 	return res, c.note(err)
 }
 
-func (c *conn) exec1(ctx context.Context, q string, args ...any) (sql.Result, error) {
+func (c *conn) exec1(ctx context.Context, q string, args ...any) (res sql.Result, err error) {
+	if sqlTracing(ctx) {
+		defer logSQL(ctx, q, len(args), time.Now(), &err)
+	}
 	c.s.queries.Add(1)
 	if len(args) == 0 {
 		if c.tx != nil {
@@ -173,6 +181,10 @@ func (r singleRow) Scan(dest ...any) error {
 }
 
 func (c *conn) queryRow(ctx context.Context, q string, args ...any) singleRow {
+	if sqlTracing(ctx) {
+		var none error
+		defer logSQL(ctx, q, len(args), time.Now(), &none)
+	}
 	c.s.queries.Add(1)
 	st, err := c.prepared(ctx, q)
 	if err != nil {
@@ -193,4 +205,20 @@ func (c *conn) exists(ctx context.Context, q string, args ...any) (bool, error) 
 	defer rows.Close()
 	found := rows.Next()
 	return found, rows.Err()
+}
+
+// levelTrace is UPDPLAN_LOG=trace.
+const levelTrace = slog.Level(-8)
+
+func sqlTracing(ctx context.Context) bool { return slog.Default().Enabled(ctx, levelTrace) }
+
+// logSQL logs a statement's shape — its text with the placeholders, one
+// line, at most 300 characters — with the number of arguments and the
+// time it took; never the arguments, which hold attribute values.
+func logSQL(ctx context.Context, q string, args int, start time.Time, err *error) {
+	shape := strings.Join(strings.Fields(q), " ")
+	if len(shape) > 300 {
+		shape = shape[:300] + "…"
+	}
+	slog.Log(ctx, levelTrace, "sql", "statement", shape, "args", args, "elapsed", time.Since(start), "ok", *err == nil)
 }
