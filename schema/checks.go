@@ -365,7 +365,35 @@ func shareName(v cty.Value) *Problem {
 	if msg := shareNameError(s); msg != "" {
 		return problem("Invalid share name", msg+" Choose a name of at most 80 characters without those characters, e.g. \"PackageSrc\".")
 	}
+	if msg := reservedShareName(s); msg != "" {
+		return problem("Reserved share name", msg+" Choose another name, e.g. \"PackageSrc\".")
+	}
 	return nil
+}
+
+// reservedDeviceNames are names Windows keeps for devices.
+var reservedDeviceNames = map[string]bool{"con": true, "nul": true, "prn": true, "aux": true, "clock$": true,
+	"com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
+	"lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true}
+
+// reservedShareName explains why a share updplan would create may not have
+// name: the special shares a server makes itself, device names, and names
+// with leading or trailing spaces. "" when it may.
+func reservedShareName(name string) string {
+	k := strings.ToLower(name)
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "A share name cannot consist of spaces only."
+	case strings.TrimSpace(name) != name:
+		return fmt.Sprintf("The share name %q starts or ends with a space, which Windows drops or refuses.", name)
+	case k == "ipc$" || k == "admin$" || k == "print$" || k == "fax$" || k == "sysvol" || k == "netlogon":
+		return fmt.Sprintf("The share name %q is a special share the server makes and manages itself.", name)
+	case len(k) == 2 && k[1] == '$' && k[0] >= 'a' && k[0] <= 'z':
+		return fmt.Sprintf("The share name %q is the administrative share of drive %s:, which the server makes and manages itself.", name, strings.ToUpper(k[:1]))
+	case reservedDeviceNames[k]:
+		return fmt.Sprintf("The share name %q is a device name Windows reserves.", name)
+	}
+	return ""
 }
 
 // invalidPathChars cannot appear in a Windows folder name.

@@ -291,8 +291,26 @@ func deploymentRules(obj cty.Value) []*Problem {
 }
 
 // broadPrincipals may not get full or change rights on a share unless
-// allow_broad_access is set (lower case, without domain).
-var broadPrincipals = map[string]bool{"everyone": true, "authenticated users": true, "users": true, "domain users": true}
+// allow_broad_access is set: names (lower case, without domain) and the
+// SIDs of the same groups.
+var broadPrincipals = map[string]bool{
+	"everyone": true, "authenticated users": true, "users": true, "domain users": true,
+	"guests": true, "domain guests": true, "guest": true, "anonymous logon": true, "anonymous": true,
+	"interactive": true, "network": true, "domain computers": true,
+	"s-1-1-0": true, "s-1-5-11": true, "s-1-5-32-545": true, "s-1-5-32-546": true,
+	"s-1-5-7": true, "s-1-5-4": true, "s-1-5-2": true,
+}
+
+// domainBroadRID matches the SIDs of a domain's Domain Users (513), Domain
+// Guests (514), Domain Computers (515) and Guest account (501).
+var domainBroadRID = regexp.MustCompile(`^s-1-5-21-[0-9]+-[0-9]+-[0-9]+-(501|513|514|515)$`)
+
+// isBroadPrincipal reports a principal, by name or SID, that stands for a
+// large or anonymous group.
+func isBroadPrincipal(p string) bool {
+	b := principalBaseName(p)
+	return broadPrincipals[b] || domainBroadRID.MatchString(b)
+}
 
 // principalKey folds the spellings of one principal together: case, and
 // the BUILTIN\ prefix of local groups.
@@ -345,8 +363,8 @@ func shareRules(obj cty.Value) []*Problem {
 			order = append(order, k)
 		}
 		seen[k] = append(seen[k], use{principal + " (" + rights + ")", key})
-		if bok && !allowBroad && (rights == "full" || rights == "change") && broadPrincipals[principalBaseName(principal)] {
-			ps = append(ps, errorAt(cty.GetAttrPath("access").Index(key), "Broad share access",
+		if bok && !allowBroad && (rights == "full" || rights == "change") && isBroadPrincipal(principal) {
+			ps = append(ps, errorAt(cty.GetAttrPath("access").Index(key).GetAttr("principal"), "Broad share access",
 				fmt.Sprintf("The share grants %q %s rights, so every member of that group could change or replace what the share holds (for PkgSource: the catalog and the programs every client runs). Grant %q `read` rights and give `full` or `change` only to administrators (e.g. Administrators, SMS Admins), or set `allow_broad_access = true` if this is really intended.", principal, rights, principal)))
 		}
 	}

@@ -5,16 +5,26 @@ import "github.com/zclconf/go-cty/cty"
 // Share is the file share provider.
 var Share = &Provider{
 	Name: "share",
-	Doc:  "File shares and their ACLs: PkgSource shared as PackageSrc, deployment package sources. Runs on a local driver (a file server on local disk, for dry runs, CI and demos) or on a real Samba server.",
+	Doc:  "File shares and their ACLs: PkgSource shared as PackageSrc, deployment package sources. Runs on a local driver (a file server on local disk, for dry runs, CI and demos) or, with the smb driver, on real Windows or Samba servers over SMB2/3 and MS-SRVS.",
 	Config: Block{Attributes: []*Attribute{
-		optional("driver", str, "`local` (default) or `samba`.").withDefault(cty.StringVal("local")).check(oneOf("local", "samba")),
+		optional("driver", str, "`local` (default) or `smb`.").withDefault(cty.StringVal("local")).check(oneOf("local", "smb")),
 		optional("root", str, "Local driver: the folder that holds the file server's drives and share table, relative to the configuration directory.").withDefault(cty.StringVal(".site")),
-		optional("smb_conf", str, "Samba driver: the server's smb.conf.").withDefault(cty.StringVal("/etc/samba/smb.conf")),
-		optional("roots", strList, "Folders share paths must stay inside (Samba driver). Default: the driver's root."),
-		optional("address", str, "Samba driver: `host:port` of the SMB server, used to check shares from a client's view."),
-		optional("username", str, "SMB user for checks."),
-		optional("password", str, "SMB password. Sensitive: never printed.").sensitive(),
-	}},
+		optional("domain", str, "smb driver: the account's domain for every server without its own (default: the environment variable UPDPLAN_SMB_DOMAIN)."),
+		optional("username", str, "smb driver: the account for every server without its own (default: UPDPLAN_SMB_USERNAME)."),
+		optional("password", str, "smb driver: that account's password (default: UPDPLAN_SMB_PASSWORD). Sensitive: never printed.").sensitive(),
+		optional("timeout_seconds", num, "smb driver: how long to wait for a server to answer a connection, logon or call.").withDefault(cty.NumberIntVal(20)).check(intRange(1, 600)),
+	}, BlockTypes: []*NestedBlock{{
+		TypeName: "server", Nesting: NestingList,
+		Doc: "smb driver: one file server that `share.server` names.",
+		Block: Block{Attributes: []*Attribute{
+			required("name", str, "The name shares use in `server`, e.g. `SITESRV`."),
+			optional("address", str, "`host` or `host:port` of its SMB service (default: the name, port 445)."),
+			optional("domain", str, "The account's domain (default: the provider's `domain`)."),
+			optional("username", str, "The account (default: the provider's `username`)."),
+			optional("password", str, "The account's password. Sensitive: never printed.").sensitive(),
+			optional("drive_shares", strMap, "Where the folders of each drive are reached, by drive letter: `{ D = \"D$\" }` (the default is the administrative share `X$` of each drive). For servers without administrative shares, name a share of the drive's root, or a share and a folder: `{ D = \"Data\\\\root\" }`."),
+		}},
+	}}},
 	ResourceTypes: []*ResourceType{shareType},
 }
 

@@ -214,10 +214,16 @@ func (s *Server) config() string {
 func (s *Server) writeScripts() error {
 	scripts := map[string]string{
 		"add-share.sh": `#!/bin/sh
-net -s "$1" conf addshare "$2" "$3" writeable=y guest_ok=n "$4" && exec net -s "$1" conf setparm "$2" "force user" root
+max=$5; [ "$max" -gt 0 ] 2>/dev/null || max=0
+net -s "$1" conf addshare "$2" "$3" writeable=y guest_ok=n "$4" &&
+net -s "$1" conf setparm "$2" "max connections" "$max" &&
+exec net -s "$1" conf setparm "$2" "force user" root
 `,
 		"change-share.sh": `#!/bin/sh
-net -s "$1" conf setparm "$2" path "$3" && net -s "$1" conf setparm "$2" comment "$4"
+max=$5; [ "$max" -gt 0 ] 2>/dev/null || max=0
+net -s "$1" conf setparm "$2" path "$3" &&
+net -s "$1" conf setparm "$2" comment "$4" &&
+exec net -s "$1" conf setparm "$2" "max connections" "$max"
 `,
 		"delete-share.sh": `#!/bin/sh
 exec net -s "$1" conf delshare "$2"
@@ -447,6 +453,13 @@ func (s *Server) AddShare(tb testing.TB, name string) string {
 // Net runs `net -s smb.conf ARGS...` on the server's configuration.
 func (s *Server) Net(args ...string) (string, error) {
 	out, err := s.run("net", append([]string{"-s", s.Conf}, args...)...)
+	return string(out), err
+}
+
+// Sharesec runs `sharesec -s smb.conf SHARE ARGS...` (the share ACL by
+// hand, as Computer Management would change it).
+func (s *Server) Sharesec(share string, args ...string) (string, error) {
+	out, err := s.run("sharesec", append([]string{"-s", s.Conf, share}, args...)...)
 	return string(out), err
 }
 

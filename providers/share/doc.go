@@ -40,9 +40,38 @@
 // Import ids are `SERVER\NAME` (or `\\SERVER\NAME`), or just `NAME` when one
 // server has a share of that name.
 //
+// The `smb` driver (driver_smb.go) manages shares on Windows and Samba
+// servers, each named by a `server` block of the provider (address and
+// credentials; UPDPLAN_SMB_USERNAME, UPDPLAN_SMB_PASSWORD and
+// UPDPLAN_SMB_DOMAIN serve servers without their own). Sessions come from
+// package smbconn and are pooled per server for the run; the calls go
+// through package msrpc:
+//
+//   - A share path is the folder's path on the server with its drive
+//     (`D:\SMS\PkgSource`; Samba shows the Unix path /srv/x as `C:\srv\x`).
+//     The folder is created and checked over SMB through the drive's
+//     administrative share (`\\SERVER\D$\SMS\PkgSource`), or the share a
+//     server block's drive_shares names; local_path is the server's path.
+//   - Shares are listed with NetrShareEnum (level 502), created with
+//     NetrShareAdd (level 502, carrying the security descriptor, so a share is
+//     never published with a broader ACL than declared), changed with
+//     NetrShareSetInfo (502, then 1501 for the descriptor), deleted with
+//     NetrShareDel. A share whose path the server keeps after a SetInfo is
+//     deleted and added again.
+//   - ACL rights map to the share masks Windows uses: full 0x1f01ff, change
+//     0x1301bf, read 0x1200a9, deny an access-denied ACE (listed first).
+//     Principals are resolved on the server with LsarLookupNames (a principal
+//     written as a SID is used as is) and named back with LsarLookupSids, in
+//     the shortest spelling that names the same SID; a principal that names
+//     the same SID as the configuration's keeps the configuration's spelling.
+//   - A real server keeps no owner: a share of the wanted name is held by
+//     whoever made it, so next_free skips it and a create fails on it until
+//     it is imported. A delete removes the share when it still has the path
+//     in state. caching and folder_enumeration are not managed (a plan that
+//     sets them to other than their defaults is refused); Samba reports every
+//     share as unlimited, so concurrent_user_limit only shows on Windows.
+//
 // The package does not check the share name rules or the broad-access ACL
-// policy (package schema does, at validate time), does not touch NTFS
-// permissions of the folders, and does not talk to a real SMB server: the
-// Samba driver is a separate piece of work that will implement the driver
-// interface of driver.go.
+// policy (package schema does, at validate time), and does not touch NTFS
+// permissions of the folders.
 package share

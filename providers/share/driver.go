@@ -58,6 +58,14 @@ type Share struct {
 type ACE struct {
 	Principal string `json:"principal"`
 	Rights    string `json:"rights"` // full, change, read or deny
+	// SID is the principal's SID when the driver knows it (smb driver).
+	SID string `json:"-"`
+}
+
+// resolver is a driver that names principals by SID: Resolve returns the
+// SID of each principal on server, by folded principal ("" unknown).
+type resolver interface {
+	Resolve(ctx context.Context, server string, principals []string) (map[string]string, error)
 }
 
 // edit is one change to the shares of a server: remove a share by name, or

@@ -41,13 +41,31 @@ func openOn(t testing.TB, root string) *Provider {
 // providerConfig is the provider block with defaults applied.
 func providerConfig(set map[string]cty.Value) cty.Value {
 	vals := map[string]cty.Value{
-		"driver": cty.StringVal("local"), "root": cty.StringVal(".site"), "smb_conf": cty.StringVal("/etc/samba/smb.conf"),
-		"roots": cty.NullVal(cty.List(cty.String)), "address": cty.NullVal(cty.String),
-		"username": cty.NullVal(cty.String), "password": cty.NullVal(cty.String),
+		"driver": cty.StringVal("local"), "root": cty.StringVal(".site"), "domain": cty.NullVal(cty.String),
+		"username": cty.NullVal(cty.String), "password": cty.NullVal(cty.String), "timeout_seconds": cty.NumberIntVal(20),
+		"server": cty.ListValEmpty(serverType),
 	}
 	for k, v := range set {
 		vals[k] = v
 	}
+	return cty.ObjectVal(vals)
+}
+
+// serverType is the type of a server block.
+var serverType = schema.Share.Config.ImpliedType().AttributeType("server").ElementType()
+
+// serverBlock is a server block of the smb driver.
+func serverBlock(name, address, username, password string) cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{
+		"name": cty.StringVal(name), "address": cty.StringVal(address), "domain": cty.NullVal(cty.String),
+		"username": cty.StringVal(username), "password": cty.StringVal(password).Mark("sensitive"),
+		"drive_shares": cty.NullVal(cty.Map(cty.String)),
+	})
+}
+
+func withDrives(server cty.Value, drives map[string]cty.Value) cty.Value {
+	vals := server.AsValueMap()
+	vals["drive_shares"] = cty.MapVal(drives)
 	return cty.ObjectVal(vals)
 }
 

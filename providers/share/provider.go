@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/providers/internal/smbconn"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/gocty"
 )
 
 var (
@@ -42,33 +45,37 @@ func (p *Provider) Name() string { return "share" }
 
 func (p *Provider) Schema() *schema.Provider { return schema.Share }
 
-// samba-only settings, reported when set with the local driver.
-var sambaOnly = []string{"roots", "address", "username", "password"}
+// smbOnly are the settings of the smb driver, reported when set with the
+// local driver.
+var smbOnly = []string{"domain", "username", "password", "server"}
 
 // Configure opens the driver: `local` (the default) on root, relative to the
-// configuration directory. The Samba driver is not part of this build.
+// configuration directory, or `smb` on the servers of the `server` blocks.
 func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) hcl.Diagnostics {
 	cfg, _ := req.Config.UnmarkDeep()
 	driverName := strAttr(cfg, "driver", "local")
 	switch driverName {
 	case "local":
-	case "samba":
-		return hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("driver"), "Samba driver not available",
-			"This build of updplan has only the local share driver; the Samba driver (registry shares through `net conf`, share ACLs through `sharesec`) is not part of it yet, and updplan will not pretend to manage a Samba server. Use driver = \"local\" for dry runs and CI, or a build that includes the Samba driver.")}
+	case "smb":
+		d, diags := configureSMB(cfg)
+		if d != nil {
+			p.drv = d
+		}
+		return diags
 	default:
 		return hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("driver"), "Unknown share driver",
-			fmt.Sprintf("The share driver %q does not exist. Set driver to \"local\" or \"samba\" in the share provider block.", driverName))}
+			fmt.Sprintf("The share driver %q does not exist. Set driver to \"local\" or \"smb\" in the share provider block.", driverName))}
 	}
 	var diags hcl.Diagnostics
 	var ignored []string
-	for _, name := range sambaOnly {
-		if cfg.Type().HasAttribute(name) && !cfg.GetAttr(name).IsNull() {
+	for _, name := range smbOnly {
+		if cfg.Type().HasAttribute(name) && !cfg.GetAttr(name).IsNull() && !(cfg.GetAttr(name).CanIterateElements() && cfg.GetAttr(name).LengthInt() == 0) {
 			ignored = append(ignored, name)
 		}
 	}
 	if len(ignored) > 0 {
-		diags = append(diags, providers.AttrWarning(cty.GetAttrPath(ignored[0]), "Samba settings ignored",
-			fmt.Sprintf("The local share driver does not use %s: they are settings of the Samba driver, and the local driver keeps every share folder under root. Remove them, or keep them for when the Samba driver is used.", strings.Join(ignored, ", "))))
+		diags = append(diags, providers.AttrWarning(cty.GetAttrPath(ignored[0]), "smb driver settings ignored",
+			fmt.Sprintf("The local share driver does not use %s: they are settings of the smb driver, and the local driver keeps every share folder under root. Remove them, or set driver = \"smb\" to manage real servers.", strings.Join(ignored, ", "))))
 	}
 	root := ".site"
 	if v := cfg.GetAttr("root"); v.IsKnown() && !v.IsNull() {
@@ -80,6 +87,69 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	}
 	p.drv = d
 	return diags
+}
+
+// configureSMB reads the server blocks. Credentials fall back to the
+// provider's, then to UPDPLAN_SMB_*.
+func configureSMB(cfg cty.Value) (*smbDriver, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	defaults := smbconn.Credentials{Domain: strAttr(cfg, "domain", ""), Username: strAttr(cfg, "username", ""), Password: strAttr(cfg, "password", "")}
+	timeout := 20 * time.Second
+	if v := cfg.GetAttr("timeout_seconds"); v.IsKnown() && !v.IsNull() {
+		var n int64
+		if err := gocty.FromCtyValue(v, &n); err == nil && n > 0 {
+			timeout = time.Duration(n) * time.Second
+		}
+	}
+	var servers []*smbServer
+	seen := map[string]int{}
+	blocks := cfg.GetAttr("server")
+	if blocks.IsNull() || !blocks.IsKnown() || blocks.LengthInt() == 0 {
+		return nil, hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("driver"), "No servers for the smb driver",
+			"The smb share driver manages shares on the servers its `server` blocks name, and the share provider has none. Add one per file server, e.g. server { name = \"SITESRV\" address = \"sitesrv.corp.example:445\" }.")}
+	}
+	for i, b := range blocks.AsValueSlice() {
+		at := cty.GetAttrPath("server").IndexInt(i)
+		name := strAttr(b, "name", "")
+		if _, err := serverFolder(name); err != nil {
+			diags = append(diags, diagOf(err, at.GetAttr("name")))
+			continue
+		}
+		if j, dup := seen[fold(name)]; dup {
+			diags = append(diags, providers.AttrError(at.GetAttr("name"), "Duplicate server",
+				fmt.Sprintf("Server %q is named by server blocks %d and %d. Keep one server block per server.", name, j+1, i+1)))
+			continue
+		}
+		seen[fold(name)] = i
+		own := smbconn.Credentials{Domain: strAttr(b, "domain", ""), Username: strAttr(b, "username", ""), Password: strAttr(b, "password", "")}
+		if own.Username == "" && own.Password == "" {
+			own.Username, own.Password = defaults.Username, defaults.Password
+		}
+		if own.Domain == "" {
+			own.Domain = defaults.Domain
+		}
+		srv := &smbServer{name: name, address: smbAddress(strAttr(b, "address", name)), cred: own.WithEnv(), drives: map[string]string{}}
+		if v := b.GetAttr("drive_shares"); v.IsKnown() && !v.IsNull() {
+			for k, sh := range v.AsValueMap() {
+				letter := strings.ToUpper(strings.TrimSuffix(k, ":"))
+				if len(letter) != 1 || !isLetter(letter[0]) || sh.IsNull() || sh.AsString() == "" {
+					diags = append(diags, providers.AttrError(at.GetAttr("drive_shares"), "Invalid drive share",
+						fmt.Sprintf("drive_shares maps drive letters to shares, e.g. { D = \"D$\" }; the entry %q = %q is not one. Use a single letter as the key and a share name as the value.", k, sh.GoString())))
+					continue
+				}
+				srv.drives[letter] = strings.Trim(strings.ReplaceAll(sh.AsString(), "/", `\`), `\`)
+			}
+		}
+		if srv.cred.Username == "" {
+			diags = append(diags, providers.AttrWarning(at.GetAttr("username"), "No account for the server",
+				fmt.Sprintf("Server %q has no username, and neither the provider block nor UPDPLAN_SMB_USERNAME gives one, so updplan logs on anonymously, which servers refuse for share management. Set username and password in the server block or the environment.", name)))
+		}
+		servers = append(servers, srv)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return newSMBDriver(servers, timeout), diags
 }
 
 // ValidateResource checks what needs no file server: the server name and

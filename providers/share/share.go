@@ -40,7 +40,7 @@ func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) provider
 	if err != nil {
 		return providers.ReadResponse{NewState: req.Prior, Private: req.Private, Diagnostics: hcl.Diagnostics{diagOf(err, nil)}}
 	}
-	return p.readFrom(shares, req)
+	return p.readFrom(ctx, shares, req)
 }
 
 // ReadMany reads the share table once per server.
@@ -67,14 +67,14 @@ func (p *Provider) ReadMany(ctx context.Context, reqs []providers.ReadRequest) [
 			out[i] = providers.ReadResponse{NewState: req.Prior, Private: req.Private, Diagnostics: hcl.Diagnostics{diagOf(t.err, nil)}}
 			continue
 		}
-		out[i] = p.readFrom(t.shares, req)
+		out[i] = p.readFrom(ctx, t.shares, req)
 	}
 	return out
 }
 
 // readFrom answers req from the shares of its server. The prior state is
 // not null.
-func (p *Provider) readFrom(shares []Share, req providers.ReadRequest) providers.ReadResponse {
+func (p *Provider) readFrom(ctx context.Context, shares []Share, req providers.ReadRequest) providers.ReadResponse {
 	prior, _ := req.Prior.UnmarkDeep()
 	gone := providers.ReadResponse{NewState: cty.NullVal(shareType)}
 	server := str(prior, "server")
@@ -100,17 +100,25 @@ func (p *Provider) readFrom(shares []Share, req providers.ReadRequest) providers
 	if s.Description == "" && prior.GetAttr("description").IsNull() {
 		desc = cty.NullVal(cty.String)
 	}
+	path := cty.StringVal(s.Path)
+	if pp := str(prior, "path"); samePath(pp, s.Path) {
+		path = cty.StringVal(pp) // the server's spelling of the same folder
+	}
+	sids, err := p.priorSIDs(ctx, server, prior.GetAttr("access"))
+	if err != nil {
+		return providers.ReadResponse{NewState: req.Prior, Private: req.Private, Diagnostics: hcl.Diagnostics{diagOf(err, nil)}}
+	}
 	v := cty.ObjectVal(map[string]cty.Value{
 		"server":                prior.GetAttr("server"),
 		"name":                  prior.GetAttr("name"),
 		"on_name_taken":         prior.GetAttr("on_name_taken"),
 		"allow_broad_access":    prior.GetAttr("allow_broad_access"),
-		"path":                  cty.StringVal(s.Path),
+		"path":                  path,
 		"description":           desc,
 		"concurrent_user_limit": cty.NumberIntVal(s.ConcurrentUserLimit),
 		"folder_enumeration":    cty.StringVal(s.FolderEnumeration),
 		"caching":               cty.StringVal(s.Caching),
-		"access":                accessValue(s.Access, prior.GetAttr("access")),
+		"access":                accessValue(s.Access, prior.GetAttr("access"), sids),
 		"actual_name":           cty.StringVal(s.Name),
 		"unc":                   cty.StringVal(unc(server, s.Name)),
 		"local_path":            cty.StringVal(f.Shown),
@@ -118,10 +126,25 @@ func (p *Provider) readFrom(shares []Share, req providers.ReadRequest) providers
 	return providers.ReadResponse{NewState: v, Private: []byte(s.ID)}
 }
 
+// priorSIDs resolves the principals of the prior ACL to SIDs when the
+// driver names principals by SID (nil otherwise).
+func (p *Provider) priorSIDs(ctx context.Context, server string, prior cty.Value) (map[string]string, error) {
+	r, ok := p.drv.(resolver)
+	if !ok || prior.IsNull() || !prior.IsWhollyKnown() || prior.LengthInt() == 0 {
+		return nil, nil
+	}
+	var principals []string
+	for _, e := range prior.AsValueSlice() {
+		principals = append(principals, str(e, "principal"))
+	}
+	return r.Resolve(ctx, server, principals)
+}
+
 // accessValue is the ACL as a set, spelling each principal as prior does
-// when they are equal ignoring case. An empty ACL keeps prior's form (null
-// or an empty set).
-func accessValue(aces []ACE, prior cty.Value) cty.Value {
+// when they are equal ignoring case, or stand for the same SID (sids: the
+// SIDs of prior's principals, by folded principal). An empty ACL keeps
+// prior's form (null or an empty set).
+func accessValue(aces []ACE, prior cty.Value, sids map[string]string) cty.Value {
 	if len(aces) == 0 {
 		if prior.IsNull() {
 			return cty.NullVal(cty.Set(aceType))
@@ -129,16 +152,22 @@ func accessValue(aces []ACE, prior cty.Value) cty.Value {
 		return cty.SetValEmpty(aceType)
 	}
 	spelling := map[string]string{}
+	bySID := map[string]string{}
 	if !prior.IsNull() && prior.IsWhollyKnown() {
 		for _, e := range prior.AsValueSlice() {
 			pr := str(e, "principal")
 			spelling[fold(pr)] = pr
+			if sid := sids[fold(pr)]; sid != "" {
+				bySID[sid] = pr
+			}
 		}
 	}
 	elems := make([]cty.Value, len(aces))
 	for i, a := range aces {
 		principal := a.Principal
-		if s, ok := spelling[fold(principal)]; ok {
+		if s, ok := bySID[a.SID]; ok && a.SID != "" {
+			principal = s
+		} else if s, ok := spelling[fold(principal)]; ok {
 			principal = s
 		}
 		elems[i] = cty.ObjectVal(map[string]cty.Value{"principal": cty.StringVal(principal), "rights": cty.StringVal(a.Rights)})
@@ -173,6 +202,14 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 			diags = append(diags, diagOf(err, cty.GetAttrPath("path")))
 		} else {
 			vals["local_path"] = cty.StringVal(f.Shown)
+		}
+	}
+	if _, isSMB := p.drv.(*smbDriver); isSMB {
+		for attr, def := range map[string]string{"caching": "manual", "folder_enumeration": "unrestricted"} {
+			if v, ok := known(cfg, attr); ok && v != "" && v != def {
+				diags = append(diags, providers.AttrError(cty.GetAttrPath(attr), "Setting not supported by the smb driver",
+					fmt.Sprintf("The smb share driver manages a share's path, description, user limit and ACL; it does not set %s (it would need NetrShareSetInfo level 1005, which it does not send), so %q would show as drift forever. Remove %s, or set it on the server by hand.", attr, v, attr)))
+			}
 		}
 	}
 	if sok && nok && mok {
@@ -363,6 +400,10 @@ func (p *Provider) put(ctx context.Context, req providers.ApplyRequest) provider
 	if err != nil {
 		return failed(diagOf(err, cty.GetAttrPath("name")))
 	}
+	if _, isSMB := p.drv.(*smbDriver); isSMB {
+		// A real server keeps no id: a delete goes by name and path.
+		made.ID = ""
+	}
 	vals := cfg.AsValueMap()
 	vals["actual_name"] = cty.StringVal(made.Name)
 	vals["unc"] = cty.StringVal(unc(server, made.Name))
@@ -456,7 +497,7 @@ func (p *Provider) Import(ctx context.Context, req providers.ImportRequest) prov
 		"access": cty.SetValEmpty(aceType), "actual_name": cty.StringVal(s.Name),
 		"unc": cty.NullVal(cty.String), "local_path": cty.NullVal(cty.String),
 	})
-	resp := p.readFrom(shares, providers.ReadRequest{TypeName: req.TypeName, Addr: req.Addr, Prior: prior})
+	resp := p.readFrom(ctx, shares, providers.ReadRequest{TypeName: req.TypeName, Addr: req.Addr, Prior: prior})
 	if resp.Diagnostics.HasErrors() {
 		return providers.ImportResponse{State: cty.NullVal(shareType), Diagnostics: resp.Diagnostics}
 	}

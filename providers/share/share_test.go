@@ -411,10 +411,15 @@ func TestConfigure(t *testing.T) {
 		summary string
 		warning string
 	}{
-		"samba":        {set: map[string]cty.Value{"driver": sv("samba")}, summary: "Samba driver not available"},
-		"unknown":      {set: map[string]cty.Value{"driver": sv("nfs")}, summary: "Unknown share driver"},
-		"empty root":   {set: map[string]cty.Value{"root": sv("")}, summary: "Empty share root"},
-		"samba fields": {set: map[string]cty.Value{"address": sv("127.0.0.1:445"), "password": sv("s3cret-value").Mark("sensitive")}, warning: "Samba settings ignored"},
+		"samba":          {set: map[string]cty.Value{"driver": sv("samba")}, summary: "Unknown share driver"},
+		"unknown":        {set: map[string]cty.Value{"driver": sv("nfs")}, summary: "Unknown share driver"},
+		"empty root":     {set: map[string]cty.Value{"root": sv("")}, summary: "Empty share root"},
+		"smb fields":     {set: map[string]cty.Value{"username": sv("admin"), "password": sv("s3cret-value").Mark("sensitive")}, warning: "smb driver settings ignored"},
+		"smb no servers": {set: map[string]cty.Value{"driver": sv("smb"), "password": sv("s3cret-value").Mark("sensitive")}, summary: "No servers for the smb driver"},
+		"smb duplicate server": {set: map[string]cty.Value{"driver": sv("smb"), "server": cty.ListVal([]cty.Value{
+			serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), serverBlock("srv01", "127.0.0.1:2", "u", "s3cret-value")})}, summary: "Duplicate server"},
+		"smb bad drive": {set: map[string]cty.Value{"driver": sv("smb"), "server": cty.ListVal([]cty.Value{
+			withDrives(serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), map[string]cty.Value{"DD": sv("x")})})}, summary: "Invalid drive share"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -6,8 +6,8 @@ share "pkgsrc" {
     principal = "Administrators"
     rights    = "full"
   }
-  access { # ERROR: Broad share access
-    principal = "Everyone"
+  access {
+    principal = "Everyone" # ERROR: Broad share access
     rights    = "change"
   }
 }

@@ -3,6 +3,6 @@ provider "sitedb" {
 }
 
 provider "share" {
-  driver = "samba"
+  driver = "smb"
   password_file = "x" # ERROR: Unsupported argument
 }
