@@ -19,9 +19,9 @@ func conformanceCases(p *Provider, pkg string) []providertest.Case {
 	}
 	return []providertest.Case{
 		{
-			Type:    "site",
-			Create:  obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("SRV01")}),
-			Update:  obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("SRV02"), "install_dir": sv(`D:\SMS`)}),
+			Type:   "site",
+			Create: obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("SRV01")}),
+			Update: obj("site", map[string]cty.Value{"code": sv("CEN"), "name": sv("Central"), "server": sv("SRV02"), "install_dir": sv(`D:\SMS`)}),
 			// A site's code and name cannot change after install: plan
 			// refuses the change (TestPlanRules) instead of replacing it.
 			Replace: cty.NilVal,
