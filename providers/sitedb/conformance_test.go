@@ -65,7 +65,7 @@ func conformanceCases(p *Provider, pkg string) []providertest.Case {
 		{
 			Type:    "sync_host",
 			Create:  obj("sync_host", map[string]cty.Value{"site": sv("LAB"), "computer": sv("WS01")}),
-			Update:  obj("sync_host", map[string]cty.Value{"site": sv("LAB"), "computer": sv("WS01"), "mode": sv("unattended"), "collection": sv("LAB00002")}),
+			Update:  obj("sync_host", map[string]cty.Value{"site": sv("LAB"), "computer": sv("WS01"), "mode": sv("unattended")}),
 			Replace: obj("sync_host", map[string]cty.Value{"site": sv("LAB"), "computer": sv("WS02")}),
 			Vanish:  vanish("sync_hosts", "id"),
 		},

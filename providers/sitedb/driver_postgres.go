@@ -46,6 +46,9 @@ func openPostgres(dsn string) (*store, hcl.Diagnostics) {
 func explainPostgres(err error, what string, secrets []string) *hcl.Diagnostic {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
+		if kind, ok := map[string]string{"23503": "foreign key", "23505": "unique", "23514": "check", "23502": "not null"}[pe.Code]; ok {
+			return constraintDiag(constraint{kind: kind, name: pe.ConstraintName}, scrub(pe.Message, secrets), what)
+		}
 		switch {
 		case pe.Code == "28P01" || pe.Code == "28000":
 			return providers.Errorf("PostgreSQL login failed",

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -23,6 +24,9 @@ const (
 	sqliteNotADB   = 26
 	sqliteCorrupt  = 11
 	sqliteFull     = 13
+	// sqliteConstraint is a violated constraint; the extended code says
+	// which kind.
+	sqliteConstraint = 19
 )
 
 func sqliteDialect(path string, busy time.Duration) *dialect {
@@ -72,7 +76,22 @@ func sqliteCode(err error) int {
 	return 0
 }
 
+// SQLite's extended result codes of constraint violations.
+var sqliteConstraints = map[int]string{787: "foreign key", 2067: "unique", 1555: "unique", 275: "check", 1299: "not null"}
+
 func explainSQLite(err error, what, path string, busy time.Duration) *hcl.Diagnostic {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqliteConstraint {
+		kind := sqliteConstraints[se.Code()]
+		msg := se.Error()
+		name := ""
+		if i := strings.Index(msg, "CHECK constraint failed: "); i >= 0 {
+			name = strings.Fields(msg[i+len("CHECK constraint failed: "):] + " ")[0]
+		}
+		if kind != "" {
+			return constraintDiag(constraint{kind: kind, name: strings.TrimRight(name, ")")}, msg, what)
+		}
+	}
 	switch sqliteCode(err) {
 	case sqliteBusy, sqliteLocked:
 		return providers.Errorf("Site database locked",

@@ -141,7 +141,23 @@ func (s *store) check(st schemaStatus) hcl.Diagnostics {
 // migrate applies every pending migration in one transaction, re-reading
 // the status inside it so two processes never migrate twice.
 func (s *store) migrate(ctx context.Context) hcl.Diagnostics {
-	tx, err := s.db.BeginTx(ctx, nil)
+	// SQLite changes constraints by rebuilding tables, which its documented
+	// procedure does with foreign key enforcement off; the setting cannot
+	// change inside a transaction, so the migration runs on a connection
+	// of its own, which gets enforcement back before it returns to the
+	// pool. The foreign keys are checked before the commit.
+	sc, err := s.db.Conn(ctx)
+	if err != nil {
+		return hcl.Diagnostics{s.d.explain(err, "upgrade the site database schema")}
+	}
+	defer sc.Close()
+	if s.d.name == "sqlite" {
+		if _, err := sc.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return hcl.Diagnostics{s.d.explain(err, "upgrade the site database schema")}
+		}
+		defer sc.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := sc.BeginTx(ctx, nil)
 	if err != nil {
 		return hcl.Diagnostics{s.d.explain(err, "upgrade the site database schema")}
 	}
@@ -171,8 +187,41 @@ func (s *store) migrate(ctx context.Context) hcl.Diagnostics {
 			return hcl.Diagnostics{s.d.explain(err, "record migration "+m.name)}
 		}
 	}
+	var diags hcl.Diagnostics
+	if s.d.name == "sqlite" {
+		d, err := orphans(ctx, c)
+		if err != nil {
+			return hcl.Diagnostics{s.d.explain(err, "check the foreign keys of the upgraded site database")}
+		}
+		diags = d
+	}
 	if err := tx.Commit(); err != nil {
 		return hcl.Diagnostics{s.d.explain(err, "commit the site database schema upgrade")}
 	}
-	return nil
+	return diags
+}
+
+// orphans lists, as a warning, rows an older updplan let refer to an object
+// that does not exist (PRAGMA foreign_key_check): they are kept, and the
+// database refuses such rows from now on.
+func orphans(ctx context.Context, c *conn) (hcl.Diagnostics, error) {
+	rows, err := c.tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var table, parent string
+		var rowid, fk any
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return nil, err
+		}
+		found = append(found, fmt.Sprintf("a row of %s (rowid %s) refers to a missing row of %s", table, asText(rowid), parent))
+	}
+	if err := rows.Err(); err != nil || len(found) == 0 {
+		return nil, err
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Site database rows refer to missing objects",
+		Detail: "The site database was upgraded and every row kept, but " + strings.Join(found, "; ") + ". An older updplan accepted these references; the database refuses new ones. Correct or delete those objects (for example by fixing the configuration and applying it)."}}, nil
 }

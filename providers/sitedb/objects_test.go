@@ -136,6 +136,7 @@ func TestDrift(t *testing.T) {
 
 		// Other types drift attribute by attribute too.
 		prog := at("program", "scan")
+		sqlExec(t, p, `INSERT INTO packages (id, site, name) VALUES ('LAB00009', 'LAB', 'Tool')`)
 		pv := apply(t, p, prog, cty.NilVal, obj("program", map[string]cty.Value{"package": sv("LAB00009"), "name": sv("Scan"), "command_line": sv("a.exe"), "platforms": set("x86", "x64")}))
 		sqlExec(t, p, `UPDATE programs SET disabled = 1, max_run_minutes = 30, platforms = '["x64","x86"]' WHERE id = ?`, pv.GetAttr("id").AsString())
 		got = read(t, p, prog, pv)
@@ -481,6 +482,9 @@ func TestReadManyQueryCount(t *testing.T) {
 		var reqs []providers.ReadRequest
 		tx, err := p.s.db.Begin()
 		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO packages (id, site, name) VALUES ('LAB00001', 'LAB', 'Tool')`); err != nil {
 			t.Fatal(err)
 		}
 		for i := range 10000 {

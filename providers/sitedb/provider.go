@@ -152,13 +152,14 @@ func (p *Provider) Prepare(ctx context.Context) hcl.Diagnostics {
 	if p.s == nil {
 		return hcl.Diagnostics{notConfigured()}
 	}
-	if d := p.s.migrate(ctx); d.HasErrors() {
+	d := p.s.migrate(ctx)
+	if d.HasErrors() {
 		return d
 	}
 	p.mu.Lock()
 	p.unusable = nil
 	p.mu.Unlock()
-	return nil
+	return d // warnings: rows kept that the new schema would refuse
 }
 
 // Close stops the writer and closes the database.
