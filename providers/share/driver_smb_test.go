@@ -22,7 +22,7 @@ func openSMB(t testing.TB, srv *sambatest.Server, extra ...cty.Value) *Provider 
 	t.Helper()
 	servers := append([]cty.Value{serverBlock("SITESRV", srv.Addr, srv.Admin.Name, srv.Admin.Password)}, extra...)
 	p := New()
-	cfg := providerConfig(map[string]cty.Value{"driver": sv("smb"), "domain": sv(sambatest.NetBIOSName), "timeout_seconds": cty.NumberIntVal(5), "server": cty.ListVal(servers)})
+	cfg := providerConfig(map[string]cty.Value{"driver": sv("smb"), "domain": sv(sambatest.NetBIOSName), "timeout_seconds": cty.NumberIntVal(30), "server": cty.ListVal(servers)})
 	if d := p.Configure(context.Background(), providers.ConfigureRequest{Config: cfg, WorkingDir: t.TempDir()}); d.HasErrors() {
 		t.Fatalf("configure: %s", d.Error())
 	}
