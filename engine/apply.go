@@ -217,6 +217,7 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 		return diags
 	}
 	ev.Traversals = cg.bodyTravs
+	cg.readData = &dataReader{e: ap.e}
 	diags = append(diags, ap.e.walk(ctx, ev, cg, func(ctx context.Context, r *config.Resource, rt *schema.ResourceType, insts []eval.Instance, known bool) (cty.Value, hcl.Diagnostics) {
 		return ap.applyResource(ctx, ev, r, rt, insts, failed)
 	})...)
@@ -421,6 +422,12 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	cfgVal, body, diags := ev.DecodeInstance(r, rt, in.Scope)
 	if diags.HasErrors() {
 		return unknown, diags
+	}
+	// Preconditions again, with the values known now: one that was unknown
+	// at plan (a data source read during apply) is decided here, before
+	// the object is touched.
+	if d := ev.CheckConditions(r.Preconditions, in.Scope, "Resource precondition failed"); d.HasErrors() {
+		return unknown, append(diags, d...)
 	}
 	cfgPlain, marks := eval.UnmarkDeep(cfgVal)
 	prior := cty.NullVal(ty)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
@@ -29,6 +30,9 @@ type configGraph struct {
 	// bodyTravs are the traversals of each resource body, dynamic blocks
 	// included (computed once, used to evaluate every instance).
 	bodyTravs map[addr.Resource][]hcl.Traversal
+	// readData reads a data source during the walk; nil (validate) leaves
+	// every data source unknown.
+	readData *dataReader
 }
 
 // buildGraph builds the graph of cfg. Steps:
@@ -59,6 +63,9 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 	}
 	for name := range cfg.Outputs {
 		cg.g.Add(node{kind: outputNode, name: name})
+	}
+	for a := range cfg.Data {
+		cg.g.Add(node{kind: dataNode, res: a})
 	}
 
 	// 2. Locals depend on what their expression refers to.
@@ -116,6 +123,17 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		}
 		connect(from, all)
 		cg.attrRefs[a] = e.attributeRefs(cfg, r, rt, rc, attrTravs)
+	}
+
+	// 3b. Data sources depend on their arguments and depends_on.
+	for a, ds := range cfg.Data {
+		rt := types.DataSource(a.Type)
+		if rt == nil {
+			continue // reported by the loader
+		}
+		refs, d := e.resolveRefRanges(cfg, append(hcldec.Variables(ds.Config, rt.Block.DecoderSpec()), ds.DependsOn...), refContext{})
+		diags = append(diags, d...)
+		connect(node{kind: dataNode, res: a}, refs)
 	}
 
 	// 4. Outputs depend on their value and depends_on.

@@ -234,7 +234,10 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	case plan.DestroyMode:
 		diags = append(diags, pl.planDestroy()...)
 	default:
+		reads := &dataReader{e: e}
+		cg.readData = reads
 		diags = append(diags, pl.planNormal(ctx, cg)...)
+		p.Reads = reads.sorted()
 	}
 	slices.SortFunc(pl.changes, func(a, b *plan.ResourceChange) int { return addr.Compare(a.Addr, b.Addr) })
 	p.Changes = pl.changes

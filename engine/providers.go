@@ -24,6 +24,7 @@ func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, typ
 			names[p.Name()] = p
 		}
 	}
+	e.dataProviders(ev.Config(), names)
 	order := make([]string, 0, len(names))
 	for n := range names {
 		order = append(order, n)

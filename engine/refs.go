@@ -17,6 +17,7 @@ const (
 	localNode
 	resourceNode
 	outputNode
+	dataNode
 )
 
 // node is one vertex of the configuration graph: a variable, a local value,
@@ -37,6 +38,8 @@ func (n node) String() string {
 		return n.res.String()
 	case outputNode:
 		return "output." + n.name
+	case dataNode:
+		return "data." + n.res.String()
 	}
 	return "?"
 }
@@ -45,7 +48,7 @@ func nodeLess(a, b node) bool {
 	if a.kind != b.kind {
 		return a.kind < b.kind
 	}
-	if a.kind == resourceNode {
+	if a.kind == resourceNode || a.kind == dataNode {
 		return a.res.Less(b.res)
 	}
 	return a.name < b.name
@@ -131,6 +134,12 @@ func (e *Engine) resolveRefRanges(cfg *config.Config, travs []hcl.Traversal, rc 
 			} else if name, _ := attrAfter(); name != "key" && name != "value" {
 				diags = append(diags, errorDiag("Invalid each reference", "each has only the attributes key and value.", &rng))
 			}
+		case "data":
+			n, d := resolveDataRef(cfg, t)
+			diags = append(diags, d...)
+			if d == nil {
+				out = append(out, ref{n, rng})
+			}
 		case "self":
 			if !rc.self {
 				diags = append(diags, errorDiag("Invalid \"self\" reference", "self can only be used in a postcondition, where it is the object after apply.", &rng))
@@ -140,7 +149,7 @@ func (e *Engine) resolveRefRanges(cfg *config.Config, travs []hcl.Traversal, rc 
 				continue
 			}
 			if types.ResourceType(root) == nil {
-				candidates := append([]string{"var", "local", "path", "count", "each"}, typeNames(types)...)
+				candidates := append([]string{"var", "local", "path", "count", "each", "data"}, typeNames(types)...)
 				diags = append(diags, errorDiag("Reference to unknown name",
 					fmt.Sprintf("There is no variable, local value or resource type named %q.%s", root, didYouMean(root, candidates)), &rng))
 				continue
@@ -167,6 +176,33 @@ func (e *Engine) resolveRefRanges(cfg *config.Config, travs []hcl.Traversal, rc 
 		}
 	}
 	return out, diags
+}
+
+// resolveDataRef resolves data.TYPE.NAME.
+func resolveDataRef(cfg *config.Config, t hcl.Traversal) (node, hcl.Diagnostics) {
+	rng := t.SourceRange()
+	var typ, name string
+	if len(t) >= 3 {
+		a1, ok1 := t[1].(hcl.TraverseAttr)
+		a2, ok2 := t[2].(hcl.TraverseAttr)
+		if ok1 && ok2 {
+			typ, name = a1.Name, a2.Name
+		}
+	}
+	if typ == "" {
+		return node{}, hcl.Diagnostics{errorDiag("Invalid data reference", "A reference to a data source is written data.TYPE.NAME.ATTRIBUTE.", &rng)}
+	}
+	a := addr.Resource{Type: typ, Name: name}
+	if _, ok := cfg.Data[a]; !ok {
+		var names []string
+		for d := range cfg.Data {
+			names = append(names, "data."+d.String())
+		}
+		sort.Strings(names)
+		return node{}, hcl.Diagnostics{errorDiag("Reference to undeclared data source",
+			fmt.Sprintf("No data block %q %q is declared.%s Declare it with data %q %q { ... }, or fix the name.", typ, name, didYouMean("data."+a.String(), names), typ, name), &rng)}
+	}
+	return node{kind: dataNode, res: a}, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -29,7 +29,11 @@ func (e *Engine) schemas() []*schema.Provider {
 // satisfies view.Schemas.
 type Schemas struct {
 	byType map[string]*schema.ResourceType
+	data   map[string]*schema.ResourceType
 }
+
+// DataSource returns the named data source type, or nil.
+func (s Schemas) DataSource(name string) *schema.ResourceType { return s.data[name] }
 
 // ResourceType returns the named resource type, or nil.
 func (s Schemas) ResourceType(name string) *schema.ResourceType { return s.byType[name] }
@@ -38,8 +42,11 @@ func (s Schemas) ResourceType(name string) *schema.ResourceType { return s.byTyp
 // providers do not change during a run).
 func (e *Engine) Schemas() Schemas {
 	e.schemasOnce.Do(func() {
-		e.schemaIndex = Schemas{byType: map[string]*schema.ResourceType{}}
+		e.schemaIndex = Schemas{byType: map[string]*schema.ResourceType{}, data: map[string]*schema.ResourceType{}}
 		for _, p := range e.schemas() {
+			for _, ds := range p.DataSources {
+				e.schemaIndex.data[ds.Name] = ds
+			}
 			for _, rt := range p.ResourceTypes {
 				e.schemaIndex.byType[rt.Name] = rt
 			}

@@ -74,6 +74,13 @@ func (e *Engine) walk(ctx context.Context, ev *eval.Evaluator, cg *configGraph, 
 				return errVisitFailed
 			}
 			ev.SetResource(n.res, v)
+		case dataNode:
+			v, d := e.visitData(ctx, ev, cg, n.res)
+			dc.add(d)
+			if d.HasErrors() {
+				return errVisitFailed
+			}
+			ev.SetData(n.res, v)
 		case outputNode:
 			o := ev.Config().Outputs[n.name]
 			v, d := ev.Expr(o.Expr, eval.Scope{})

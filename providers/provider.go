@@ -208,3 +208,24 @@ type Preparer interface {
 type Closer interface {
 	Close() error
 }
+
+// DataReader is implemented by providers with data sources (their schema's
+// DataSources): read-only lookups made during plan.
+type DataReader interface {
+	ReadData(ctx context.Context, req ReadDataRequest) ReadDataResponse
+}
+
+// ReadDataRequest asks for the result of one data source.
+type ReadDataRequest struct {
+	TypeName string
+	// Config holds the arguments, wholly known; the computed attributes
+	// are null.
+	Config cty.Value
+}
+
+// ReadDataResponse is the data source's value: Config with every computed
+// attribute filled in.
+type ReadDataResponse struct {
+	State       cty.Value
+	Diagnostics hcl.Diagnostics
+}

@@ -17,6 +17,7 @@ var Sitedb = &Provider{
 		distributionPointType, syncHostType, hardwareInventoryType,
 		deploymentPackageType, deploymentType,
 	},
+	DataSources: []*ResourceType{complianceData, collectionData},
 }
 
 var siteType = &ResourceType{

@@ -228,6 +228,9 @@ type Provider struct {
 	Doc           string
 	Config        Block
 	ResourceTypes []*ResourceType
+	// DataSources are the provider's read-only lookups (data blocks),
+	// described like resource types: arguments, then computed results.
+	DataSources []*ResourceType
 }
 
 // ResourceType returns the named resource type of this provider, or nil.

@@ -27,8 +27,10 @@ type Config struct {
 	Outputs   map[string]*Output
 	Providers map[string]*ProviderBlock
 	Resources map[addr.Resource]*Resource
-	Imports   []*Import
-	Moved     []*Moved
+	// Data are the data blocks, keyed by data source type and name.
+	Data    map[addr.Resource]*DataSource
+	Imports []*Import
+	Moved   []*Moved
 }
 
 // Settings is the updplan block.
@@ -113,6 +115,16 @@ type Resource struct {
 
 	TypeRange hcl.Range
 	DeclRange hcl.Range // `site "main"` header
+}
+
+// DataSource is a data block: `data "TYPE" "NAME" { ... }`, read during
+// plan and referred to as data.TYPE.NAME.
+type DataSource struct {
+	Addr      addr.Resource
+	Config    hcl.Body // without depends_on
+	DependsOn []hcl.Traversal
+	TypeRange hcl.Range // the type label
+	DeclRange hcl.Range
 }
 
 // Lifecycle is the lifecycle block of a resource.

@@ -11,7 +11,7 @@ import (
 )
 
 // Top-level keywords that are not resource types.
-var keywords = []string{"updplan", "variable", "locals", "output", "provider", "import", "moved"}
+var keywords = []string{"updplan", "variable", "locals", "output", "provider", "data", "import", "moved"}
 
 // decoder accumulates one configuration from its files.
 type decoder struct {
@@ -20,6 +20,7 @@ type decoder struct {
 	diags  hcl.Diagnostics
 
 	types     map[string]*schema.ResourceType
+	data      map[string]*schema.ResourceType
 	providers map[string]*schema.Provider
 	root      *hcl.BodySchema
 
@@ -32,6 +33,7 @@ type decoder struct {
 // provider schemas.
 func (d *decoder) index() {
 	d.types = map[string]*schema.ResourceType{}
+	d.data = map[string]*schema.ResourceType{}
 	d.providers = map[string]*schema.Provider{}
 	d.localRanges = map[string]hcl.Range{}
 	d.importTo = map[addr.Instance]hcl.Range{}
@@ -42,6 +44,7 @@ func (d *decoder) index() {
 		{Type: "locals"},
 		{Type: "output", LabelNames: []string{"name"}},
 		{Type: "provider", LabelNames: []string{"name"}},
+		{Type: "data", LabelNames: []string{"type", "name"}},
 		{Type: "import"},
 		{Type: "moved"},
 	}}
@@ -50,6 +53,11 @@ func (d *decoder) index() {
 			continue
 		}
 		d.providers[p.Name] = p
+		for _, ds := range p.DataSources {
+			if _, dup := d.data[ds.Name]; !dup {
+				d.data[ds.Name] = ds
+			}
+		}
 		for _, rt := range p.ResourceTypes {
 			if rt == nil || isKeyword(rt.Name) {
 				continue
@@ -112,6 +120,8 @@ func (d *decoder) file(body hcl.Body) {
 			d.output(b)
 		case "provider":
 			d.provider(b)
+		case "data":
+			d.dataBlock(b)
 		case "import":
 			d.importBlock(b)
 		case "moved":

@@ -94,6 +94,7 @@ func (l *Loader) newConfig(dir string) *Config {
 		Outputs:   map[string]*Output{},
 		Providers: map[string]*ProviderBlock{},
 		Resources: map[addr.Resource]*Resource{},
+		Data:      map[addr.Resource]*DataSource{},
 	}
 }
 

@@ -53,7 +53,11 @@ func (ev *Evaluator) Conditions(rules []*config.CheckRule, sc Scope, summary str
 			msg = m.AsString()
 		}
 		problems = append(problems, msg)
-		diags = append(diags, errorDiag(summary, msg+fmt.Sprintf("\n\nThis was checked by the condition at %s.", rng.String()), &rng))
+		detail := msg + fmt.Sprintf("\n\nThis was checked by the condition at %s.", rng.String())
+		if figures := ev.dataFigures(rule.Condition); figures != "" {
+			detail += "\n\n" + figures
+		}
+		diags = append(diags, errorDiag(summary, detail, &rng))
 	}
 	return status, problems, diags
 }

@@ -34,6 +34,8 @@ type Evaluator struct {
 	locals    map[string]cty.Value
 	resources map[addr.Resource]cty.Value
 	outputs   map[string]cty.Value
+	// data holds the data sources read so far: type -> name -> value.
+	data map[string]map[string]cty.Value
 }
 
 // New returns an evaluator of cfg with the variables' values.
@@ -55,6 +57,7 @@ func New(cfg *config.Config, vars map[string]cty.Value) *Evaluator {
 		locals:    map[string]cty.Value{},
 		resources: map[addr.Resource]cty.Value{},
 		outputs:   map[string]cty.Value{},
+		data:      map[string]map[string]cty.Value{},
 	}
 }
 
@@ -99,11 +102,19 @@ func (ev *Evaluator) evalContextOf(refs []config.Reference, sc Scope) *hcl.EvalC
 	vars := map[string]cty.Value{"var": ev.vars, "path": ev.path, "local": cty.EmptyObjectVal}
 	var locals map[string]cty.Value // made at the first local referred to
 	res := map[string]map[string]cty.Value{}
+	var data map[string]cty.Value
 	ev.mu.RLock()
 	for _, ref := range refs {
 		root, name := ref.Root, ref.Attr
 		switch root {
 		case "var", "path":
+		case "data":
+			if byName, ok := ev.data[name]; ok {
+				if data == nil {
+					data = map[string]cty.Value{}
+				}
+				data[name] = cty.ObjectVal(byName)
+			}
 		case "local":
 			if v, ok := ev.locals[name]; ok {
 				if locals == nil {
@@ -135,6 +146,9 @@ func (ev *Evaluator) evalContextOf(refs []config.Reference, sc Scope) *hcl.EvalC
 	ev.mu.RUnlock()
 	if locals != nil {
 		vars["local"] = cty.ObjectVal(locals)
+	}
+	if data != nil {
+		vars["data"] = cty.ObjectVal(data)
 	}
 	for typ, byName := range res {
 		vars[typ] = cty.ObjectVal(byName)
@@ -178,6 +192,15 @@ func (ev *Evaluator) scopeValue(root, attr string, sc Scope) (cty.Value, bool) {
 		}
 	case "self":
 		return config.PlainAttr(sc.Self, attr)
+	case "data":
+		ev.mu.RLock()
+		byName, ok := ev.data[attr]
+		var v cty.Value
+		if ok {
+			v = cty.ObjectVal(byName)
+		}
+		ev.mu.RUnlock()
+		return v, ok
 	default:
 		ev.mu.RLock()
 		v, ok := ev.resources[addr.Resource{Type: root, Name: attr}]
@@ -200,6 +223,32 @@ func (ev *Evaluator) SetResource(a addr.Resource, v cty.Value) {
 	ev.mu.Lock()
 	ev.resources[a] = v
 	ev.mu.Unlock()
+}
+
+// SetData records the value of a data source (data.TYPE.NAME).
+func (ev *Evaluator) SetData(a addr.Resource, v cty.Value) {
+	ev.mu.Lock()
+	byName := ev.data[a.Type]
+	// A fresh map: contexts built earlier hold objects made from the old one.
+	next := make(map[string]cty.Value, len(byName)+1)
+	for k, x := range byName {
+		next[k] = x
+	}
+	next[a.Name] = v
+	ev.data[a.Type] = next
+	ev.mu.Unlock()
+}
+
+// DecodeData evaluates a data block's arguments with the data source's
+// schema, defaults applied.
+func (ev *Evaluator) DecodeData(ds *config.DataSource, rt *schema.ResourceType) (cty.Value, hcl.Diagnostics) {
+	spec := rt.Block.DecoderSpec()
+	ctx := ev.evalContext(hcldec.Variables(ds.Config, spec), Scope{})
+	val, diags := hcldec.Decode(ds.Config, spec, ctx)
+	if diags.HasErrors() {
+		return cty.UnknownVal(rt.Block.ImpliedType()), diags
+	}
+	return ApplyDefaults(&rt.Block, val), diags
 }
 
 // SetOutput records the value of an output.

@@ -172,11 +172,25 @@ type Plan struct {
 	// by resource address.
 	Checks []*CheckResult
 
+	// Reads are the data sources read while planning, sorted by address.
+	// A saved plan does not keep them: apply reads them again.
+	Reads []*DataRead
+
 	Timestamp time.Time
 	// Errored is true when planning failed part way; such a plan is shown
 	// but never applied.
 	Errored bool
 }
+
+// DataRead is one data source read during plan: data.TYPE.NAME and its
+// value (unknown when its arguments are known only after apply).
+type DataRead struct {
+	Addr  addr.Resource // Type is the data source type
+	Value cty.Value
+}
+
+// String is the data source's address, data.TYPE.NAME.
+func (r *DataRead) String() string { return "data." + r.Addr.String() }
 
 // Change returns the change of an instance, or nil.
 func (p *Plan) Change(a addr.Instance) *ResourceChange {

@@ -38,6 +38,19 @@ deployment_package "monthly" {
   source_path = "${share.updates.unc}\\Monthly"
 }
 
+# What the pilot clients reported, read at every plan.
+data "compliance" "pilot" {
+  site       = site.lab.code
+  collection = collection.pilot.id
+  updates    = ["KB958644", "KB958687", "KB960714"]
+}
+
+# The built-in All Systems collection, which no site definition declares.
+data "collection" "all" {
+  site = site.lab.code
+  name = "All Systems"
+}
+
 deployment "pilot" {
   site       = site.lab.code
   name       = "December 2026 security updates (pilot)"
@@ -47,9 +60,31 @@ deployment "pilot" {
   start_time = "2026-12-12T02:00:00Z"
   deadline   = "2026-12-19T02:00:00Z"
 
+  # Deploy only once nine in ten pilot clients have reported a scan.
+  lifecycle {
+    precondition {
+      condition     = data.compliance.pilot.reported_percent >= 90
+      error_message = "Only ${data.compliance.pilot.reported} of the ${data.compliance.pilot.clients} pilot clients have reported a scan: wait for their hardware inventory, import it, and plan again."
+    }
+  }
+
   sms2003 {
     enabled           = true
     collect_inventory = true
     schedule          = "weekly on saturday at 03:00"
   }
+}
+
+output "pilot_compliance" {
+  description = "Compliance of the pilot clients over the deployment's updates."
+  value = {
+    reported_percent  = data.compliance.pilot.reported_percent
+    compliant_percent = data.compliance.pilot.compliant_percent
+    stale             = data.compliance.pilot.stale
+  }
+}
+
+output "all_systems" {
+  description = "Members of All Systems, from the imported membership export."
+  value       = data.collection.all.members
 }

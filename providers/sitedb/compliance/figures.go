@@ -203,3 +203,47 @@ func (s *Store) figures(ctx context.Context, c querier, q Query) (Figures, error
 	}
 	return f, rows.Err()
 }
+
+// builtinCollections are ConfigMgr's collections that no site definition
+// declares, by name (domain.md §7).
+var builtinCollections = map[string]string{"All Systems": "SMS00001"}
+
+// Collection looks a collection up by site and name: one of the site
+// database, else a built-in one (every site has them). members are the
+// declared names, else the imported ones (none before an import).
+func (s *Store) Collection(ctx context.Context, site, name string) (id string, comment sql.NullString, members []string, found bool, err error) {
+	var declared sql.NullString
+	err = s.DB.QueryRowContext(ctx, s.bind(`SELECT id, comment, members FROM collections WHERE site = ? AND name = ? ORDER BY id LIMIT 1`), site, name).Scan(&id, &comment, &declared)
+	switch {
+	case err == sql.ErrNoRows:
+		b, ok := builtinCollections[name]
+		if !ok {
+			return "", comment, nil, false, nil
+		}
+		id = b
+	case err != nil:
+		return "", comment, nil, false, err
+	}
+	members = []string{}
+	if declared.Valid && declared.String != "" && declared.String != "null" {
+		if err := json.Unmarshal([]byte(declared.String), &members); err == nil {
+			return id, comment, members, true, nil
+		}
+	}
+	rows, err := s.DB.QueryContext(ctx, s.bind(`SELECT name FROM collection_members WHERE collection_id = ? ORDER BY name`), id)
+	if err != nil {
+		return "", comment, nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", comment, nil, false, err
+		}
+		members = append(members, n)
+	}
+	if err := rows.Err(); err != nil {
+		return "", comment, nil, false, err
+	}
+	return id, comment, members, true, nil
+}

@@ -27,6 +27,9 @@ func (h *Human) Plan(p *plan.Plan, s Schemas) {
 	if len(p.Drift) > 0 {
 		h.drift(r, p, s, len(changes) > 0)
 	}
+	if len(p.Reads) > 0 {
+		h.reads(r, p.Reads)
+	}
 
 	switch {
 	case p.Mode == plan.RefreshOnlyMode:

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
+	"github.com/updplan/updplan/engine/config"
+	"github.com/updplan/updplan/engine/eval"
+	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/providers"
+	"github.com/updplan/updplan/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// visitData evaluates a data block's arguments and reads it: during plan
+// and apply through its provider, during validate (no reader) as unknown.
+// A data source whose arguments are known only after apply is unknown in
+// the plan and read by apply.
+func (e *Engine) visitData(ctx context.Context, ev *eval.Evaluator, cg *configGraph, a addr.Resource) (cty.Value, hcl.Diagnostics) {
+	ds := ev.Config().Data[a]
+	rt := e.Schemas().DataSource(a.Type)
+	if ds == nil || rt == nil {
+		return cty.NilVal, hcl.Diagnostics{errorDiag("Internal error", fmt.Sprintf("data.%s has no block or no schema. This is a bug in updplan.", a), nil)}
+	}
+	args, diags := ev.DecodeData(ds, rt)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	if cg.readData == nil || !args.IsWhollyKnown() {
+		unknown := cty.UnknownVal(rt.Block.ImpliedType())
+		if cg.readData != nil {
+			cg.readData.deferred(a, unknown)
+		}
+		return unknown, diags
+	}
+	v, d := cg.readData.read(ctx, ds, rt, args)
+	return v, append(diags, d...)
+}
+
+// dataReader reads data sources through their providers and keeps what
+// it read, for the plan.
+type dataReader struct {
+	e     *Engine
+	mu    sync.Mutex
+	reads []*plan.DataRead
+}
+
+func (r *dataReader) deferred(a addr.Resource, v cty.Value) {
+	r.mu.Lock()
+	r.reads = append(r.reads, &plan.DataRead{Addr: a, Value: v})
+	r.mu.Unlock()
+}
+
+// sorted returns the reads by address.
+func (r *dataReader) sorted() []*plan.DataRead {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Clone(r.reads)
+	slices.SortFunc(out, func(a, b *plan.DataRead) int { return addr.CompareResources(a.Addr, b.Addr) })
+	return out
+}
+
+func (r *dataReader) read(ctx context.Context, ds *config.DataSource, rt *schema.ResourceType, args cty.Value) (cty.Value, hcl.Diagnostics) {
+	p, ok := r.e.registry().Provider(rt.Provider)
+	dr, isReader := p.(providers.DataReader)
+	if !ok || !isReader {
+		return cty.NilVal, hcl.Diagnostics{errorDiag("Provider not available",
+			fmt.Sprintf("The data source %q is read by the %s provider, which is not part of this build of updplan.", rt.Name, rt.Provider), rangePtr(ds.DeclRange))}
+	}
+	plain, _ := args.UnmarkDeep()
+	resp := dr.ReadData(ctx, providers.ReadDataRequest{TypeName: rt.Name, Config: plain})
+	diags := locateProviderDiags(resp.Diagnostics, rt, ds.Config, ds.DeclRange)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	if resp.State == cty.NilVal || !resp.State.Type().Equals(rt.Block.ImpliedType()) || !resp.State.IsWhollyKnown() {
+		return cty.NilVal, append(diags, errorDiag("Provider returned an invalid data source value",
+			fmt.Sprintf("The %s provider answered data.%s with a value that is not a known %s object. This is a bug in the %s provider.", rt.Provider, ds.Addr, rt.Name, rt.Provider), rangePtr(ds.DeclRange)))
+	}
+	r.mu.Lock()
+	r.reads = append(r.reads, &plan.DataRead{Addr: ds.Addr, Value: resp.State})
+	r.mu.Unlock()
+	return resp.State, diags
+}
+
+// dataProviders adds to names the providers of cfg's data blocks, so that
+// they are configured even when no resource of theirs is declared.
+func (e *Engine) dataProviders(cfg *config.Config, names map[string]providers.Provider) {
+	for a := range cfg.Data {
+		if rt := e.Schemas().DataSource(a.Type); rt != nil {
+			if p, ok := e.registry().Provider(rt.Provider); ok {
+				names[p.Name()] = p
+			}
+		}
+	}
+}
