@@ -61,6 +61,7 @@ func commandTable() []command {
 		{"import", "Adopt an existing object into the state", helpImport, runImport},
 		{"output", "Show output values from the state", helpOutput, runOutput},
 		{"graph", "Print the dependency graph in DOT", helpGraph, runGraph},
+		{"console", "Evaluate expressions against the configuration and state", helpConsole, runConsole},
 		{"force-unlock", "Release a stuck state lock", helpForceUnlock, runForceUnlock},
 		{"version", "Show the updplan version", helpVersion, runVersion},
 		{"inventory", "Load client scan results into the site database", helpInventory, runInventory},
