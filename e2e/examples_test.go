@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/updplan/updplan/internal/pgtest"
+	"github.com/updplan/updplan/internal/sambatest"
 )
 
 var update = flag.Bool("update", false, "rewrite the examples' plan.golden files")
@@ -38,6 +39,11 @@ func TestExamples(t *testing.T) {
 				dsn := pgtest.DSN(t)
 				env = append(env, "UPDPLAN_BACKEND_DSN="+dsn, "UPDPLAN_VAR_site_db_dsn="+dsn)
 			}
+			if name == "smb-server" {
+				srv := sambatest.Get(t)
+				env = append(env, "UPDPLAN_VAR_smb_address="+srv.Addr, "UPDPLAN_SMB_PASSWORD="+srv.Admin.Password,
+					"UPDPLAN_SMB_USERNAME="+srv.Admin.Name, "UPDPLAN_SMB_DOMAIN="+sambatest.NetBIOSName)
+			}
 			if r := updplanEnv(t, dir, env, "validate"); r.code != 0 {
 				t.Fatalf("validate:\n%s", r)
 			}
@@ -59,7 +65,7 @@ func TestExamples(t *testing.T) {
 			if diff := cmp.Diff(string(want), r.stdout); diff != "" {
 				t.Errorf("plan differs from plan.golden (-want +got; refresh with -update):\n%s", diff)
 			}
-			for _, secret := range env {
+			for _, secret := range secrets(env) {
 				if v := secret[strings.Index(secret, "=")+1:]; strings.Contains(r.stdout+r.stderr, v) {
 					t.Errorf("the plan shows a secret from %s", secret[:strings.Index(secret, "=")])
 				}
@@ -67,6 +73,19 @@ func TestExamples(t *testing.T) {
 			checkPlanJSON(t, dir, env)
 		})
 	}
+}
+
+// secrets are the settings of env that hold a secret (DSNs and passwords);
+// addresses and account names may show.
+func secrets(env []string) []string {
+	var out []string
+	for _, e := range env {
+		name := e[:strings.Index(e, "=")]
+		if strings.Contains(name, "DSN") || strings.Contains(name, "dsn") || strings.Contains(name, "PASSWORD") {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // checkPlanJSON saves the example's plan and checks that terraform-json
@@ -83,7 +102,7 @@ func checkPlanJSON(t *testing.T, dir string, env []string) {
 	if r.code != 0 {
 		t.Fatalf("show -json:\n%s", r)
 	}
-	for _, secret := range env {
+	for _, secret := range secrets(env) {
 		if v := secret[strings.Index(secret, "=")+1:]; strings.Contains(r.stdout, v) {
 			t.Errorf("show -json shows a secret from %s", secret[:strings.Index(secret, "=")])
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/updplan/updplan/internal/pgtest"
+	"github.com/updplan/updplan/internal/sambatest"
 )
 
 // binary is the updplan binary built for this test run.
@@ -33,6 +34,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := pgtest.Main(m)
+	if err := sambatest.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping smbd:", err)
+		code = 1
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -95,6 +95,10 @@ func Main(m *testing.M) int {
 	return code
 }
 
+// Stop stops the server if one was started (for a TestMain that runs the
+// tests itself, e.g. beside pgtest.Main).
+func Stop() error { return stop() }
+
 var errMissing = errors.New(skipMessage)
 
 func ensure() (*Server, error) {
