@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -86,6 +88,9 @@ func checkAfterKill(t *testing.T, dir string) {
 	}
 	if r := updplan(t, dir, "plan", "-detailed-exitcode"); r.code == 1 {
 		t.Fatalf("plan failed after kill:\n%s", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "site.db")); errors.Is(err, fs.ErrNotExist) {
+		return // killed while planning: plan creates no site database
 	}
 	db := openSiteDB(t, dir)
 	defer db.Close()

@@ -32,7 +32,7 @@ type Engine struct {
 	encFor *config.Config
 
 	mu         sync.Mutex
-	configured map[string]bool // providers configured by this engine
+	configured map[string]providers.Access // providers configured by this engine, and how
 
 	schemasOnce sync.Once
 	schemaIndex Schemas

@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -129,8 +131,18 @@ func (e *Engine) apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 			fmt.Sprintf("%s. What was applied is in the journal beside the state and will be recovered by the next run.", err), nil))
 	}
 	if ctx.Err() != nil {
-		diags = append(diags, errorDiag("Apply interrupted",
-			"The run was interrupted: changes already started were finished and recorded in state; the rest were not started. Run updplan plan to see what is left.", nil))
+		// One report for the interrupt, not one per object.
+		diags = slices.DeleteFunc(diags, func(d *hcl.Diagnostic) bool { return d.Summary == "Interrupted" })
+		total := 0
+		for _, ch := range p.Changes {
+			if ch.Action != plan.NoOp {
+				total++
+			}
+		}
+		started, finished := int(ap.started.Load()), int(ap.finished.Load())
+		diags = append(diags, errorDiag("Interrupted",
+			fmt.Sprintf("Interrupted: %d objects not started, %d finished. The changes already started were finished and recorded in state; the rest were not started. Run updplan plan to see what is left.",
+				max(total-started, 0), finished), nil))
 	}
 	return working, sortDiags(diags)
 }
@@ -170,6 +182,10 @@ type applier struct {
 
 	mu      sync.Mutex // guards working
 	working *state.State
+
+	// started and finished count the provider Apply calls, for the
+	// report of an interrupted run.
+	started, finished atomic.Int64
 }
 
 func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
@@ -191,7 +207,7 @@ func (ap *applier) run(ctx context.Context) hcl.Diagnostics {
 		}
 	}
 	ev := eval.New(ap.cfg, vars)
-	if d := ap.e.configureProviders(ctx, ev, types); d.HasErrors() {
+	if d := ap.e.configureProviders(ctx, ev, types, providers.AccessWrite); d.HasErrors() {
 		return d
 	}
 
@@ -317,21 +333,29 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 	if cur == nil || cur.Value.IsNull() {
 		return nil // already gone
 	}
+	if ctx.Err() != nil {
+		return hcl.Diagnostics{notStarted(ch.Addr)}
+	}
 	if h := ap.opts.Hooks.ApplyStart; h != nil {
 		h(ch)
 	}
 	start := time.Now()
+	ap.started.Add(1)
+	defer ap.finished.Add(1)
 	resp := p.Apply(context.WithoutCancel(ctx), providers.ApplyRequest{
 		TypeName: ch.Type, Addr: ch.Addr, Prior: cur.Value,
 		Planned: cty.NullVal(cur.Value.Type()), Config: cty.NullVal(cur.Value.Type()),
 		PlannedPrivate: cur.Private, Progress: ap.progress(),
 	})
 	logCall(ctx, "apply (delete)", p.Name(), ch.Type, ch.Addr, start, resp.Diagnostics)
-	diags := resp.Diagnostics
-	for _, d := range diags {
+	var diags hcl.Diagnostics
+	for _, d := range resp.Diagnostics {
 		if d.Subject == nil && d.Severity == hcl.DiagError {
-			d.Detail = fmt.Sprintf("While deleting %s: %s", ch.Addr, d.Detail)
+			c := *d // a copy: the provider may share it between objects
+			c.Detail = fmt.Sprintf("While deleting %s: %s", ch.Addr, d.Detail)
+			d = &c
 		}
+		diags = append(diags, d)
 	}
 	if !resp.Diagnostics.HasErrors() && resp.NewState.IsNull() && !deposed {
 		ap.mu.Lock()
@@ -391,8 +415,10 @@ func (ap *applier) applyResource(ctx context.Context, ev *eval.Evaluator, r *con
 			continue
 		}
 		if ctx.Err() != nil {
+			// Interrupted: the rest is not started. Apply reports it
+			// once, with the counts; the walk skips the dependents.
 			wg.Wait()
-			return cty.DynamicVal, append(diags, errorDiag("Not started", "Interrupted before this object was started.", nil))
+			return cty.DynamicVal, append(diags, errorDiag("Interrupted", "Interrupted before this object was started.", nil))
 		}
 		wg.Add(1)
 		ap.sem <- struct{}{}
@@ -438,7 +464,12 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	}
 	ap.mu.Unlock()
 	cfgPlain = ignoreChanges(r.Lifecycle, rt, prior, cfgPlain)
-	resp := p.Plan(ctx, providers.PlanRequest{
+	if ctx.Err() != nil {
+		return unknown, hcl.Diagnostics{notStarted(in.Addr)}
+	}
+	// The final plan is not cut short by an interrupt: an object is
+	// either applied in full or not started.
+	resp := p.Plan(context.WithoutCancel(ctx), providers.PlanRequest{
 		TypeName: rt.Name, Addr: in.Addr, Prior: prior, Config: cfgPlain,
 		Proposed: providers.ProposedNew(rt, prior, cfgPlain), PriorPrivate: priorPrivate,
 		Reviewed: ch.After,
@@ -455,10 +486,15 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an inconsistent final plan",
 			fmt.Sprintf("When applying %s, the final plan differs from the reviewed one: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
+	if ctx.Err() != nil {
+		return unknown, hcl.Diagnostics{notStarted(in.Addr)}
+	}
 	if h := ap.opts.Hooks.ApplyStart; h != nil {
 		h(ch)
 	}
 	start := time.Now()
+	ap.started.Add(1)
+	defer ap.finished.Add(1)
 	ar := p.Apply(context.WithoutCancel(ctx), providers.ApplyRequest{
 		TypeName: rt.Name, Addr: in.Addr, Prior: prior, Planned: resp.Planned, Config: cfgPlain,
 		PlannedPrivate: resp.PlannedPrivate, Progress: ap.progress(),
@@ -522,4 +558,10 @@ func (ap *applier) record(ch *plan.ResourceChange, r *state.Resource, diags *hcl
 	if err := ap.journal.Set(r); err != nil {
 		*diags = append(*diags, errorDiag("Failed to record a change in the state journal", err.Error(), nil))
 	}
+}
+
+// notStarted is the error of an object an interrupt kept from starting;
+// apply drops these for one report with the counts.
+func notStarted(a addr.Instance) *hcl.Diagnostic {
+	return errorDiag("Interrupted", fmt.Sprintf("Interrupted before %s was started.", a), nil)
 }

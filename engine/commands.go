@@ -39,14 +39,14 @@ func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Di
 	for a := range cfg.Resources {
 		types[a.Type] = true
 	}
-	diags = append(diags, e.configureProviders(ctx, ev, types)...)
+	diags = append(diags, e.configureProviders(ctx, ev, types, providers.AccessPrepare)...)
 	if diags.HasErrors() {
 		return diags
 	}
 	for _, n := range e.registry().Names() {
 		p, _ := e.registry().Provider(n)
 		e.mu.Lock()
-		configured := e.configured[n]
+		_, configured := e.configured[n]
 		e.mu.Unlock()
 		if !configured {
 			continue
@@ -187,7 +187,7 @@ func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, targ
 	if diags.HasErrors() {
 		return diags
 	}
-	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), map[string]bool{rt.Name: true})...)
+	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), map[string]bool{rt.Name: true}, providers.AccessWrite)...)
 	if diags.HasErrors() {
 		return diags
 	}

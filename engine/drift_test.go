@@ -2,7 +2,10 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
+	"github.com/updplan/updplan/providers"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,5 +90,81 @@ func TestDriftPendingChanges(t *testing.T) {
 	d, pend, _ = drift(f)
 	if d["fake_thing.a"] != plan.Update.String() || pend["fake_thing.a"] != plan.Update.String() {
 		t.Errorf("drift and edit: drift %v, pending %v; want fake_thing.a in both", d, pend)
+	}
+}
+
+const manyThings = `
+fake_thing "n" {
+  count = 30
+  name  = "thing-${count.index}"
+  value = "v"
+}
+`
+
+// TestApplyInterruptedReportedOnce: an interrupted apply (Ctrl-C) says so
+// once, with the counts, instead of one provider error per object that
+// was not started.
+func TestApplyInterruptedReportedOnce(t *testing.T) {
+	f := newFixture(t, manyThings)
+	cfg := f.load()
+	o := opts()
+	o.Parallelism = 2
+	p, diags := f.eng.Plan(context.Background(), cfg, engine.Inputs{}, o)
+	mustOK(t, diags)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	applies := 0
+	// As a database provider: a call on a cancelled context fails.
+	f.fake.PlanFunc = func(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
+		if err := ctx.Err(); err != nil {
+			return providers.PlanResponse{Diagnostics: hcl.Diagnostics{providers.Errorf("Site database error", "Could not read: %s. Check the file.", err)}}
+		}
+		return f.fake.DefaultPlan(ctx, req)
+	}
+	f.fake.ApplyFunc = func(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		mu.Lock()
+		applies++
+		if applies == 5 {
+			cancel()
+		}
+		mu.Unlock()
+		return f.fake.DefaultApply(ctx, req)
+	}
+	st, diags := f.eng.Apply(ctx, cfg, p, o)
+	if len(diags) != 1 || diags[0].Summary != "Interrupted" {
+		t.Fatalf("want one diagnostic \"Interrupted\", got %d:\n%s", len(diags), diags.Error())
+	}
+	var notStarted, finished int
+	if _, err := fmt.Sscanf(diags[0].Detail, "Interrupted: %d objects not started, %d finished.", &notStarted, &finished); err != nil {
+		t.Fatalf("detail %q: %v", diags[0].Detail, err)
+	}
+	if notStarted+finished != 30 || finished != applies || len(st.Resources) != finished {
+		t.Errorf("%d not started + %d finished, want 30 in all; %d applies, %d objects in state", notStarted, finished, applies, len(st.Resources))
+	}
+}
+
+// TestRefreshRepeatedErrorOnce: an error a provider gives for every object
+// (here the same diagnostic value, as a provider whose database is
+// unusable does) is reported once, naming how many objects had it — not
+// once per object with a chain of "While reading" growing each time.
+func TestRefreshRepeatedErrorOnce(t *testing.T) {
+	f := newFixture(t, manyThings)
+	f.apply(opts())
+	shared := providers.Error("Site database schema out of date", "The site database has schema version 1; this updplan needs version 3. Run `updplan init` to upgrade it.")
+	f.fake.ReadFunc = func(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
+		return providers.ReadResponse{Diagnostics: hcl.Diagnostics{shared}}
+	}
+	_, diags := f.eng.Plan(context.Background(), f.load(), engine.Inputs{}, opts())
+	if len(diags) != 1 {
+		t.Fatalf("want one diagnostic, got %d:\n%s", len(diags), diags.Error())
+	}
+	want := "While reading fake_thing.n[0] and 29 other objects: The site database has schema version 1; this updplan needs version 3. Run `updplan init` to upgrade it."
+	if diags[0].Detail != want {
+		t.Errorf("detail:\n%s\nwant:\n%s", diags[0].Detail, want)
+	}
+	if strings.Contains(shared.Detail, "While") {
+		t.Errorf("the provider's diagnostic was changed in place: %s", shared.Detail)
 	}
 }

@@ -180,7 +180,7 @@ func (e *Engine) plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 			types[r.Type] = true
 		}
 	}
-	diags = append(diags, e.configureProviders(ctx, ev, types)...)
+	diags = append(diags, e.configureProviders(ctx, ev, types, providers.AccessRead)...)
 	if diags.HasErrors() {
 		p.Errored = true
 		return p, diags

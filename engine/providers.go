@@ -16,7 +16,11 @@ import (
 // configureProviders configures, once per engine, every provider that
 // manages one of the given resource types. Types whose provider is not part
 // of this build are reported by the caller when an object needs it.
-func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, types map[string]bool) hcl.Diagnostics {
+//
+// access says what the run does with them: a provider configured for
+// reading (plan) is configured again when a write needs it (the apply of
+// that plan).
+func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, types map[string]bool, access providers.Access) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	names := map[string]providers.Provider{}
 	for t := range types {
@@ -33,10 +37,10 @@ func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, typ
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.configured == nil {
-		e.configured = map[string]bool{}
+		e.configured = map[string]providers.Access{}
 	}
 	for _, n := range order {
-		if e.configured[n] {
+		if had, ok := e.configured[n]; ok && (had != providers.AccessRead || access == providers.AccessRead) {
 			continue
 		}
 		p := names[n]
@@ -47,7 +51,7 @@ func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, typ
 		}
 		plain, _ := val.UnmarkDeep()
 		start := time.Now()
-		d = p.Configure(ctx, providers.ConfigureRequest{Config: plain, WorkingDir: ev.Config().Dir})
+		d = p.Configure(ctx, providers.ConfigureRequest{Config: plain, WorkingDir: ev.Config().Dir, Access: access})
 		logPhase(ctx, "provider configured", start, "provider", n, "errors", errorCount(d))
 		subject := providerRange(ev.Config(), n)
 		for _, dd := range d {
@@ -57,7 +61,7 @@ func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, typ
 		}
 		diags = append(diags, d...)
 		if !d.HasErrors() {
-			e.configured[n] = true
+			e.configured[n] = access
 		}
 	}
 	return diags

@@ -40,15 +40,11 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		return out, nil, diags
 	}
 	var mu sync.Mutex
+	var repeats repeatedDiags
 	record := func(r *state.Resource, resp providers.ReadResponse) {
 		mu.Lock()
 		defer mu.Unlock()
-		for _, d := range resp.Diagnostics {
-			if d.Subject == nil && d.Severity == hcl.DiagError {
-				d.Detail = fmt.Sprintf("While reading %s: %s", r.Addr, d.Detail)
-			}
-		}
-		diags = append(diags, resp.Diagnostics...)
+		diags = append(diags, repeats.add(r.Addr, resp.Diagnostics)...)
 		if resp.Diagnostics.HasErrors() {
 			return
 		}
@@ -135,7 +131,57 @@ func (e *Engine) refresh(ctx context.Context, st *state.State, opts PlanOptions)
 		wg.Wait()
 	}
 	slices.SortFunc(drift, func(a, b *plan.ResourceChange) int { return addr.Compare(a.Addr, b.Addr) })
+	repeats.finish()
 	return out, drift, diags
+}
+
+// repeatedDiags reports an error a provider gave for many objects once
+// (the database cannot be reached, the run was interrupted), naming the
+// first object and how many others had it, instead of once per object. It
+// works on copies: a provider may hand the same diagnostic to every
+// object, and prefixing it in place made a chain growing with each one.
+type repeatedDiags struct {
+	seen map[[2]string]*repeated
+}
+
+type repeated struct {
+	d      *hcl.Diagnostic // the copy reported
+	first  addr.Instance
+	detail string
+	others int
+}
+
+// add returns the diagnostics of one object to report now.
+func (r *repeatedDiags) add(a addr.Instance, diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Subject != nil || d.Severity != hcl.DiagError {
+			out = append(out, d)
+			continue
+		}
+		key := [2]string{d.Summary, d.Detail}
+		if prev := r.seen[key]; prev != nil {
+			prev.others++
+			continue
+		}
+		c := *d
+		c.Detail = fmt.Sprintf("While reading %s: %s", a, d.Detail)
+		if r.seen == nil {
+			r.seen = map[[2]string]*repeated{}
+		}
+		r.seen[key] = &repeated{d: &c, first: a, detail: d.Detail}
+		out = append(out, &c)
+	}
+	return out
+}
+
+// finish names the other objects in the reported copies.
+func (r *repeatedDiags) finish() {
+	for _, rep := range r.seen {
+		if rep.others > 0 {
+			rep.d.Detail = fmt.Sprintf("While reading %s and %d other objects: %s", rep.first, rep.others, rep.detail)
+		}
+	}
 }
 
 // applyMoves renames objects in st as the moved blocks say and returns the

@@ -45,7 +45,27 @@ type ConfigureRequest struct {
 	// provider configuration (a SQLite file, a local share root) are
 	// relative to it.
 	WorkingDir string
+	// Access says what the run does with the real objects. The engine may
+	// configure a provider again with more access (a plan, then its
+	// apply); Configure then replaces what it opened before.
+	Access Access
 }
+
+// Access is what a run may do with a provider's real world.
+type Access int
+
+const (
+	// AccessWrite (apply, destroy, import): the provider may create what
+	// it needs, such as its database, schema or root folder.
+	AccessWrite Access = iota
+	// AccessRead (plan, drift): open what exists read-only and create,
+	// migrate or change nothing; what does not exist yet reads as empty,
+	// and a warning says what a writing run would create.
+	AccessRead
+	// AccessPrepare (init): as AccessWrite, but a store that only needs
+	// upgrading is not an error: Prepare follows.
+	AccessPrepare
+)
 
 // ReadRequest asks for the actual state of one object.
 type ReadRequest struct {

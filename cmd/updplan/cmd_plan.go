@@ -258,8 +258,9 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 	}
 	ui.diagnostics(applyDiags)
 	// As Terraform: no "Apply complete!" after an error or an interrupt;
-	// the diagnostics and the per-object lines say what was done.
-	if interrupted(ctx, c) || applyDiags.HasErrors() {
+	// the diagnostics (one "Interrupted" with the counts) and the
+	// per-object lines say what was done.
+	if ctx.Err() != nil || applyDiags.HasErrors() {
 		return 1
 	}
 	ui.summary(p.Mode)

@@ -59,8 +59,10 @@ type serverTable struct {
 	Shares []Share `json:"shares"` // sorted by name, case-insensitively
 }
 
-// openLocal prepares the local driver on root (created if missing).
-func openLocal(root, workingDir string) (*localDriver, error) {
+// openLocal prepares the local driver on root, created if missing unless
+// readOnly (plan: a missing root reads as one without shares, and
+// nothing is created).
+func openLocal(root, workingDir string, readOnly bool) (*localDriver, error) {
 	if root == "" {
 		return nil, fault("Empty share root", "The share provider's root is empty. Set root to a folder, e.g. \".site\", or leave it out to use the default.")
 	}
@@ -69,10 +71,12 @@ func openLocal(root, workingDir string) (*localDriver, error) {
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(workingDir, root)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
-		return nil, fault("Cannot create the share root", fmt.Sprintf("The local share driver could not create its root folder %s: %v. Check that the folder can be created there, or set root to another folder.", abs, errText(err)))
+	if !readOnly {
+		if err := os.MkdirAll(abs, 0o755); err != nil {
+			return nil, fault("Cannot create the share root", fmt.Sprintf("The local share driver could not create its root folder %s: %v. Check that the folder can be created there, or set root to another folder.", abs, errText(err)))
+		}
 	}
-	dir, err := filepath.EvalSymlinks(abs)
+	dir, err := resolveExisting(abs)
 	if err == nil {
 		dir, err = filepath.Abs(dir)
 	}
@@ -80,6 +84,28 @@ func openLocal(root, workingDir string) (*localDriver, error) {
 		return nil, fault("Cannot resolve the share root", fmt.Sprintf("The local share driver could not resolve its root folder %s: %v. Check the folder and its symbolic links.", abs, errText(err)))
 	}
 	return &localDriver{root: root, dir: dir, file: filepath.Join(dir, "shares.json"), lock: filepath.Join(dir, "shares.json.lock")}, nil
+}
+
+// resolveExisting resolves the symbolic links of the deepest part of path
+// that exists and appends the rest.
+func resolveExisting(path string) (string, error) {
+	var rest []string
+	for {
+		if _, err := os.Lstat(path); err == nil {
+			break
+		}
+		parent := filepath.Dir(path)
+		if parent == path {
+			break
+		}
+		rest = append([]string{filepath.Base(path)}, rest...)
+		path = parent
+	}
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(append([]string{resolved}, rest...)...), nil
 }
 
 // errText is an error's text without the path *os.PathError repeats.
@@ -161,6 +187,13 @@ func (d *localDriver) confine(path string, f folder) error {
 	resolved, err := filepath.EvalSymlinks(existing)
 	if err != nil {
 		return pathFault("Share path escapes the root", fmt.Sprintf("The folder of share path %q is %s, but %s is a symbolic link that cannot be resolved (%v), so the folder cannot be confined to the driver's root %s. Remove the link or choose another path.", path, f.Shown, existing, errText(err), d.dir))
+	}
+	if up, err := filepath.Rel(resolved, d.dir); err == nil && up != ".." && !strings.HasPrefix(up, ".."+string(filepath.Separator)) {
+		// Nothing exists below the root (it is not created yet, as in a
+		// plan): nothing can escape.
+		if _, err := os.Lstat(d.dir); err != nil {
+			return nil
+		}
 	}
 	if rel, err := filepath.Rel(d.dir, resolved); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return pathFault("Share path escapes the root", fmt.Sprintf("The folder of share path %q is %s, but %s resolves to %s, outside the driver's root %s. Remove the symbolic link or choose another path.", path, f.Shown, existing, resolved, d.dir))

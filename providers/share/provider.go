@@ -81,7 +81,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	if v := cfg.GetAttr("root"); v.IsKnown() && !v.IsNull() {
 		root = v.AsString()
 	}
-	d, err := openLocal(root, req.WorkingDir)
+	d, err := openLocal(root, req.WorkingDir, req.Access == providers.AccessRead)
 	if err != nil {
 		return append(diags, diagOf(err, cty.GetAttrPath("root")))
 	}

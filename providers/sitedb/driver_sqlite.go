@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,7 +54,17 @@ func sqliteDSN(path string, busy time.Duration) string {
 	return u.String() + fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate", busy.Milliseconds())
 }
 
-func openSQLite(path string, busy time.Duration) (*store, hcl.Diagnostics) {
+// sqliteReadOnlyDSN opens an existing file for reading only: query_only
+// makes SQLite refuse every statement that would change the database, and
+// the journal mode is left as it is. (mode=ro is not used: a read-only
+// connection to a WAL database leaves its -wal and -shm files behind,
+// where the last ordinary connection removes them when it closes.)
+func sqliteReadOnlyDSN(path string, busy time.Duration) string {
+	u := url.URL{Scheme: "file", Opaque: path}
+	return u.String() + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=query_only(1)", busy.Milliseconds())
+}
+
+func openSQLite(path string, busy time.Duration, readOnly bool) (*store, hcl.Diagnostics) {
 	d := sqliteDialect(path, busy)
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
@@ -61,11 +72,58 @@ func openSQLite(path string, busy time.Duration) (*store, hcl.Diagnostics) {
 				fmt.Sprintf("The folder %s of the SQLite site database does not exist. Create it, or set path in the sitedb provider block to a file in an existing folder.", dir))}
 		}
 	}
-	db, err := sql.Open("sqlite", sqliteDSN(path, busy))
+	dsn := sqliteDSN(path, busy)
+	if readOnly {
+		dsn = sqliteReadOnlyDSN(path, busy)
+	} else if err := createPrivate(path); err != nil {
+		return nil, hcl.Diagnostics{d.explain(err, "create the site database")}
+	}
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, hcl.Diagnostics{d.explain(err, "open the site database")}
 	}
 	return &store{db: db, d: d}, nil
+}
+
+// createPrivate creates a missing database file readable by its owner
+// only (0600): it holds attribute values. SQLite would create it 0644.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// openScratch opens an empty SQLite database in a new file of the
+// system's temporary folder: what a read-only run reads when the site
+// database does not exist yet.
+func openScratch() (*store, hcl.Diagnostics) {
+	f, err := os.CreateTemp("", "updplan-empty-site-*.db")
+	if err != nil {
+		return nil, hcl.Diagnostics{providers.Errorf("Cannot make a scratch database",
+			"plan reads a site database that does not exist yet as an empty one, in a scratch file of the temporary folder, but could not create it: %s. Check that the temporary folder (TMPDIR) is writable.", errText(err))}
+	}
+	f.Close()
+	s, diags := openSQLite(f.Name(), time.Second, false)
+	if diags.HasErrors() {
+		os.Remove(f.Name())
+		return nil, diags
+	}
+	s.scratch = f.Name()
+	return s, nil
+}
+
+// errText is an error's text without the path *fs.PathError repeats.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func sqliteCode(err error) int {

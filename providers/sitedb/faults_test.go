@@ -3,6 +3,7 @@ package sitedb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,8 +39,12 @@ func rawDB(t *testing.T, cfg cty.Value, dir string) *sql.DB {
 }
 
 func configure(cfg cty.Value, dir string) (*Provider, hcl.Diagnostics) {
+	return configureFor(cfg, dir, providers.AccessWrite)
+}
+
+func configureFor(cfg cty.Value, dir string, access providers.Access) (*Provider, hcl.Diagnostics) {
 	p := New()
-	diags := p.Configure(context.Background(), providers.ConfigureRequest{Config: cfg, WorkingDir: dir})
+	diags := p.Configure(context.Background(), providers.ConfigureRequest{Config: cfg, WorkingDir: dir, Access: access})
 	return p, diags
 }
 
@@ -97,8 +102,18 @@ func TestSchemaOutOfDate(t *testing.T) {
 		apply(t, p, at("collection", "a"), cty.NilVal, collectionConfig("LAB", "A", nil))
 		p.Close()
 
+		was := latestVersion(d.name)
 		withNextMigration(t)
-		p, diags := configure(cfg, dir)
+		// plan and apply: one error naming both versions and init.
+		for _, access := range []providers.Access{providers.AccessRead, providers.AccessWrite} {
+			p, diags := configureFor(cfg, dir, access)
+			p.Close()
+			if len(diags) != 1 || !diags.HasErrors() || diags[0].Summary != "Site database schema out of date" ||
+				!strings.Contains(diags[0].Detail, fmt.Sprintf("has schema version %d; this updplan needs version 99. Run `updplan init`", was)) {
+				t.Errorf("Configure (access %d) of an old schema: want one error, got:\n%s", access, diagText(diags))
+			}
+		}
+		p, diags := configureFor(cfg, dir, providers.AccessPrepare)
 		defer p.Close()
 		// A warning, so that `updplan init` goes on to Prepare.
 		if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "Site database schema out of date" {

@@ -3,6 +3,7 @@ package sitedb
 import (
 	"context"
 	"fmt"
+	"github.com/updplan/updplan/providers"
 	"io/fs"
 	"strings"
 	"testing"
@@ -105,7 +106,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		p.Close()
 		restore()
 
-		p, diags := configure(cfg, dir)
+		p, diags := configureFor(cfg, dir, providers.AccessPrepare)
 		defer p.Close()
 		if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "Site database schema out of date" {
 			t.Fatalf("Configure of a version 1 database: want one warning, got:\n%s", diagText(diags))

@@ -2,6 +2,9 @@ package sitedb
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -59,12 +62,27 @@ func (p *Provider) Schema() *schema.Provider { return schema.Sitedb }
 
 func pathAttr(name string) cty.Path { return cty.GetAttrPath(name) }
 
-// Configure opens the database and brings a brand-new one to the current
-// schema. An older schema is a warning here (run `updplan init`) and an
-// error on every later use; the database stays open so that Prepare can
-// upgrade it. A database of another application or of a newer updplan is
-// an error.
+// Configure opens the database. With providers.AccessRead (plan, drift)
+// it writes nothing: an existing SQLite file is opened read-only, and a
+// database that does not exist yet (no SQLite file, or an empty PostgreSQL
+// database) is read as an empty one at the current schema,
+// with a warning saying that apply or init creates it (a scratch file in the
+// system's temporary folder serves the reads). Otherwise a
+// brand-new database is brought to the current schema (a new SQLite file
+// is made readable by its owner only: it holds attribute values). An
+// older schema is an error naming both versions and `updplan init`,
+// except for providers.AccessPrepare (init), where the database stays open
+// so that Prepare can upgrade it. A database of another application or of
+// a newer updplan is an error. Configuring again closes what was opened
+// before.
 func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest) hcl.Diagnostics {
+	if p.s != nil {
+		p.Close()
+	}
+	p.mu.Lock()
+	p.unusable = nil
+	p.mu.Unlock()
+	readOnly := req.Access == providers.AccessRead
 	cfg, _ := unmark(req.Config)
 	driver := str(cfg, "driver")
 	if driver == "" {
@@ -73,6 +91,7 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 	var (
 		s     *store
 		diags hcl.Diagnostics
+		where string // the database, for messages (never a DSN)
 	)
 	switch driver {
 	case "sqlite":
@@ -83,6 +102,7 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(req.WorkingDir, path)
 		}
+		where = "The SQLite site database " + path
 		busy := 5 * time.Second
 		if b := str(cfg, "busy_timeout"); b != "" {
 			d, err := time.ParseDuration(b)
@@ -92,13 +112,19 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 			}
 			busy = d
 		}
-		s, diags = openSQLite(path, busy)
+		if readOnly {
+			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+				return p.useShadow(ctx, where+" does not exist yet")
+			}
+		}
+		s, diags = openSQLite(path, busy, readOnly)
 	case "postgres":
 		dsn := str(cfg, "dsn")
 		if dsn == "" {
 			return hcl.Diagnostics{providers.AttrError(pathAttr("dsn"), "Missing PostgreSQL connection string",
 				"driver = \"postgres\" needs dsn, e.g. \"postgres://updplan@db.example.org:5432/site\". Pass it through a sensitive variable so it never lands in version control.")}
 		}
+		where = "The PostgreSQL site database"
 		s, diags = openPostgres(dsn)
 	default:
 		return hcl.Diagnostics{providers.AttrError(pathAttr("driver"), "Unknown site database driver",
@@ -120,19 +146,27 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 		s.db.Close()
 		return append(diags, d)
 	}
-	if st.empty {
+	switch {
+	case st.empty && readOnly:
+		s.db.Close()
+		return append(diags, p.useShadow(ctx, where+" holds no tables yet")...)
+	case st.empty:
 		if d := s.migrate(cctx); d.HasErrors() {
 			s.db.Close()
 			return append(diags, d...)
 		}
-	} else if d := s.check(st); d.HasErrors() {
+	default:
+		d := s.check(st)
+		if !d.HasErrors() {
+			break
+		}
+		// The database stays open but unused: every use reports d.
 		p.mu.Lock()
 		p.unusable = d
 		p.mu.Unlock()
-		if st.version > 0 && st.version < latestVersion(s.d.name) {
-			// `updplan init` configures, then prepares: an error here
-			// would stop it before the upgrade. Every use of the
-			// database reports the error instead.
+		if req.Access == providers.AccessPrepare && st.version > 0 && st.version < latestVersion(s.d.name) {
+			// `updplan init` configures, then prepares: the upgrade
+			// follows, so this is only a warning.
 			for _, x := range d {
 				w := *x
 				w.Severity = hcl.DiagWarning
@@ -145,6 +179,27 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 	p.s = s
 	p.w = newWriter(s)
 	return diags
+}
+
+// useShadow serves a read-only run from an empty database at the current
+// schema in a scratch file outside the configuration (removed by Close), for a site database that does not exist yet:
+// plan never creates it.
+func (p *Provider) useShadow(ctx context.Context, what string) hcl.Diagnostics {
+	s, diags := openScratch()
+	if diags.HasErrors() {
+		return diags
+	}
+	if d := s.migrate(ctx); d.HasErrors() {
+		s.db.Close()
+		return d
+	}
+	p.s = s
+	p.w = newWriter(s)
+	return hcl.Diagnostics{&hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Site database not created yet",
+		Detail:   what + ": this plan reads it as an empty database, without creating it (a plan never writes). `updplan apply` (or `updplan init`) creates it with the current schema.",
+	}}
 }
 
 // Prepare runs the pending migrations (`updplan init`).
@@ -169,6 +224,11 @@ func (p *Provider) Close() error {
 	}
 	p.w.close()
 	err := p.s.db.Close()
+	if p.s.scratch != "" {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(p.s.scratch + suffix)
+		}
+	}
 	p.s = nil
 	return err
 }

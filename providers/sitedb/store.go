@@ -33,6 +33,9 @@ type store struct {
 	db      *sql.DB
 	d       *dialect
 	queries atomic.Int64
+	// scratch is the file of an empty database standing in for one that
+	// does not exist yet (read-only runs); Close removes it.
+	scratch string
 
 	rebound sync.Map // query text -> $n form
 	stmts   sync.Map // query text -> *sql.Stmt

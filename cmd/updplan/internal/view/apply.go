@@ -144,7 +144,8 @@ func fullValue(v cty.Value, unit string, depth int) string {
 	case !v.IsKnown():
 		return knownAfterApply
 	case v.Type().IsPrimitiveType():
-		return primitiveString(v)
+		// A heredoc's lines go one level in, its EOT on this level.
+		return indentHeredoc(primitiveString(v), strings.Repeat(unit, depth))
 	}
 	in, out := strings.Repeat(unit, depth+1), strings.Repeat(unit, depth)
 	ty := v.Type()
@@ -249,6 +250,7 @@ func writeBlockValues(b *strings.Builder, blk *schema.Block, v cty.Value, path c
 		if av.IsNull() {
 			continue
 		}
+		// fullValue indents what it nests itself, from this depth.
 		s := fullValue(av, "    ", depth)
 		if sens.at(path.GetAttr(at.Name)) {
 			s = sensitiveValue
@@ -257,7 +259,7 @@ func writeBlockValues(b *strings.Builder, blk *schema.Block, v cty.Value, path c
 		width = max(width, len(at.Name))
 	}
 	for _, l := range lines {
-		fmt.Fprintf(b, "%s%-*s = %s\n", in, width, l.k, indentHeredoc(l.v, in))
+		fmt.Fprintf(b, "%s%-*s = %s\n", in, width, l.k, l.v)
 	}
 	for _, nb := range blk.BlockTypes {
 		bv := attrOf(v, nb.TypeName)

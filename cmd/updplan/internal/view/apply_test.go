@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/updplan/updplan/engine/plan"
+	"github.com/updplan/updplan/engine/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -83,4 +84,27 @@ func TestHumanState(t *testing.T) {
 	if out.String() != "The state is empty. No resources are represented.\n" {
 		t.Errorf("empty state: %q", out.String())
 	}
+}
+
+// TestStateResourceIndent: `show` and `state show` indent lists, maps and
+// nested objects four spaces per level, each closing bracket on the level
+// of its attribute (they were indented twice).
+func TestStateResourceIndent(t *testing.T) {
+	r := &state.Resource{
+		Addr: inst("fake_thing", "x"), Type: "fake_thing",
+		Value: cty.ObjectVal(map[string]cty.Value{
+			"name":    cty.StringVal("x"),
+			"members": cty.SetVal([]cty.Value{cty.StringVal("PC1"), cty.StringVal("PC2")}),
+			"tags":    cty.MapVal(map[string]cty.Value{"owner": cty.StringVal("ops"), "tier": cty.StringVal("1")}),
+			"nested": cty.ListVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+				"path":  cty.StringVal("D:\\ITMU"),
+				"flags": cty.ListVal([]cty.Value{cty.StringVal("a")}),
+			})}),
+			"script": cty.StringVal("line one\nline two"),
+			"notes":  cty.ListVal([]cty.Value{cty.StringVal("first\nsecond")}),
+		}),
+	}
+	var out bytes.Buffer
+	(&Human{Out: &out}).StateResource(r, testSchemas{})
+	checkGolden(t, "state_show_indent", out.Bytes())
 }

@@ -1,7 +1,7 @@
 package view
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -181,25 +181,29 @@ func snippetOf(d *hcl.Diagnostic, files map[string]*hcl.File) *diagSnippet {
 	if s := contextString(file, d.Subject.Start.Byte); s != "" {
 		sn.Context = &s
 	}
-	src := file.Bytes
-	sc := hcl.NewRangeScanner(src, d.Subject.Filename, bufio.ScanLines)
 	var code strings.Builder
 	codeStart := -1
 	first := true
-	for sc.Scan() {
-		lr := sc.Range()
-		if !lr.Overlaps(snip) {
-			continue
+	// Lines are cut here, not with hcl.RangeScanner: its bufio.Scanner
+	// never advances past a line over 64 KiB that starts with invalid
+	// UTF-8, and validate hung on such a file.
+	eachLine(file.Bytes, func(line, start, end int) bool {
+		if start >= snip.End.Byte {
+			return false
+		}
+		if end <= snip.Start.Byte || start == end {
+			return true
 		}
 		if first {
-			sn.StartLine = lr.Start.Line
-			codeStart = lr.Start.Byte
+			sn.StartLine = line
+			codeStart = start
 			first = false
 		} else {
 			code.WriteByte('\n')
 		}
-		code.Write(sc.Bytes())
-	}
+		code.Write(bytes.TrimSuffix(file.Bytes[start:end], []byte("\r")))
+		return true
+	})
 	if first {
 		return nil
 	}
@@ -210,6 +214,21 @@ func snippetOf(d *hcl.Diagnostic, files map[string]*hcl.File) *diagSnippet {
 	sn.HighlightEndOffset = clamp(subject.End.Byte-codeStart, sn.HighlightStartOffset, len(sn.Code))
 	sn.Values = valueStatements(d)
 	return sn
+}
+
+// eachLine calls fn with the number and byte range of each line of src
+// (without its '\n'), until fn returns false.
+func eachLine(src []byte, fn func(line, start, end int) bool) {
+	for line, start := 1, 0; start <= len(src); line++ {
+		end := len(src)
+		if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
+			end = start + i
+		}
+		if !fn(line, start, end) {
+			return
+		}
+		start = end + 1
+	}
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

@@ -3,6 +3,7 @@ package view
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -197,6 +198,25 @@ func TestDiagnosticJSONParseErrorAtEOF(t *testing.T) {
 			if !strings.HasPrefix(out.String(), "Error: ") {
 				t.Errorf("%q: %q", src, out.String())
 			}
+		}
+	}
+}
+
+// TestSnippetOfLongInvalidLine: a line over 64 KiB that starts with
+// invalid UTF-8 is shown like any other (hcl.RangeScanner never advanced
+// past it, and validate hung).
+func TestSnippetOfLongInvalidLine(t *testing.T) {
+	src := append([]byte{0xff}, bytes.Repeat([]byte("A"), 70000)...)
+	src = append(src, "\nsecond line\n"...)
+	files := map[string]*hcl.File{"main.upd.hcl": {Bytes: src}}
+	for _, at := range []hcl.Pos{{Line: 1, Column: 1, Byte: 0}, {Line: 2, Column: 1, Byte: 70002}} {
+		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid character encoding",
+			Subject: &hcl.Range{Filename: "main.upd.hcl", Start: at, End: hcl.Pos{Line: at.Line, Column: 2, Byte: at.Byte + 1}}}
+		var out bytes.Buffer
+		h := &Human{Err: &out, Files: files}
+		h.Diagnostics(hcl.Diagnostics{d})
+		if want := fmt.Sprintf("%d: ", at.Line); !strings.Contains(out.String(), want) {
+			t.Errorf("no snippet of line %d:\n%.300s", at.Line, out.String())
 		}
 	}
 }
