@@ -284,7 +284,7 @@ func (e *Engine) ConfiguredProvider(ctx context.Context, cfg *config.Config, in 
 	for _, rt := range p.Schema().ResourceTypes {
 		types[rt.Name] = true
 	}
-	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), types)...)
+	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), types, providers.AccessWrite)...)
 	if diags.HasErrors() {
 		return nil, diags
 	}

@@ -43,5 +43,6 @@ func (inv *inventory) lookup(typeName string) []schema.Existing {
 func (e *Engine) isConfigured(name string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.configured[name]
+	_, ok := e.configured[name]
+	return ok
 }

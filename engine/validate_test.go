@@ -2,10 +2,12 @@ package engine_test
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -60,6 +62,9 @@ func TestInvalidCorpus(t *testing.T) {
 			cfg, diags := e.Load(dir)
 			if !diags.HasErrors() && planned {
 				_, d := e.Plan(context.Background(), cfg, engine.Inputs{}, engine.PlanOptions{Refresh: true, Lock: true, Parallelism: 10})
+				// The site database does not exist: the plan says that
+				// apply creates it, and creates nothing itself.
+				d = slices.DeleteFunc(d, func(d *hcl.Diagnostic) bool { return d.Summary == "Site database not created yet" })
 				diags = append(diags, d...)
 				checkNothingWritten(t, filepath.Join(dir, "site.db"))
 			} else if !diags.HasErrors() {
@@ -93,22 +98,11 @@ func TestInvalidCorpus(t *testing.T) {
 	}
 }
 
-// checkNothingWritten fails when the site database at path holds any object
-// or id counter: a plan never writes one.
+// checkNothingWritten fails when a plan created the site database at
+// path: a plan never writes one.
 func checkNothingWritten(t *testing.T, path string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, table := range []string{"id_counter", "sites", "collections", "packages", "programs", "advertisements", "distribution_points", "sync_hosts", "hardware_inventories", "deployment_packages", "deployments"} {
-		var n int
-		if err := db.QueryRow(`SELECT COUNT(*) FROM "` + table + `"`).Scan(&n); err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		if n != 0 {
-			t.Errorf("the plan wrote %d rows to %s", n, table)
-		}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the plan created the site database %s (stat: %v)", path, err)
 	}
 }
