@@ -2,6 +2,7 @@ package sitedb
 
 import (
 	"context"
+	"github.com/updplan/updplan/providers"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestUpgradeToConstraintsKeepsEveryRow(t *testing.T) {
 		p.Close()
 		restore()
 
-		p, diags := configure(cfg, dir)
+		p, diags := configureFor(cfg, dir, providers.AccessPrepare) // updplan init
 		defer p.Close()
 		if diags.HasErrors() {
 			t.Fatalf("Configure: %s", diagText(diags))
