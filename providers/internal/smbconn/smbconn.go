@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -124,7 +125,7 @@ func (p *Pool) Get(ctx context.Context, address string, cred Credentials) (*Conn
 }
 
 // connect dials and logs on unless the conn has a session.
-func (c *Conn) connect(ctx context.Context) error {
+func (c *Conn) connect(ctx context.Context) (err error) {
 	c.dial.Lock()
 	defer c.dial.Unlock()
 	c.mu.Lock()
@@ -133,6 +134,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	if done {
 		return nil
 	}
+	defer logSMB(ctx, "smb logon", time.Now(), &err, "server", c.Address, "account", c.cred.Account())
 	ctx, cancel := context.WithTimeout(ctx, c.pool.timeout())
 	defer cancel()
 	d := &smb2.Dialer{Initiator: &smb2.NTLMInitiator{User: c.cred.Username, Password: c.cred.Password, Domain: c.cred.Domain}}
@@ -192,7 +194,9 @@ func (c *Conn) Mount(ctx context.Context, name string) (*smb2.Share, error) {
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	sh, err = sess.Mount(name)
+	logSMB(ctx, "smb tree connect", start, &err, "server", c.Address, "share", name)
 	if err != nil {
 		return nil, c.Check(ctx, fmt.Sprintf(`connect to the share \\%s\%s`, c.Address, name), err)
 	}
@@ -432,3 +436,13 @@ type scrubbed struct {
 
 func (s scrubbed) Error() string { return s.text }
 func (s scrubbed) Unwrap() error { return s.err }
+
+// logSMB logs an SMB request at debug level (UPDPLAN_LOG=debug): what,
+// the server and share or account name, timing and outcome; never a
+// password.
+func logSMB(ctx context.Context, msg string, start time.Time, err *error, attrs ...any) {
+	if !slog.Default().Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	slog.Log(ctx, slog.LevelDebug, msg, append(attrs, "elapsed", time.Since(start), "ok", *err == nil)...)
+}
