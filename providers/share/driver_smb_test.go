@@ -2,9 +2,11 @@ package share
 
 import (
 	"context"
+	"io"
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -227,4 +229,94 @@ func attrOf(d *hcl.Diagnostic) string {
 		}
 	}
 	return ""
+}
+
+// TestSMBAddRefused: an account that may write the folder but not manage
+// shares gets access denied on NetrShareAdd; the diagnostic says the folder
+// made for the share is kept, and the next apply with an administrator
+// converges.
+func TestSMBAddRefused(t *testing.T) {
+	srv := sambatest.Get(t)
+	srv.AddShare(t, "MemberDrive")
+	member := withDrives(serverBlock("MEMBERSRV", srv.Addr, srv.Member.Name, srv.Member.Password), map[string]cty.Value{"C": sv("MemberDrive")})
+	p := openSMB(t, srv, member)
+	cfg := smbShare(t, srv, "Refused", map[string]cty.Value{"server": sv("MEMBERSRV")})
+	planned, d := plan(t, p, object{addr: at("refused")}, cfg)
+	if d.HasErrors() {
+		t.Fatal(d.Error())
+	}
+	resp := applyPlanned(p, object{addr: at("refused")}, planned, cfg)
+	d = resp.Diagnostics
+	if summaries(d) != "Access denied on the file server" || !strings.Contains(d.Error(), "was created for the share and is kept") || !strings.Contains(d.Error(), "MEMBERSRV") {
+		t.Fatalf("diagnostics: %s", d.Error())
+	}
+	if !resp.NewState.IsNull() {
+		t.Errorf("a refused create returned %#v", resp.NewState)
+	}
+	if out, _ := srv.List(srv.Admin); strings.Contains(out, "Refused") {
+		t.Errorf("the share exists after a refused add:\n%s", out)
+	}
+}
+
+// TestSMBDropped cuts the connection under the provider: the next call is a
+// "connection dropped" diagnostic at `server`, and the one after dials again.
+func TestSMBDropped(t *testing.T) {
+	srv := sambatest.Get(t)
+	px := newProxy(t, srv.Addr)
+	p := openSMB(t, srv, serverBlock("VIAPROXY", px.addr, srv.Admin.Name, srv.Admin.Password))
+	o := create(t, p, "dropped", smbShare(t, srv, "Dropped", map[string]cty.Value{"server": sv("VIAPROXY")}))
+	px.cut()
+	resp := p.Read(context.Background(), providers.ReadRequest{TypeName: "share", Addr: o.addr, Prior: o.state, Private: o.private})
+	if summaries(resp.Diagnostics) != "Connection to the file server dropped" || attrOf(resp.Diagnostics[0]) != "server" {
+		t.Fatalf("read after the cut: %s", resp.Diagnostics.Error())
+	}
+	if st := read(t, p, o); !st.RawEquals(o.state) {
+		t.Errorf("read after redialling differs: %#v", st)
+	}
+	apply(t, p, o, cty.NullVal(shareType))
+}
+
+// proxy forwards TCP connections to the test server until cut.
+type proxy struct {
+	addr  string
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	px := &proxy{addr: l.Addr().String()}
+	go func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			px.mu.Lock()
+			px.conns = append(px.conns, in, out)
+			px.mu.Unlock()
+			go func() { _, _ = io.Copy(out, in); out.Close() }()
+			go func() { _, _ = io.Copy(in, out); in.Close() }()
+		}
+	}()
+	t.Cleanup(px.cut)
+	return px
+}
+
+func (px *proxy) cut() {
+	px.mu.Lock()
+	defer px.mu.Unlock()
+	for _, c := range px.conns {
+		c.Close()
+	}
+	px.conns = nil
 }
