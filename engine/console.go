@@ -119,6 +119,13 @@ func (c *Console) setResources(e *Engine, cfg *config.Config, st *state.State) {
 		}
 		c.ev.SetResource(a, v)
 	}
+	// Data sources are read by plan, not kept in the state: the console,
+	// which calls no provider, knows their shape but not their values.
+	for a := range cfg.Data {
+		if rt := schemas.DataSource(a.Type); rt != nil {
+			c.ev.SetData(a, cty.UnknownVal(rt.Block.ImpliedType()))
+		}
+	}
 }
 
 // stateValue is a resource's value from the state with its sensitive
