@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/updplan/updplan/engine/encryption"
 	"github.com/updplan/updplan/engine/state"
 )
 
@@ -105,6 +106,29 @@ func runStatePush(ctx context.Context, c *cli, args []string) int {
 			Detail: fmt.Sprintf("Cannot read %q: %s. Give the path of a state file written by \"updplan state pull\".", f.file, pathErr(err))}})
 		return 1
 	}
+	cfg, ok := c.stateConfig(h)
+	if !ok {
+		return 1
+	}
+	if encryption.IsEncrypted(raw) {
+		// An encrypted state file (a backup to restore): decrypted with
+		// the encryption block's state target; the backend encrypts what
+		// it writes again.
+		enc, diags := c.eng.Encryption(cfg)
+		if diags.HasErrors() {
+			h.Diagnostics(diags)
+			return 1
+		}
+		var target *encryption.Target
+		if enc != nil {
+			target = enc.State
+		}
+		if raw, err = target.Open("state", raw); err != nil {
+			h.Diagnostics(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid state file",
+				Detail: fmt.Sprintf("%q cannot be read: %s.", f.file, err)}})
+			return 1
+		}
+	}
 	incoming, err := state.Decode(raw, c.eng.StateTypes())
 	if err != nil {
 		h.Diagnostics(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid state file",
@@ -112,10 +136,6 @@ func runStatePush(ctx context.Context, c *cli, args []string) int {
 		return 1
 	}
 
-	cfg, ok := c.stateConfig(h)
-	if !ok {
-		return 1
-	}
 	var b state.Backend
 	var release func() hcl.Diagnostics
 	var diags hcl.Diagnostics
