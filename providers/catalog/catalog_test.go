@@ -374,8 +374,11 @@ func TestCopyFailsAlone(t *testing.T) {
 
 			// The next apply copies only what is missing.
 			p.onCopy = nil
+			var mu sync.Mutex
 			var copied []string
-			p.onCopy = func(tmp string, _ int64) error {
+			p.onCopy = func(tmp string, _ int64) error { // called by every copy's writer
+				mu.Lock()
+				defer mu.Unlock()
 				copied = append(copied, filepath.Base(filepath.Dir(tmp)))
 				return nil
 			}
