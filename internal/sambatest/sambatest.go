@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -530,6 +531,55 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Proxy forwards TCP connections to the server until Cut, to break a
+// connection under a client.
+type Proxy struct {
+	Addr  string
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+// NewProxy listens on a free loopback port and forwards to target; it is
+// closed at the end of the test.
+func NewProxy(tb testing.TB, target string) *Proxy {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	px := &Proxy{Addr: l.Addr().String()}
+	tb.Cleanup(func() { l.Close(); px.Cut() })
+	go func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			px.mu.Lock()
+			px.conns = append(px.conns, in, out)
+			px.mu.Unlock()
+			go func() { _, _ = io.Copy(out, in); out.Close() }()
+			go func() { _, _ = io.Copy(in, out); in.Close() }()
+		}
+	}()
+	return px
+}
+
+// Cut closes every forwarded connection; new ones are still accepted.
+func (px *Proxy) Cut() {
+	px.mu.Lock()
+	defer px.mu.Unlock()
+	for _, c := range px.conns {
+		c.Close()
+	}
+	px.conns = nil
 }
 
 func randomHex(n int) string {

@@ -191,6 +191,26 @@ func (d *smbDriver) rpc(ctx context.Context, srv *smbServer, pipe string, iface 
 	return cl, func() { f.Close() }, nil
 }
 
+// withPolicy runs f on an LSA policy handle of the server, opened on its
+// lsarpc pipe and closed afterwards.
+func (d *smbDriver) withPolicy(ctx context.Context, srv *smbServer, f func(*msrpc.Policy) error) error {
+	cl, done, err := d.rpc(ctx, srv, "lsarpc", msrpc.LSARPC)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pol, err := msrpc.OpenPolicy(cl, srv.name)
+	if err != nil {
+		return d.explain(srv, err)
+	}
+	err = f(pol)
+	_ = pol.Close()
+	if err != nil {
+		return d.explain(srv, err)
+	}
+	return nil
+}
+
 // ctx bounds an operation that has no context of its own.
 func (d *smbDriver) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 2*d.timeout)
@@ -373,19 +393,13 @@ func (d *smbDriver) namesOf(ctx context.Context, srv *smbServer, sids []string) 
 	}
 	d.mu.Unlock()
 	if len(want) > 0 {
-		cl, done, err := d.rpc(ctx, srv, "lsarpc", msrpc.LSARPC)
+		var res []msrpc.Translated
+		err := d.withPolicy(ctx, srv, func(pol *msrpc.Policy) (err error) {
+			res, err = pol.LookupSids(want)
+			return err
+		})
 		if err != nil {
 			return nil, err
-		}
-		defer done()
-		pol, err := msrpc.OpenPolicy(cl, srv.name)
-		if err != nil {
-			return nil, d.explain(srv, err)
-		}
-		res, err := pol.LookupSids(want)
-		_ = pol.Close()
-		if err != nil {
-			return nil, d.explain(srv, err)
 		}
 		full := make([]string, len(res))
 		var bare []string
@@ -454,19 +468,13 @@ func (d *smbDriver) Resolve(ctx context.Context, server string, principals []str
 	}
 	d.mu.Unlock()
 	if len(want) > 0 {
-		cl, done, err := d.rpc(ctx, srv, "lsarpc", msrpc.LSARPC)
+		var res []msrpc.Translated
+		err := d.withPolicy(ctx, srv, func(pol *msrpc.Policy) (err error) {
+			res, err = pol.LookupNames(want)
+			return err
+		})
 		if err != nil {
 			return nil, err
-		}
-		defer done()
-		pol, err := msrpc.OpenPolicy(cl, srv.name)
-		if err != nil {
-			return nil, d.explain(srv, err)
-		}
-		res, err := pol.LookupNames(want)
-		_ = pol.Close()
-		if err != nil {
-			return nil, d.explain(srv, err)
 		}
 		d.mu.Lock()
 		for i, r := range res {

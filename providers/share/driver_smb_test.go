@@ -2,11 +2,9 @@ package share
 
 import (
 	"context"
-	"io"
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -262,10 +260,10 @@ func TestSMBAddRefused(t *testing.T) {
 // "connection dropped" diagnostic at `server`, and the one after dials again.
 func TestSMBDropped(t *testing.T) {
 	srv := sambatest.Get(t)
-	px := newProxy(t, srv.Addr)
-	p := openSMB(t, srv, serverBlock("VIAPROXY", px.addr, srv.Admin.Name, srv.Admin.Password))
+	px := sambatest.NewProxy(t, srv.Addr)
+	p := openSMB(t, srv, serverBlock("VIAPROXY", px.Addr, srv.Admin.Name, srv.Admin.Password))
 	o := create(t, p, "dropped", smbShare(t, srv, "Dropped", map[string]cty.Value{"server": sv("VIAPROXY")}))
-	px.cut()
+	px.Cut()
 	resp := p.Read(context.Background(), providers.ReadRequest{TypeName: "share", Addr: o.addr, Prior: o.state, Private: o.private})
 	if summaries(resp.Diagnostics) != "Connection to the file server dropped" || attrOf(resp.Diagnostics[0]) != "server" {
 		t.Fatalf("read after the cut: %s", resp.Diagnostics.Error())
@@ -274,49 +272,4 @@ func TestSMBDropped(t *testing.T) {
 		t.Errorf("read after redialling differs: %#v", st)
 	}
 	apply(t, p, o, cty.NullVal(shareType))
-}
-
-// proxy forwards TCP connections to the test server until cut.
-type proxy struct {
-	addr  string
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newProxy(t *testing.T, target string) *proxy {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	px := &proxy{addr: l.Addr().String()}
-	go func() {
-		for {
-			in, err := l.Accept()
-			if err != nil {
-				return
-			}
-			out, err := net.Dial("tcp", target)
-			if err != nil {
-				in.Close()
-				continue
-			}
-			px.mu.Lock()
-			px.conns = append(px.conns, in, out)
-			px.mu.Unlock()
-			go func() { _, _ = io.Copy(out, in); out.Close() }()
-			go func() { _, _ = io.Copy(in, out); in.Close() }()
-		}
-	}()
-	t.Cleanup(px.cut)
-	return px
-}
-
-func (px *proxy) cut() {
-	px.mu.Lock()
-	defer px.mu.Unlock()
-	for _, c := range px.conns {
-		c.Close()
-	}
-	px.conns = nil
 }

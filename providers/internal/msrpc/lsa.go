@@ -115,10 +115,16 @@ func LookupNamesRequest(handle [20]byte, names []string) []byte {
 	for _, u := range bufs {
 		e.unicodeBuffer(u)
 	}
-	e.u32(0)     // TranslatedSids.Entries
-	e.ptr(false) // TranslatedSids.Sids
+	return lookupTail(e)
+}
+
+// lookupTail ends a lookup request: an empty translation list (no entries,
+// a null array), the lookup level and a zero mapped count.
+func lookupTail(e *encoder) []byte {
+	e.u32(0)
+	e.ptr(false)
 	e.u16(lookupLevel)
-	e.u32(0) // MappedCount
+	e.u32(0)
 	return e.b
 }
 
@@ -227,11 +233,7 @@ func LookupSidsRequest(handle [20]byte, sids []SID) []byte {
 	for _, s := range sids {
 		e.sid(s)
 	}
-	e.u32(0)     // TranslatedNames.Entries
-	e.ptr(false) // TranslatedNames.Names
-	e.u16(lookupLevel)
-	e.u32(0) // MappedCount
-	return e.b
+	return lookupTail(e)
 }
 
 // LookupSids is LsarLookupSids. SIDs the server does not know come back

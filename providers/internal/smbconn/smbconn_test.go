@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -205,11 +204,11 @@ func TestFaults(t *testing.T) {
 func TestDropped(t *testing.T) {
 	srv := sambatest.Get(t)
 	srv.AddShare(t, "droptest")
-	px := newProxy(t, srv.Addr)
+	px := sambatest.NewProxy(t, srv.Addr)
 	ctx := context.Background()
 	p := NewPool()
 	defer p.Close()
-	c, err := p.Get(ctx, px.addr, creds(srv.Member))
+	c, err := p.Get(ctx, px.Addr, creds(srv.Member))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,13 +216,13 @@ func TestDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	px.cut()
+	px.Cut()
 	_, err = sh.Stat(".")
 	err = c.Check(ctx, "stat", err)
 	if KindOf(err) != Dropped || !strings.Contains(err.Error(), "connection dropped") {
 		t.Fatalf("after the cut: %v (kind %d), want Dropped", err, KindOf(err))
 	}
-	c2, err := p.Get(ctx, px.addr, creds(srv.Member))
+	c2, err := p.Get(ctx, px.Addr, creds(srv.Member))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,51 +232,6 @@ func TestDropped(t *testing.T) {
 	if _, err := c2.Mount(ctx, "droptest"); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// proxy forwards TCP connections to a server until cut.
-type proxy struct {
-	addr  string
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newProxy(t *testing.T, target string) *proxy {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	px := &proxy{addr: l.Addr().String()}
-	go func() {
-		for {
-			in, err := l.Accept()
-			if err != nil {
-				return
-			}
-			out, err := net.Dial("tcp", target)
-			if err != nil {
-				in.Close()
-				continue
-			}
-			px.mu.Lock()
-			px.conns = append(px.conns, in, out)
-			px.mu.Unlock()
-			go func() { _, _ = io.Copy(out, in); out.Close() }()
-			go func() { _, _ = io.Copy(in, out); in.Close() }()
-		}
-	}()
-	t.Cleanup(px.cut)
-	return px
-}
-
-func (px *proxy) cut() {
-	px.mu.Lock()
-	defer px.mu.Unlock()
-	for _, c := range px.conns {
-		c.Close()
-	}
-	px.conns = nil
 }
 
 func TestKindOfPlainErrors(t *testing.T) {
