@@ -136,9 +136,12 @@ func (h *Human) Outputs(outs []Output) {
 }
 
 // fullValue renders any value in HCL syntax over several lines, one
-// indentation unit per level.
+// indentation unit per level; a marked (sensitive) part as "(sensitive
+// value)".
 func fullValue(v cty.Value, unit string, depth int) string {
 	switch {
+	case v.IsMarked():
+		return "(sensitive value)"
 	case v.IsNull():
 		return "null"
 	case !v.IsKnown():
@@ -291,53 +294,4 @@ func writeBlockValues(b *strings.Builder, blk *schema.Block, v cty.Value, path c
 // ConsoleValue renders a value as `terraform console` does: HCL syntax over
 // several lines; a sensitive value, or a sensitive part of one, is
 // "(sensitive value)"; an unknown one "(known after apply)".
-func ConsoleValue(v cty.Value) string { return consoleValue(v, 0) }
-
-func consoleValue(v cty.Value, depth int) string {
-	if v.IsMarked() {
-		return "(sensitive value)"
-	}
-	switch {
-	case v.IsNull():
-		return "null"
-	case !v.IsKnown():
-		return knownAfterApply
-	case v.Type().IsPrimitiveType():
-		return primitiveString(v)
-	}
-	in, out := strings.Repeat("  ", depth+1), strings.Repeat("  ", depth)
-	ty := v.Type()
-	var b strings.Builder
-	if ty.IsListType() || ty.IsSetType() || ty.IsTupleType() {
-		if v.LengthInt() == 0 {
-			return "[]"
-		}
-		b.WriteString("[\n")
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
-			b.WriteString(in + consoleValue(e, depth+1) + ",\n")
-		}
-		return b.String() + out + "]"
-	}
-	if v.LengthInt() == 0 {
-		return "{}"
-	}
-	type kv struct {
-		k string
-		v cty.Value
-	}
-	var items []kv
-	width := 0
-	for it := v.ElementIterator(); it.Next(); {
-		k, e := it.Element()
-		key := objectKey(k.AsString(), ty.IsObjectType())
-		width = max(width, len(key))
-		items = append(items, kv{key, e})
-	}
-	slices.SortFunc(items, func(a, b kv) int { return strings.Compare(a.k, b.k) })
-	b.WriteString("{\n")
-	for _, it := range items {
-		fmt.Fprintf(&b, "%s%-*s = %s\n", in, width, it.k, consoleValue(it.v, depth+1))
-	}
-	return b.String() + out + "}"
-}
+func ConsoleValue(v cty.Value) string { return fullValue(v, "  ", 0) }
