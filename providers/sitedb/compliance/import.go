@@ -230,7 +230,14 @@ func (im *importer) stage(ctx context.Context, table string, columns []string, d
 	if _, err := im.c.ExecContext(ctx, "DROP TABLE IF EXISTS "+table); err != nil {
 		return err
 	}
-	if _, err := im.c.ExecContext(ctx, "CREATE TEMP TABLE "+table+" ("+ddl+")"+im.onCommitDrop()); err != nil {
+	// The staging table is ordered by its key (line last makes it unique):
+	// duplicates and each client's rows are neighbours, with no index to
+	// build afterwards.
+	suffix := im.onCommitDrop()
+	if !im.s.postgres() {
+		suffix = " WITHOUT ROWID"
+	}
+	if _, err := im.c.ExecContext(ctx, "CREATE TEMP TABLE "+table+" ("+ddl+")"+suffix); err != nil {
 		return err
 	}
 	if im.s.postgres() {
@@ -242,6 +249,12 @@ func (im *importer) stage(ctx context.Context, table string, columns []string, d
 				// The file's fault, not the server's: pgx cancelled the COPY.
 				return src.err
 			}
+			if err != nil {
+				return err
+			}
+			// Autovacuum never sees a temporary table: without statistics
+			// the planner would join it as if it held a few rows.
+			_, err = pc.Exec(ctx, "ANALYZE "+table)
 			return err
 		})
 	}
@@ -303,13 +316,17 @@ var scanStageColumns = []string{"line", "resource_id", "name", "update_id", "bul
 
 const scanStageDDL = `line BIGINT NOT NULL, resource_id BIGINT NOT NULL, name TEXT NOT NULL, update_id TEXT NOT NULL,
 	bulletin TEXT NOT NULL, article TEXT NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL,
-	scanned_at TEXT NOT NULL, inventoried_at TEXT`
+	scanned_at TEXT NOT NULL, inventoried_at TEXT, PRIMARY KEY (resource_id, update_id, scanned_at, line)`
 
 // scanKeep selects the rows to store: the first row of each update in the
 // latest scan of each client whose scan is not older than the stored one.
-const scanKeep = `SELECT s.resource_id, s.update_id, s.bulletin, s.article, s.title, s.state, s.scanned_at
-FROM scan_stage s JOIN stage_clients c ON c.resource_id = s.resource_id AND c.take = 1 AND s.scanned_at = c.scanned_at
+// scanKeepNoDup is the same for a file without duplicates.
+const (
+	scanKeepNoDup = `SELECT s.resource_id, s.update_id, s.bulletin, s.article, s.title, s.state, s.scanned_at
+FROM scan_stage s JOIN stage_clients c ON c.resource_id = s.resource_id AND c.take = 1 AND s.scanned_at = c.scanned_at`
+	scanKeep = scanKeepNoDup + `
 WHERE NOT EXISTS (SELECT 1 FROM scan_stage d WHERE d.resource_id = s.resource_id AND d.update_id = s.update_id AND d.scanned_at = s.scanned_at AND d.line < s.line)`
+)
 
 func (im *importer) scans(ctx context.Context) error {
 	s, c, site := im.s, im.c, im.opts.Site
@@ -321,7 +338,6 @@ func (im *importer) scans(ctx context.Context) error {
 		q    string
 		args []any
 	}{
-		{`CREATE INDEX scan_stage_key ON scan_stage (resource_id, update_id, scanned_at, line)`, nil},
 		{`DROP TABLE IF EXISTS stage_clients`, nil},
 		{`CREATE TEMP TABLE stage_clients (resource_id BIGINT PRIMARY KEY, latest TEXT NOT NULL, scanned_at TEXT NOT NULL,
 			inventoried_at TEXT, db_scanned_at TEXT, take INTEGER NOT NULL DEFAULT 0)` + im.onCommitDrop(), nil},
@@ -337,33 +353,57 @@ func (im *importer) scans(ctx context.Context) error {
 			return err
 		}
 	}
-	dups, err := im.duplicates(ctx, `SELECT s.line, (SELECT MIN(d.line) FROM scan_stage d WHERE d.resource_id = s.resource_id AND d.update_id = s.update_id AND d.scanned_at = s.scanned_at)
+	// Two common cases skip work: a file without duplicates (one pass
+	// over the staging table's key tells) needs no search for them, and
+	// a file of clients the site database has no scan of (a first import)
+	// only adds rows.
+	var distinct int64
+	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT resource_id, update_id, scanned_at FROM scan_stage) k`).Scan(&distinct); err != nil {
+		return err
+	}
+	keep, dups := scanKeepNoDup, int64(0)
+	if distinct < staged {
+		keep = scanKeep
+		var err error
+		dups, err = im.duplicates(ctx, `SELECT s.line, (SELECT MIN(d.line) FROM scan_stage d WHERE d.resource_id = s.resource_id AND d.update_id = s.update_id AND d.scanned_at = s.scanned_at)
 		FROM scan_stage s WHERE EXISTS (SELECT 1 FROM scan_stage d WHERE d.resource_id = s.resource_id AND d.update_id = s.update_id AND d.scanned_at = s.scanned_at AND d.line < s.line)
 		ORDER BY s.line`, "a duplicate of line %d (same client, update and scan time)")
-	if err != nil {
+		if err != nil {
+			return err
+		}
+	}
+	var stored int64
+	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM stage_clients WHERE db_scanned_at IS NOT NULL`).Scan(&stored); err != nil {
 		return err
 	}
-	var kept, added, unchanged int64
-	err = c.QueryRowContext(ctx, s.bind(`SELECT COUNT(*),
+	var kept, added, unchanged, removed int64
+	if stored > 0 {
+		err := c.QueryRowContext(ctx, s.bind(`SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN r.update_id IS NULL THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN r.state = k.state AND r.bulletin = k.bulletin AND r.article = k.article AND r.title = k.title AND r.scanned_at = k.scanned_at THEN 1 ELSE 0 END), 0)
-		FROM (`+scanKeep+`) k LEFT JOIN scan_results r ON r.site = ? AND r.resource_id = k.resource_id AND r.update_id = k.update_id`), site).Scan(&kept, &added, &unchanged)
-	if err != nil {
-		return err
+		FROM (`+keep+`) k LEFT JOIN scan_results r ON r.site = ? AND r.resource_id = k.resource_id AND r.update_id = k.update_id`), site).Scan(&kept, &added, &unchanged)
+		if err != nil {
+			return err
+		}
 	}
-	if _, err := s.exec(ctx, c, `INSERT INTO scan_results (site, resource_id, update_id, bulletin, article, title, state, scanned_at)
-		SELECT ?, k.resource_id, k.update_id, k.bulletin, k.article, k.title, k.state, k.scanned_at FROM (`+scanKeep+`) k WHERE true
+	n, err := s.exec(ctx, c, `INSERT INTO scan_results (site, resource_id, update_id, bulletin, article, title, state, scanned_at)
+		SELECT ?, k.resource_id, k.update_id, k.bulletin, k.article, k.title, k.state, k.scanned_at FROM (`+keep+`) k WHERE true
 		ON CONFLICT (site, resource_id, update_id) DO UPDATE SET bulletin = excluded.bulletin, article = excluded.article,
 			title = excluded.title, state = excluded.state, scanned_at = excluded.scanned_at
 		WHERE scan_results.state <> excluded.state OR scan_results.bulletin <> excluded.bulletin OR scan_results.article <> excluded.article
-			OR scan_results.title <> excluded.title OR scan_results.scanned_at <> excluded.scanned_at`, site); err != nil {
-		return err
-	}
-	removed, err := s.exec(ctx, c, `DELETE FROM scan_results WHERE site = ?
-		AND resource_id IN (SELECT resource_id FROM stage_clients WHERE take = 1 AND db_scanned_at < scanned_at)
-		AND scanned_at < (SELECT c.scanned_at FROM stage_clients c WHERE c.resource_id = scan_results.resource_id)`, site)
+			OR scan_results.title <> excluded.title OR scan_results.scanned_at <> excluded.scanned_at`, site)
 	if err != nil {
 		return err
+	}
+	if stored == 0 {
+		kept, added = n, n
+	} else {
+		removed, err = s.exec(ctx, c, `DELETE FROM scan_results WHERE site = ?
+		AND resource_id IN (SELECT resource_id FROM stage_clients WHERE take = 1 AND db_scanned_at < scanned_at)
+		AND scanned_at < (SELECT c.scanned_at FROM stage_clients c WHERE c.resource_id = scan_results.resource_id)`, site)
+		if err != nil {
+			return err
+		}
 	}
 	if _, err := s.exec(ctx, c, `INSERT INTO scan_clients (site, resource_id, name, scanned_at, inventoried_at)
 		SELECT ?, resource_id, substr(latest, 22), scanned_at, inventoried_at FROM stage_clients WHERE take = 1
@@ -426,13 +466,11 @@ WHERE NOT EXISTS (SELECT 1 FROM member_stage d WHERE d.collection_id = s.collect
 // memberships replaces the membership of every collection the file names.
 func (im *importer) memberships(ctx context.Context) error {
 	s, c := im.s, im.c
-	if err := im.stage(ctx, "member_stage", memberStageColumns, `line BIGINT NOT NULL, collection_id TEXT NOT NULL, resource_id BIGINT NOT NULL, name TEXT NOT NULL`); err != nil {
+	if err := im.stage(ctx, "member_stage", memberStageColumns, `line BIGINT NOT NULL, collection_id TEXT NOT NULL, resource_id BIGINT NOT NULL, name TEXT NOT NULL,
+		PRIMARY KEY (collection_id, resource_id, line)`); err != nil {
 		return err
 	}
 	staged := im.res.Rows - im.res.Rejected
-	if _, err := c.ExecContext(ctx, `CREATE INDEX member_stage_key ON member_stage (collection_id, resource_id, line)`); err != nil {
-		return err
-	}
 	dups, err := im.duplicates(ctx, `SELECT s.line, (SELECT MIN(d.line) FROM member_stage d WHERE d.collection_id = s.collection_id AND d.resource_id = s.resource_id)
 		FROM member_stage s WHERE EXISTS (SELECT 1 FROM member_stage d WHERE d.collection_id = s.collection_id AND d.resource_id = s.resource_id AND d.line < s.line)
 		ORDER BY s.line`, "a duplicate of line %d (same collection and client)")
