@@ -145,3 +145,30 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		}
 	})
 }
+
+// Scan results imported under schema version 4 get their clients' counts
+// per state when the database is upgraded.
+func TestUpgradeCountsScanStates(t *testing.T) {
+	eachDriver(t, func(t *testing.T, d testDriver) {
+		cfg, dir := d.config(t)
+		restore := withMigrationsUpTo(t, 4)
+		p := openWith(t, cfg, dir)
+		sqlExec(t, p, `INSERT INTO scan_clients (site, resource_id, name, scanned_at) VALUES ('LAB', 1, 'PC01', '2026-11-30T08:00:00Z'), ('LAB', 2, 'PC02', '2026-11-30T08:00:00Z')`)
+		sqlExec(t, p, `INSERT INTO scan_results (site, resource_id, update_id, bulletin, article, title, state, scanned_at) VALUES
+			('LAB', 1, 'u1', '', '', '', 'installed', '2026-11-30T08:00:00Z'), ('LAB', 1, 'u2', '', '', '', 'required', '2026-11-30T08:00:00Z'),
+			('LAB', 1, 'u3', '', '', '', 'required', '2026-11-30T08:00:00Z')`)
+		p.Close()
+		restore()
+		p, _ = configure(cfg, dir)
+		defer p.Close()
+		if d := p.Prepare(context.Background()); d.HasErrors() {
+			t.Fatalf("Prepare: %s", diagText(d))
+		}
+		if got := sqlCount(t, p, `SELECT installed * 100 + required * 10 + unknown FROM scan_clients WHERE resource_id = 1`); got != 120 {
+			t.Errorf("PC01 counts %d, want 1 installed, 2 required (120)", got)
+		}
+		if got := sqlCount(t, p, `SELECT installed + required + unknown FROM scan_clients WHERE resource_id = 2`); got != 0 {
+			t.Errorf("PC02 counts %d, want 0", got)
+		}
+	})
+}

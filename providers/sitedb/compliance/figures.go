@@ -173,8 +173,11 @@ func (s *Store) figures(ctx context.Context, c querier, q Query) (Figures, error
 	repArgs := append([]any{q.Site, after}, setArgs...)
 	var oldest, newest sql.NullString
 	var withHinv int64
-	err = c.QueryRowContext(ctx, s.bind(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN inventoried_at IS NOT NULL THEN 1 ELSE 0 END), 0), MIN(scanned_at), MAX(scanned_at)
-		FROM scan_clients WHERE site = ? AND scanned_at > ? AND resource_id IN (`+set+`)`), repArgs...).Scan(&f.Reported, &withHinv, &oldest, &newest)
+	var states [5]int64
+	err = c.QueryRowContext(ctx, s.bind(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN inventoried_at IS NOT NULL THEN 1 ELSE 0 END), 0), MIN(scanned_at), MAX(scanned_at),
+		COALESCE(SUM(installed), 0), COALESCE(SUM(required), 0), COALESCE(SUM(reboot_pending), 0), COALESCE(SUM(not_required), 0), COALESCE(SUM(unknown), 0)
+		FROM scan_clients WHERE site = ? AND scanned_at > ? AND resource_id IN (`+set+`)`), repArgs...).Scan(&f.Reported, &withHinv, &oldest, &newest,
+		&states[0], &states[1], &states[2], &states[3], &states[4])
 	if err != nil {
 		return f, err
 	}
@@ -184,6 +187,15 @@ func (s *Store) figures(ctx context.Context, c querier, q Query) (Figures, error
 		// Declared members can share a name with several reporting
 		// clients; never report a negative count.
 		f.Stale = 0
+	}
+	if len(q.Updates) == 0 {
+		// Over every update: the clients' counts kept by the import.
+		for i, st := range []string{"installed", "required", "reboot_pending", "not_required", "unknown"} {
+			if states[i] > 0 {
+				f.States[st] = states[i]
+			}
+		}
+		return f, nil
 	}
 	filter, fArgs := s.updateFilter(q.Updates)
 	args := append([]any{q.Site}, repArgs...)

@@ -412,6 +412,17 @@ func (im *importer) scans(ctx context.Context) error {
 				THEN scan_clients.inventoried_at ELSE excluded.inventoried_at END`, site); err != nil {
 		return err
 	}
+	// The clients' rows per state, for the collection figures.
+	if _, err := s.exec(ctx, c, `UPDATE scan_clients SET (installed, required, reboot_pending, not_required, unknown) = (
+		SELECT COALESCE(SUM(CASE WHEN r.state = 'installed' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.state = 'required' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.state = 'reboot_pending' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.state = 'not_required' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.state = 'unknown' THEN 1 ELSE 0 END), 0)
+		FROM scan_results r WHERE r.site = scan_clients.site AND r.resource_id = scan_clients.resource_id)
+		WHERE site = ? AND resource_id IN (SELECT resource_id FROM stage_clients WHERE take = 1)`, site); err != nil {
+		return err
+	}
 	im.res.Added, im.res.Unchanged, im.res.Updated = added, unchanged, kept-added-unchanged
 	im.res.Removed = removed
 	im.res.Superseded = staged - kept - dups
