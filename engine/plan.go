@@ -75,6 +75,24 @@ func (r *Run) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, opts 
 	return r.e.apply(ctx, cfg, p, opts, r.be)
 }
 
+// Settle is called instead of Apply when the plan p has nothing to
+// apply: if the state it read had the journal of a killed apply replayed
+// into it, the state is written with it, which folds the journal in (a
+// kill after every change was journaled left a stale state file and the
+// journal beside it for good).
+func (r *Run) Settle(ctx context.Context, p *plan.Plan) hcl.Diagnostics {
+	if p == nil || p.PrevRunState == nil || !p.PrevRunState.Replayed {
+		return nil
+	}
+	st := p.PrevRunState.DeepCopy()
+	st.UpdplanVersion = r.e.Version
+	if err := r.be.Write(context.WithoutCancel(ctx), st); err != nil {
+		return hcl.Diagnostics{errorDiag("Failed to write state",
+			fmt.Sprintf("%s. The journal of the interrupted apply stays beside the state and is replayed by the next run.", err), nil)}
+	}
+	return nil
+}
+
 // Release releases the lock and closes the backend; it may be called
 // more than once.
 func (r *Run) Release() {

@@ -232,6 +232,9 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 			return 1
 		}
 		if !p.Applyable() {
+			if d := run.Settle(ctx, p); d.HasErrors() {
+				return ui.fail(d)
+			}
 			ui.summary(p.Mode)
 			ui.outputs(p.PriorState)
 			return 0

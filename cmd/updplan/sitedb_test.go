@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/updplan/updplan/engine"
+	"github.com/updplan/updplan/engine/state"
 )
 
 const twoObjects = approvalConfig + `
@@ -145,5 +150,108 @@ share "pkgsrc" {
 	}
 	if after := strings.Join(listing(), " "); after != before {
 		t.Errorf("plan on an existing database changed the directory: %q, then %q", before, after)
+	}
+}
+
+// TestJournalFoldedWhenNothingToApply: an apply killed after every change
+// was journaled leaves the state file behind its journal; the next apply
+// has nothing to do, and still folds the journal into the state.
+func TestJournalFoldedWhenNothingToApply(t *testing.T) {
+	dir := t.TempDir()
+	write := func(src string) {
+		if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(twoObjects)
+	if code, out, errOut := runDir(t, dir, "apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	path := filepath.Join(dir, "updplan.state")
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(strings.Replace(twoObjects, `name = "All"`, "name    = \"All\"\n  comment = \"every client\"", 1))
+	if code, out, errOut := runDir(t, dir, "apply", "-auto-approve"); code != 0 {
+		t.Fatalf("second apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	ctx := context.Background()
+	types := (&engine.Engine{Providers: newRegistry(), Version: version}).StateTypes()
+	applied, err := state.NewLocal(path).Read(ctx, types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the killed second apply left: the old state file, and every
+	// change in the journal.
+	if err := os.WriteFile(path, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	be := state.NewLocal(path)
+	base, err := be.Read(ctx, types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := be.OpenJournal(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range applied.Sorted() {
+		if err := j.Set(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	be.Close()
+
+	code, out, errOut := runDir(t, dir, "apply", "-auto-approve")
+	if code != 0 || !strings.Contains(out, "No changes") {
+		t.Fatalf("apply after the kill: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(path + ".journal"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the journal is still beside the state (stat: %v)", err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "every client") {
+		t.Errorf("the state file was not brought up to date with the journal:\n%s", b)
+	}
+}
+
+// TestStaleShareTableTempRemoved: the temporary share table of a writer
+// killed before its rename is removed by the next write of the table.
+func TestStaleShareTableTempRemoved(t *testing.T) {
+	dir := t.TempDir()
+	share := `
+share "pkgsrc" {
+  server      = "SCCM01"
+  name        = "PackageSrc"
+  path        = "D:\\ITMU\\PkgSource"
+  description = "%s"
+}
+`
+	write := func(desc string) {
+		if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(strings.Replace(share, "%s", desc, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("one")
+	if code, out, errOut := runDir(t, dir, "apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	stale := filepath.Join(dir, ".site", ".shares-12345.json.tmp")
+	if err := os.WriteFile(stale, []byte(`{"format_version":1,"servers":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write("two")
+	if code, out, errOut := runDir(t, dir, "apply", "-auto-approve"); code != 0 {
+		t.Fatalf("second apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the stale temporary table %s is still there (stat: %v)", stale, err)
 	}
 }

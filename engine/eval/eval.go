@@ -29,6 +29,9 @@ type Evaluator struct {
 	// Traversals are the traversals of each resource body, found when the
 	// dependency graph was built (frozen bodies rebuild theirs instead).
 	Traversals map[addr.Resource][]hcl.Traversal
+	// MaxCount, when above 0, stops the expansion of count after that
+	// many instances: validate does not check a million of them.
+	MaxCount int
 
 	mu        sync.RWMutex
 	locals    map[string]cty.Value
@@ -291,6 +294,10 @@ func (ev *Evaluator) Expand(r *config.Resource) (insts []Instance, known bool, d
 		if acc != big.Exact || n < 0 {
 			return nil, false, hcl.Diagnostics{errorDiag("Invalid count argument", "count must be a whole number, 0 or more.", &rng)}
 		}
+		if ev.MaxCount > 0 && n > int64(ev.MaxCount) {
+			n = int64(ev.MaxCount)
+		}
+		insts = make([]Instance, 0, n)
 		for i := 0; i < int(n); i++ {
 			k := addr.IntKey(i)
 			insts = append(insts, Instance{Addr: r.Addr.Instance(k), Scope: Scope{Key: k}})

@@ -121,6 +121,7 @@ func replayJournal(stored *State, h journalHeader, records [][]byte, types TypeF
 		s.Remove(a)
 	}
 	s.Serial = h.Serial + 1
+	s.Replayed = true
 	return s, nil
 }
 

@@ -23,6 +23,11 @@ type State struct {
 
 	Outputs   map[string]*Output
 	Resources map[addr.Instance]*Resource
+
+	// Replayed is set by Read when it replayed the journal of an apply
+	// that was killed: the stored state is behind until Write folds the
+	// journal in. Not stored.
+	Replayed bool
 }
 
 // Output is a root output value recorded after apply.

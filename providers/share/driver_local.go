@@ -492,6 +492,7 @@ func (d *localDriver) write(t *table) error {
 	fail := func(err error) error {
 		return fault("Cannot write the share table", fmt.Sprintf("Writing %s failed: %v. The table is unchanged; check free space and the permissions of %s, then run the command again.", d.file, errText(err), d.dir))
 	}
+	d.removeStaleTemps()
 	tmp, err := os.CreateTemp(d.dir, ".shares-*.json.tmp")
 	if err != nil {
 		return fail(err)
@@ -519,6 +520,21 @@ func (d *localDriver) write(t *table) error {
 	d.cache.raw, d.cache.t = raw, t
 	d.mu.Unlock()
 	return nil
+}
+
+// removeStaleTemps removes the temporary tables of writers killed before
+// their rename. The caller holds the table lock, so no writer is using
+// one.
+func (d *localDriver) removeStaleTemps() {
+	entries, err := os.ReadDir(d.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, ".shares-") && strings.HasSuffix(n, ".json.tmp") {
+			os.Remove(filepath.Join(d.dir, n))
+		}
+	}
 }
 
 // syncDir makes a rename in dir durable where the system allows it.
