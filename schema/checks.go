@@ -279,14 +279,35 @@ func diskSpace(v cty.Value) *Problem {
 	return problem("Invalid disk space", detail)
 }
 
-// timestamp allows an RFC 3339 time.
+// ParseTime reads a time as the schema's time attributes take it: RFC 3339
+// with "Z" or an offset is a fixed moment (ConfigMgr's IsGMT = true);
+// without them ("2026-12-01T02:00:00") it is the client's local time
+// (IsGMT = false, domain.md §10.1, §12), returned with local set and the
+// wall clock in a UTC carrier.
+func ParseTime(s string) (t time.Time, local bool, err error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, false, nil
+	}
+	t, err = time.Parse("2006-01-02T15:04:05", s)
+	return t, err == nil, err
+}
+
+// bothTimes parses two times that can be compared: both fixed moments or
+// both client local times.
+func bothTimes(a, b string) (ta, tb time.Time, ok bool) {
+	ta, la, err1 := ParseTime(a)
+	tb, lb, err2 := ParseTime(b)
+	return ta, tb, err1 == nil && err2 == nil && la == lb
+}
+
+// timestamp allows a time (ParseTime).
 func timestamp(v cty.Value) *Problem {
 	s, ok := stringOf(v)
 	if !ok {
 		return nil
 	}
-	if _, err := time.Parse(time.RFC3339, s); err != nil {
-		return problem("Invalid timestamp", fmt.Sprintf("The time %q is not in RFC 3339 form. Write it as in \"2026-12-01T02:00:00Z\", with \"Z\" or an offset such as \"+01:00\" at the end.", s))
+	if _, _, err := ParseTime(s); err != nil {
+		return problem("Invalid timestamp", fmt.Sprintf("The time %q is not in RFC 3339 form. Write it as in \"2026-12-01T02:00:00Z\", with \"Z\" or an offset such as \"+01:00\" at the end for a fixed moment, or without them (\"2026-12-01T02:00:00\") for the client's local time.", s))
 	}
 	return nil
 }

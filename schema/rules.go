@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -144,9 +143,8 @@ func advertisementRules(obj cty.Value) []*Problem {
 	avail, aok := strAttr(obj, "available_after", "")
 	exp, eok := strAttr(obj, "expires_at", "")
 	if aok && eok {
-		a, err1 := time.Parse(time.RFC3339, avail)
-		e, err2 := time.Parse(time.RFC3339, exp)
-		if err1 == nil && err2 == nil && !e.After(a) {
+		a, e, ok := bothTimes(avail, exp)
+		if ok && !e.After(a) {
 			ps = append(ps, errorAt(path("expires_at"), "Advertisement expires before it is available",
 				fmt.Sprintf("`expires_at` (%s) is not after `available_after` (%s), so no client would ever run the program. Set `expires_at` to a later time or remove it.", exp, avail)))
 		}
@@ -263,9 +261,8 @@ func deploymentRules(obj cty.Value) []*Problem {
 	start, sok := strAttr(obj, "start_time", "")
 	deadline, dok := strAttr(obj, "deadline", "")
 	if sok && dok {
-		s, err1 := time.Parse(time.RFC3339, start)
-		d, err2 := time.Parse(time.RFC3339, deadline)
-		if err1 == nil && err2 == nil && d.Before(s) {
+		s, d, ok := bothTimes(start, deadline)
+		if ok && d.Before(s) {
 			ps = append(ps, errorAt(path("deadline"), "Deadline before start time",
 				fmt.Sprintf("The deadline (%s) is before the start time (%s). Set `deadline` to the start time or later.", deadline, start)))
 		}

@@ -47,6 +47,7 @@ var collectionType = &ResourceType{
 		optional("query", str, "WQL membership query."),
 		optional("refresh", str, "`manual` (default) or `periodic`.").withDefault(cty.StringVal("manual")).check(oneOf("manual", "periodic")),
 		optional("refresh_schedule", str, "Schedule of periodic refreshes, e.g. `every 1 days`; required when `refresh = \"periodic\"`.").check(schedule),
+		optional("parent_collection", str, "Id of the collection this one is a subcollection of (SMS_CollectToSubCollect): of the collection's site or a site above it. An advertisement with `include_subcollections = true` (the default) reaches the members of subcollections too.").check(collectionID).refersTo("collection", OwnOrAncestor),
 		computed("id", str, "Collection id: the site code and five hex digits, e.g. `LAB0002C`."),
 	}},
 	Rules: []ObjectRule{collectionRules},
@@ -68,7 +69,9 @@ var packageType = &ResourceType{
 		optional("distribute_to", strSet, "Ids (NAL paths) of the distribution points that hold the package: of the package's site or of a site below it.").refersTo("distribution_point", OwnOrDescendant),
 		optional("refresh_schedule", str, "Schedule on which distribution points are refreshed from the source. The inventory tool's package has none: the sync host pushes new catalogs.").check(schedule),
 		computed("id", str, "Package id: the site code and five hex digits."),
-		computed("source_version", num, "Source version, raised on every update of the package source."),
+		optional("content_hash", str, "A hash of what the source folder holds, e.g. `catalog.wsusscn2.sha256` for the inventory tool's package. When it changes, `source_version` rises, which is how Configuration Manager tells distribution points to refresh their copy."),
+		optional("source_flag", str, "Where clients' content comes from (PkgSourceFlag): `direct` (the source folder, as set), `compressed` (ConfigMgr keeps a compressed copy; obsolete in 2007) or `local` (a folder on the site server). Null leaves ConfigMgr's choice: `direct` when `source_path` is set, no source otherwise.").check(oneOf("direct", "compressed", "local")),
+		computed("source_version", num, "Source version: 1 at creation, raised by one whenever `content_hash` changes."),
 	}},
 }
 
@@ -80,9 +83,15 @@ var programType = &ResourceType{
 		required("name", str, "Program name, unique in the package.").forceNew(),
 		required("command_line", str, "The command line, e.g. one that runs `ScanWrapper.exe`."),
 		optional("working_directory", str, "Working directory on the client."),
-		optional("run_mode", str, "When the program may run: `whether_or_not_user_logged_on` (default), `only_when_user_logged_on` or `only_when_no_user_logged_on`.").withDefault(cty.StringVal("whether_or_not_user_logged_on")).check(oneOf("whether_or_not_user_logged_on", "only_when_user_logged_on", "only_when_no_user_logged_on")),
-		optional("admin_rights", boolean, "Run with administrative rights.").withDefault(cty.True),
-		optional("max_run_minutes", num, "Maximum run time in minutes (ConfigMgr's \"unknown\" is 720).").withDefault(cty.NumberIntVal(720)).check(intRange(1, 43200)),
+		// SMS_Program's default ProgramFlags are EVERYUSER, USEUNCPATH,
+		// USERCONTEXT, UNATTENDED (domain.md §8.2): "only when a user is
+		// logged on", without administrative rights. updplan's defaults are
+		// those an inventory scan needs instead (the README says why).
+		optional("run_mode", str, "When the program may run: `whether_or_not_user_logged_on` (default), `only_when_user_logged_on` or `only_when_no_user_logged_on`. ConfigMgr's own default is `only_when_user_logged_on` (USERCONTEXT); updplan's is the one a scan or sync program needs, which must run whether or not anyone is logged on.").withDefault(cty.StringVal("whether_or_not_user_logged_on")).check(oneOf("whether_or_not_user_logged_on", "only_when_user_logged_on", "only_when_no_user_logged_on")),
+		optional("admin_rights", boolean, "Run with administrative rights. ConfigMgr's default is off; updplan's is on, as the inventory tool's programs need it (they write WMI and the Windows Update Agent's store).").withDefault(cty.True),
+		// 720 is SMS_Program's "unknown" Duration (domain.md §8.2); the upper
+		// bound 43200 (30 days) is updplan's choice: the SDK gives none.
+		optional("max_run_minutes", num, "Maximum run time in minutes (ConfigMgr's \"unknown\" is 720). The range 1–43200 (30 days) is updplan's choice, not a documented limit.").withDefault(cty.NumberIntVal(720)).check(intRange(1, 43200)),
 		optional("disk_space", str, "Disk space the program needs, e.g. `50 MB`.").check(diskSpace),
 		optional("dependent_program", str, "A program to run first, as `<package id>;;<program name>`.").check(dependentProgram),
 		optional("platforms", strSet, "Platforms the program runs on; empty means any platform."),
@@ -101,14 +110,20 @@ var advertisementType = &ResourceType{
 		required("package", str, "Id of the package: one of the advertisement's site or of a site above it.").refersTo("package", OwnOrAncestor),
 		required("program", str, "Name of the program in that package."),
 		optional("include_subcollections", boolean, "Also target subcollections.").withDefault(cty.True),
-		optional("available_after", str, "When the program becomes available (RFC 3339, e.g. `2026-12-01T02:00:00Z`).").check(timestamp),
-		optional("expires_at", str, "When the advertisement expires (RFC 3339).").check(timestamp),
+		optional("available_after", str, "When the program becomes available: RFC 3339 (`2026-12-01T02:00:00Z`, a fixed moment), or without zone (`2026-12-01T02:00:00`) for each client's local time.").check(timestamp),
+		optional("expires_at", str, "When the advertisement expires (RFC 3339, or without zone for client local time).").check(timestamp),
 		optional("schedule", strList, "Mandatory assignments (at most 15), each a schedule string or `at logon`, `at logoff`, `at startup`, `as soon as possible`.").check(maxItems(15), assignmentSchedules),
-		optional("rerun", str, "`always`, `never`, `if_failed` (default) or `if_succeeded`.").withDefault(cty.StringVal("if_failed")).check(oneOf("always", "never", "if_failed", "if_succeeded")),
+		// ConfigMgr's RemoteClientFlags default (48) sets no rerun bit; if_failed is updplan's choice.
+		optional("rerun", str, "`always`, `never`, `if_failed` (default) or `if_succeeded`. The default is updplan's choice: ConfigMgr's default flags set none.").withDefault(cty.StringVal("if_failed")).check(oneOf("always", "never", "if_failed", "if_succeeded")),
 		optional("local_dp", str, "With a local distribution point: `download` (default) or `run_from_dp`.").withDefault(cty.StringVal("download")).check(oneOf("download", "run_from_dp")),
 		optional("remote_dp", str, "With only a remote distribution point: `dont_run` (default), `download` or `run_from_dp`.").withDefault(cty.StringVal("dont_run")).check(oneOf("dont_run", "download", "run_from_dp")),
 		optional("priority", str, "`high`, `normal` (default) or `low`.").withDefault(cty.StringVal("normal")).check(oneOf("high", "normal", "low")),
 		optional("enabled", boolean, "Whether clients see the advertisement.").withDefault(cty.True),
+		optional("override_service_windows", boolean, "Run mandatory assignments outside maintenance windows (AdvertFlags OVERRIDE_SERVICE_WINDOWS). Null: ConfigMgr's default, off."),
+		optional("reboot_outside_service_windows", boolean, "Allow a restart outside maintenance windows (REBOOT_OUTSIDE_OF_SERVICE_WINDOWS). Null: off."),
+		optional("wake_on_lan", boolean, "Send wake-up packets for mandatory assignments (WAKE_ON_LAN_ENABLED). Null: off."),
+		optional("slow_network", boolean, "Run mandatory assignments over a slow or unreliable link too (ONSLOWNET). Null: off."),
+		optional("no_display", boolean, "Hide the program from the clients' Run Advertised Programs list (NO_DISPLAY). Null: off."),
 		computed("id", str, "Advertisement id: the site code and five hex digits."),
 	}},
 	Rules: []ObjectRule{advertisementRules},
@@ -147,6 +162,7 @@ var hardwareInventoryType = &ResourceType{
 	Block: Block{Attributes: []*Attribute{
 		required("site", str, "Site code.").forceNew().check(siteCode).refersTo("site", AnySite),
 		optional("schedule", str, "How often clients report, e.g. `every 7 days` (the default); simple intervals as the agent's dialog allows them: 1–60 minutes, 1–24 hours, 1–31 days.").withDefault(cty.StringVal("every 7 days")).check(inventorySchedule),
+		optional("delete_aged_history_days", num, "The site maintenance task \"Delete Aged Inventory History\": inventory history older than this many days is deleted (current records never are). Null: ConfigMgr's default, 90 days.").check(intRange(1, 3650)),
 	}},
 }
 
@@ -162,7 +178,8 @@ var deploymentPackageType = &ResourceType{
 		optional("binary_delta", boolean, "Binary differential replication.").withDefault(cty.False),
 		optional("distribute_to", strSet, "Ids (NAL paths) of the distribution points that hold the package: of the package's site or of a site below it.").refersTo("distribution_point", OwnOrDescendant),
 		computed("id", str, "Package id: the site code and five hex digits."),
-		computed("content_version", num, "1 at creation, raised on every change of content."),
+		optional("content_hash", str, "A hash of the updates the package holds. When it changes, `content_version` rises by one."),
+		computed("content_version", num, "1 at creation, raised by one whenever `content_hash` changes (ConfigMgr: 1 at creation, +1 per change of content)."),
 	}},
 }
 
@@ -177,10 +194,11 @@ var deploymentType = &ResourceType{
 			required("updates", strSet, "Updates to deploy: update ids or KB articles (`KB958644`).").check(updateIDs),
 			required("collection", str, "Id of the target collection: one of the deployment's site or of a site above it.").check(collectionID).refersTo("collection", OwnOrAncestor),
 			optional("package", str, "Id of the deployment package that holds the updates; only a package of the deployment's own site can be chosen.").refersTo("deployment_package", OwnSite),
-			required("start_time", str, "When the deployment starts (RFC 3339).").check(timestamp),
-			optional("deadline", str, "Enforcement deadline (RFC 3339); null makes the updates optional.").check(timestamp),
+			required("start_time", str, "When the deployment starts: RFC 3339 (`2026-11-14T02:00:00Z`, a fixed moment), or without zone (`2026-11-14T02:00:00`) for each client's local time (UseGMTTimes off).").check(timestamp),
+			optional("deadline", str, "Enforcement deadline (RFC 3339, or without zone for client local time, like `start_time`); null makes the updates optional.").check(timestamp),
 			optional("action", str, "`install` (default) or `detect`.").withDefault(cty.StringVal("install")).check(oneOf("install", "detect")),
-			optional("notify_user", boolean, "Show notifications to users.").withDefault(cty.True),
+			// true is updplan's choice: the SDK documents no default for NotifyUser.
+			optional("notify_user", boolean, "Show notifications to users. The default (true) is updplan's choice; the SDK documents none.").withDefault(cty.True),
 			optional("suppress_reboot", strSet, "Suppress restarts on `workstations` and/or `servers`.").check(setOf("workstations", "servers")),
 			optional("override_service_windows", boolean, "Install outside maintenance windows.").withDefault(cty.False),
 			optional("reboot_outside_service_windows", boolean, "Restart outside maintenance windows.").withDefault(cty.False),
@@ -196,7 +214,16 @@ var deploymentType = &ResourceType{
 				optional("dp_locality", str, "With a local distribution point: `download` (default) or `run_from_dp`.").withDefault(cty.StringVal("download")).check(oneOf("download", "run_from_dp")),
 				optional("schedule", str, "Mandatory assignment schedule for SMS 2003 clients.").check(schedule),
 				optional("hide", boolean, "Hide the deployment from SMS 2003 clients.").withDefault(cty.False),
-				optional("max_install_minutes", num, "Skip the installation when it would start later than the schedule plus this many minutes.").check(intRange(1, 1440)),
+				// 1–1440 is updplan's choice (one day): the SDK gives no range for LegacyInstallAllowedWindow.
+				optional("max_install_minutes", num, "Skip the installation when it would start later than the schedule plus this many minutes (LegacyInstallAllowedWindow). The range 1–1440 is updplan's choice, not a documented limit.").check(intRange(1, 1440)),
+				// The Legacy* names are verified (domain.md §10.1); what each does is inferred from its name and the UI ([I] §10.2).
+				optional("dependent_program", str, "A program to run before each installation, as `<package id>;;<program name>` (LegacyDependentProgram), e.g. the inventory tool's scan program.").check(dependentProgram),
+				optional("force_reboot", boolean, "Restart the client after installing, even when no update asks for it (LegacyForceReboot)."),
+				optional("install_all_on_deadline", boolean, "At the deadline, install every applicable update of the deployment (LegacyInstallAllOnDeadline)."),
+				optional("postpone_install", boolean, "Let users postpone the installation (LegacyPostponeInstall)."),
+				optional("program_flags", num, "The ProgramFlags of the program ConfigMgr makes for SMS 2003 clients (LegacyProgramFlags), as a number; null leaves ConfigMgr's.").check(intRange(0, 4294967295)),
+				optional("reboot_countdown_minutes", num, "Minutes of the restart countdown shown to users (LegacyRebootCountdown). The range 1–1440 is updplan's choice.").check(intRange(1, 1440)),
+				optional("silent_install", boolean, "Install without showing anything to users (LegacySilentInstall)."),
 			}},
 		}},
 	},

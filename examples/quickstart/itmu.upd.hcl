@@ -1,6 +1,10 @@
 # The Inventory Tool for Microsoft Updates: PkgSource shared as PackageSrc,
 # the catalog from a local catalog location, the sync host and its
 # collection, the scan tool's packages, programs and advertisements.
+#
+# Program names and command lines (ScanWrapper.exe, SyncXML.exe and their
+# switches) are illustrative: the ITMU help topics that list them could not
+# be read (domain.md §16, [I]). Check them against what ITMU Setup made.
 
 share "pkgsrc" {
   server        = site.lab.server
@@ -66,6 +70,9 @@ package "itmu" {
   description   = "Scan tool and catalog. Its source is always PkgSource; the sync host pushes new catalogs to the distribution points."
   source_path   = share.pkgsrc.unc
   distribute_to = [for dp in distribution_point.dp : dp.id]
+  # A new catalog in PkgSource raises the package's source version, which
+  # is how distribution points learn to refresh their copy.
+  content_hash = catalog.wsusscn2.sha256
 }
 
 package "wua" {

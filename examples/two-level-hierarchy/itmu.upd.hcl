@@ -70,6 +70,9 @@ package "itmu" {
   name         = "Microsoft Updates Tool"
   manufacturer = "Microsoft"
   source_path  = share.pkgsrc.unc
+  # A new catalog in PkgSource raises the package's source version, which
+  # is how distribution points learn to refresh their copy.
+  content_hash = catalog.wsusscn2.sha256
   distribute_to = concat(
     [for dp in distribution_point.central : dp.id],
     [for dp in distribution_point.branch : dp.id],

@@ -16,6 +16,8 @@ func deploymentPackageKind() *kind {
 		rt: schema.Sitedb.ResourceType("deployment_package"), table: "deployment_packages", idAttr: "id", ids: idCounter,
 		created: map[string]cty.Value{"content_version": cty.NumberIntVal(1)},
 		unique:  deploymentPackageRules,
+		// content_version: 1 at creation, +1 per change of content (domain.md §10.4).
+		versionAttr: "content_version", contentAttr: "content_hash",
 	}
 }
 

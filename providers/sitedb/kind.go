@@ -61,6 +61,10 @@ type kind struct {
 	unique func(ctx context.Context, c *conn, owner, selfID string, v cty.Value) hcl.Diagnostics
 	// membership marks the collection: members vs members_include/exclude.
 	membership bool
+	// versionAttr is a computed version that rises by one whenever
+	// contentAttr changes (a package's source_version, a deployment
+	// package's content_version).
+	versionAttr, contentAttr string
 
 	cols    []column // derived from rt by init
 	implied cty.Type
@@ -312,4 +316,19 @@ func unmark(v cty.Value) (cty.Value, cty.ValueMarks) {
 		return v, nil
 	}
 	return v.UnmarkDeep()
+}
+
+// nextVersion is the version an update of prior to a value whose content
+// attribute is content gets: one more when the content changed from one
+// known hash to another, the same otherwise; unknown while the content is.
+func (k *kind) nextVersion(prior, content cty.Value) cty.Value {
+	was := prior.GetAttr(k.versionAttr)
+	if !content.IsKnown() {
+		return cty.UnknownVal(cty.Number)
+	}
+	before := prior.GetAttr(k.contentAttr)
+	if was.IsNull() || content.IsNull() || before.IsNull() || content.RawEquals(before) {
+		return was
+	}
+	return was.Add(cty.NumberIntVal(1))
 }

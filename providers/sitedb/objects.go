@@ -280,6 +280,9 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 				set[a.Name] = prior.GetAttr(a.Name)
 			}
 		}
+		if k.versionAttr != "" {
+			set[k.versionAttr] = k.nextVersion(prior, planned.GetAttr(k.contentAttr))
+		}
 	}
 	planned = with(planned, set)
 	if d := p.ready(); d.HasErrors() {
@@ -364,6 +367,9 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	}
 	config, _ := unmark(req.Config)
 	v := resolve(planned, config)
+	if !prior.IsNull() && k.versionAttr != "" && !v.GetAttr(k.versionAttr).IsKnown() {
+		v = with(v, map[string]cty.Value{k.versionAttr: k.nextVersion(prior, v.GetAttr(k.contentAttr))})
+	}
 	if !prior.IsNull() {
 		// Computed attributes still unknown keep their prior value.
 		set := map[string]cty.Value{}

@@ -10,13 +10,16 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// A package gets a counter id; source_version starts at 1.
+// A package gets a counter id; source_version starts at 1 and rises by one
+// whenever content_hash changes: a new source version is how ConfigMgr
+// tells distribution points to refresh their copy (domain.md §8.1).
 func packageKind() *kind {
 	return &kind{
 		rt: schema.Sitedb.ResourceType("package"), table: "packages", idAttr: "id", ids: idCounter,
-		created:   map[string]cty.Value{"source_version": cty.NumberIntVal(1)},
-		unique:    uniqueShareName,
-		planCheck: planPackage,
+		created:     map[string]cty.Value{"source_version": cty.NumberIntVal(1)},
+		unique:      uniqueShareName,
+		planCheck:   planPackage,
+		versionAttr: "source_version", contentAttr: "content_hash",
 	}
 }
 
