@@ -1,4 +1,4 @@
--- updplan site database, schema version 5 (SQLite): attributes closer to ConfigMgr's
+-- updplan site database, schema version 6 (SQLite): attributes closer to ConfigMgr's
 -- (domain.md §7, §8.1, §8.3, §9): content hashes that raise a package's
 -- source version and a deployment package's content version, the package
 -- source flag, the advertisement flags, subcollections and the hardware
