@@ -273,3 +273,17 @@ func TestSMBDropped(t *testing.T) {
 	}
 	apply(t, p, o, cty.NullVal(shareType))
 }
+
+// TestSMBUnmanagedSettings: caching and folder_enumeration are not managed
+// by the smb driver, so a plan that sets them is refused at the attribute.
+func TestSMBUnmanagedSettings(t *testing.T) {
+	srv := sambatest.Get(t)
+	p := openSMB(t, srv)
+	_, d := plan(t, p, object{addr: at("cache")}, smbShare(t, srv, "Cache", map[string]cty.Value{"caching": sv("none"), "folder_enumeration": sv("access_based")}))
+	if summaries(d) != "Setting not supported by the smb driver; Setting not supported by the smb driver" {
+		t.Fatalf("diagnostics: %s", d.Error())
+	}
+	if attrOf(d[0]) != "caching" || attrOf(d[1]) != "folder_enumeration" {
+		t.Errorf("at %q and %q", attrOf(d[0]), attrOf(d[1]))
+	}
+}

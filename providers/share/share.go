@@ -205,7 +205,8 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		}
 	}
 	if _, isSMB := p.drv.(*smbDriver); isSMB {
-		for attr, def := range map[string]string{"caching": "manual", "folder_enumeration": "unrestricted"} {
+		for _, ad := range [][2]string{{"caching", "manual"}, {"folder_enumeration", "unrestricted"}} {
+			attr, def := ad[0], ad[1]
 			if v, ok := known(cfg, attr); ok && v != "" && v != def {
 				diags = append(diags, providers.AttrError(cty.GetAttrPath(attr), "Setting not supported by the smb driver",
 					fmt.Sprintf("The smb share driver manages a share's path, description, user limit and ACL; it does not set %s (it would need NetrShareSetInfo level 1005, which it does not send), so %q would show as drift forever. Remove %s, or set it on the server by hand.", attr, v, attr)))
