@@ -254,9 +254,18 @@ func ResolveReferences(objs []Object, lookup Lookup) []ObjectProblem {
 					out = append(out, objectProblem(o, p))
 				}
 			}
-			if rt.Name == "program" {
-				for _, p := range r.checkDependentProgram(o) {
+			switch rt.Name {
+			case "program":
+				for _, p := range r.checkDependentProgram(o, "dependent_program", path("dependent_program")) {
 					out = append(out, objectProblem(o, p))
+				}
+			case "deployment":
+				if sms, ok := attr(o.Value, "sms2003"); ok && !sms.IsNull() && sms.Type().HasAttribute("dependent_program") {
+					// The SMS 2003 settings' dependent program, seen from the deployment's site.
+					v := cty.ObjectVal(map[string]cty.Value{"site": o.Value.GetAttr("site"), "dependent_program": sms.GetAttr("dependent_program")})
+					for _, p := range r.checkDependentProgram(Object{Addr: o.Addr, Type: o.Type, Value: v}, "dependent_program", path("sms2003", "dependent_program")) {
+						out = append(out, objectProblem(o, p))
+					}
 				}
 			}
 		}
@@ -494,8 +503,8 @@ func (r *resolver) didYouMean(typ, id string, keep func(refTarget) bool) string 
 
 // checkDependentProgram: `<package id>;;<program name>` names a program
 // that exists, in a package of the program's site or a site above it.
-func (r *resolver) checkDependentProgram(o Object) []*Problem {
-	dep, ok := strAttr(o.Value, "dependent_program", "")
+func (r *resolver) checkDependentProgram(o Object, name string, p cty.Path) []*Problem {
+	dep, ok := strAttr(o.Value, name, "")
 	if !ok || dep == "" {
 		return nil
 	}
@@ -503,7 +512,6 @@ func (r *resolver) checkDependentProgram(o Object) []*Problem {
 	if !found || pkgID == "" || progName == "" {
 		return nil // the attribute check reports the form
 	}
-	p := path("dependent_program")
 	pkg, pfound := r.byID("package", pkgID)
 	if !pfound {
 		if r.lookup == nil {

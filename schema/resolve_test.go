@@ -49,6 +49,13 @@ func TestResolveReferences(t *testing.T) {
 			o(t, "package", "p", attrs{"site": s("BR1"), "name": s("p"), "distribute_to": strSetVal("DP-BR2")}, nil),
 			o(t, "package", "q", attrs{"site": s("CEN"), "name": s("q"), "distribute_to": strSetVal("DP-BR2")}, nil),
 		}, []setFinding{{"package.p", Finding{"error", "Object of another site", "distribute_to"}}}},
+		"SMS 2003 dependent program": {[]Object{
+			o(t, "deployment", "d", attrs{"site": s("BR1"), "name": s("d"), "updates": strs("KB1"), "collection": s("CEN00001"), "package": s("CEN00003"), "start_time": s("2026-12-01T02:00:00Z"),
+				"sms2003": cty.ObjectVal(map[string]cty.Value{"enabled": cty.True, "dependent_program": s("CEN00002;;Scanner")})}, nil),
+		}, []setFinding{
+			{"deployment.d", Finding{"error", "Object of another site", "package"}},
+			{"deployment.d", Finding{"error", "Unknown dependent program", "sms2003.dependent_program"}},
+		}},
 		"dependent program": {[]Object{
 			o(t, "program", "a", attrs{"package": s("CEN00002"), "name": s("a"), "command_line": s("a"), "dependent_program": s("CEN00002;;Scan")}, nil),
 			o(t, "program", "b", attrs{"package": s("CEN00002"), "name": s("b"), "command_line": s("b"), "dependent_program": s("CEN00002;;nothing")}, nil),

@@ -110,3 +110,15 @@ deployment "wrong_kind" {
   package    = package.cen.id # ERROR: Reference to the wrong kind of object
   start_time = "2026-12-01T02:00:00Z"
 }
+
+collection "br1_sub" {
+  site              = site.br1.code
+  name              = "Branch 1 clients, first floor"
+  parent_collection = collection.cen.id
+}
+
+collection "cen_sub" {
+  site              = site.cen.code
+  name              = "Central clients of branch 1"
+  parent_collection = collection.br1.id # ERROR: Object of another site
+}
