@@ -54,7 +54,7 @@ func (t *Target) Open(purpose string, stored []byte) ([]byte, error) {
 		return nil, fmt.Errorf("the %s was encrypted in envelope version %d by a newer updplan; upgrade updplan", purpose, env.Version)
 	}
 	if t == nil {
-		return nil, fmt.Errorf("the %s is encrypted (method %s, key provider %s), but the configuration has no encryption block. Add the encryption block it was written with to the updplan block, with the passphrase in UPDPLAN_ENCRYPTION_PASSPHRASE or a variable", purpose, env.Method, env.KeyProvider)
+		return nil, fmt.Errorf("the %s is encrypted (method %s, key provider %s), but the configuration does not decrypt it (no encryption block, or no target for it in the block). Add the encryption block it was written with to the updplan block, with the passphrase in UPDPLAN_ENCRYPTION_PASSPHRASE or a variable", purpose, env.Method, env.KeyProvider)
 	}
 	var tried []string
 	for _, m := range []*method{t.primary, t.fallback} {
