@@ -12,7 +12,10 @@
 // Files by role: types.go and build.go are the data types and their
 // constructors; sitedb.go, share.go and catalog.go the resource tables;
 // checks.go the attribute checks; rules.go the object rules; rules_set.go
-// the cross-object rules (SetRules); schedule.go the schedule language
+// the cross-object rules (SetRules); resolve.go the reference checks
+// (ResolveReferences: every id-valued attribute names an object of a site
+// its Scope allows) and rules_itmu.go the inventory tool's rules across the
+// hierarchy (ITMURules), both given the real world's objects at plan time; schedule.go the schedule language
 // (ParseSchedule, Schedule.String's canonical form); reference.go the
 // Markdown reference.
 //

@@ -125,30 +125,27 @@ func siteHierarchy(objs []Object) []ObjectProblem {
 }
 
 func uniqueCollectionNames(objs []Object) []ObjectProblem {
-	return duplicates(ofType(objs, "collection"),
-		func(o Object) (string, bool) {
-			site, sok := strAttr(o.Value, "site", "")
-			name, nok := strAttr(o.Value, "name", "")
-			return site + "\x00" + fold(name), sok && nok
-		},
-		func(first, dup Object) *Problem {
-			return errorAt(path("name"), "Duplicate collection name",
-				fmt.Sprintf("%s has the same name %q as %s in site %s. Collection names are unique in a site: rename one of them.", dup.Addr, valueString(dup, "name"), first.Addr, valueString(dup, "site")))
-		})
+	return uniqueNamesPerSite(objs, "collection", "Collection names are unique in a site")
 }
 
 // uniqueAdvertisementNames: an advertisement's name is its unique
 // user-friendly name (SMS_Advertisement, domain.md §8.3), here per site.
 func uniqueAdvertisementNames(objs []Object) []ObjectProblem {
-	return duplicates(ofType(objs, "advertisement"),
+	return uniqueNamesPerSite(objs, "advertisement", "An advertisement's name is its unique user-friendly name")
+}
+
+// uniqueNamesPerSite reports objects of typ named as another of the same
+// site; why says why the name must be unique.
+func uniqueNamesPerSite(objs []Object, typ, why string) []ObjectProblem {
+	return duplicates(ofType(objs, typ),
 		func(o Object) (string, bool) {
 			site, sok := strAttr(o.Value, "site", "")
 			name, nok := strAttr(o.Value, "name", "")
 			return site + "\x00" + fold(name), sok && nok
 		},
 		func(first, dup Object) *Problem {
-			return errorAt(path("name"), "Duplicate advertisement name",
-				fmt.Sprintf("%s has the same name %q as %s in site %s. An advertisement's name is its unique user-friendly name: rename one of them.", dup.Addr, valueString(dup, "name"), first.Addr, valueString(dup, "site")))
+			return errorAt(path("name"), "Duplicate "+typeWords(typ)+" name",
+				fmt.Sprintf("%s has the same name %q as %s in site %s. %s: rename one of them.", dup.Addr, valueString(dup, "name"), first.Addr, valueString(dup, "site"), why))
 		})
 }
 
