@@ -33,6 +33,9 @@ type Engine struct {
 
 	mu         sync.Mutex
 	configured map[string]providers.Access // providers configured by this engine, and how
+	// secrets are the strings of sensitive variable values seen by this
+	// engine, taken out of every diagnostic it returns (scrub).
+	secrets map[string]bool
 
 	schemasOnce sync.Once
 	schemaIndex Schemas

@@ -35,7 +35,7 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 	}
 	defer done()
 	st, d := e.apply(ctx, cfg, p, opts, be)
-	return st, append(diags, d...)
+	return st, e.scrub(append(diags, d...))
 }
 
 // checkApplyable refuses a plan made with errors or for other files.
@@ -57,6 +57,11 @@ func (e *Engine) apply(ctx context.Context, cfg *config.Config, p *plan.Plan, op
 	}
 	if d := checkApplyable(cfg, p); d != nil {
 		return nil, hcl.Diagnostics{d}
+	}
+	for name, v := range p.Variables {
+		if p.SensitiveVariables[name] {
+			e.addSecrets(v)
+		}
 	}
 	var diags hcl.Diagnostics
 	cur, err := be.Read(ctx, e.StateTypes())

@@ -67,8 +67,8 @@ func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Di
 // of the configuration, or with an empty state). A change that would only
 // undo drift is not pending: the drift already reports it. Drift takes no
 // lock: it never writes.
-func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (*plan.Plan, hcl.Diagnostics) {
-	diags := e.checkRequiredVersion(cfg)
+func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (_ *plan.Plan, diags hcl.Diagnostics) {
+	diags = e.checkRequiredVersion(cfg)
 	be, d := e.Backend(cfg)
 	diags = append(diags, d...)
 	if d.HasErrors() {
@@ -83,6 +83,7 @@ func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts 
 		return nil, sortDiags(diags)
 	}
 	p.Changes = pendingChanges(p)
+	defer func() { diags = e.scrub(diags) }()
 	if p.PrevRunState.Empty() && len(cfg.Resources) > 0 {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,

@@ -36,7 +36,7 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	}
 	defer done()
 	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
-	return p, sortDiags(append(diags, d...))
+	return p, e.scrub(sortDiags(append(diags, d...)))
 }
 
 // Run is one backend opened and locked for a plan, the approval and the
@@ -67,12 +67,13 @@ func (e *Engine) Lock(ctx context.Context, cfg *config.Config, opts PlanOptions)
 // Plan refreshes and plans under the run's lock.
 func (r *Run) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (*plan.Plan, hcl.Diagnostics) {
 	p, d := r.e.plan(ctx, cfg, in, opts, r.e.readState(ctx, r.be))
-	return p, sortDiags(d)
+	return p, r.e.scrub(sortDiags(d))
 }
 
 // Apply applies p under the run's lock.
 func (r *Run) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, opts PlanOptions) (*state.State, hcl.Diagnostics) {
-	return r.e.apply(ctx, cfg, p, opts, r.be)
+	st, d := r.e.apply(ctx, cfg, p, opts, r.be)
+	return st, r.e.scrub(d)
 }
 
 // Settle is called instead of Apply when the plan p has nothing to

@@ -67,6 +67,10 @@ const validateInstanceLimit = 1000
 // Validate checks the configuration without reaching any server: structure,
 // types, references, cycles, variable validations and the domain's rules.
 func (e *Engine) Validate(ctx context.Context, cfg *config.Config, in Inputs) hcl.Diagnostics {
+	return e.scrub(e.validate(ctx, cfg, in))
+}
+
+func (e *Engine) validate(ctx context.Context, cfg *config.Config, in Inputs) hcl.Diagnostics {
 	diags := e.checkRequiredVersion(cfg)
 	diags = append(diags, validateEarly(cfg)...)
 	vars, d := e.variableValues(cfg, in, true)

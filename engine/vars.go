@@ -2,6 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -23,15 +26,79 @@ func (e *Engine) variableValues(cfg *config.Config, in Inputs, allowUnknown bool
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			val = cty.UnknownVal(v.Type)
-		} else if r := raw[name]; r != nil || v.Default != cty.NilVal {
-			diags = append(diags, validateVariable(cfg, v, val, raw[name])...)
 		}
 		if v.Sensitive {
+			e.addSecrets(val)
 			val = val.Mark(lang.Sensitive)
+		}
+		if r := raw[name]; !d.HasErrors() && (r != nil || v.Default != cty.NilVal) {
+			diags = append(diags, validateVariable(cfg, v, val, raw[name])...)
 		}
 		vals[name] = val
 	}
-	return vals, diags
+	return vals, e.scrub(diags)
+}
+
+// addSecrets remembers the strings of a sensitive value, for scrub.
+func (e *Engine) addSecrets(v cty.Value) {
+	v, _ = v.UnmarkDeep()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.secrets == nil {
+		e.secrets = map[string]bool{}
+	}
+	_ = cty.Walk(v, func(_ cty.Path, x cty.Value) (bool, error) {
+		if !x.IsKnown() || x.IsNull() {
+			return false, nil
+		}
+		switch x.Type() {
+		case cty.String:
+			e.secrets[x.AsString()] = true
+		case cty.Number:
+			e.secrets[x.AsBigFloat().Text('f', -1)] = true
+		}
+		return true, nil
+	})
+}
+
+// minSecretLen is the shortest sensitive string scrub takes out of
+// messages: shorter ones would blank out ordinary words.
+const minSecretLen = 3
+
+// scrub takes the values of sensitive variables out of the summaries and
+// details of diags, which checks, functions and providers write from plain
+// values (an invalid site code, schedule or share name, a duplicate name,
+// tonumber or file of a secret, an id built from one).
+func (e *Engine) scrub(diags hcl.Diagnostics) hcl.Diagnostics {
+	e.mu.Lock()
+	var secrets []string
+	for s := range e.secrets {
+		if len(s) >= minSecretLen {
+			// As written, quoted (%q escapes), and as a check that folds
+			// case quotes it back.
+			q := strconv.Quote(s)
+			secrets = append(secrets, s, q[1:len(q)-1], strings.ToLower(s), strings.ToUpper(s))
+		}
+	}
+	e.mu.Unlock()
+	if len(secrets) == 0 {
+		return diags
+	}
+	// Longest first, so a secret holding another is taken out whole.
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	for i, d := range diags {
+		sum, det := d.Summary, d.Detail
+		for _, s := range secrets {
+			sum = strings.ReplaceAll(sum, s, "(sensitive value)")
+			det = strings.ReplaceAll(det, s, "(sensitive value)")
+		}
+		if sum != d.Summary || det != d.Detail {
+			c := *d
+			c.Summary, c.Detail = sum, det
+			diags[i] = &c
+		}
+	}
+	return diags
 }
 
 func variableValue(v *config.Variable, raw *config.RawValue, allowUnknown bool) (cty.Value, hcl.Diagnostics) {
@@ -109,8 +176,14 @@ func validateVariable(cfg *config.Config, v *config.Variable, val cty.Value, raw
 			continue
 		}
 		msg := "The value is not valid."
-		if m, d := rule.ErrorMessage.Value(ctx); !d.HasErrors() && m.IsKnown() && !m.IsNull() && m.Type() == cty.String && !m.IsMarked() {
-			msg = m.AsString()
+		if m, d := rule.ErrorMessage.Value(ctx); !d.HasErrors() && m.IsKnown() && !m.IsNull() && m.Type() == cty.String {
+			plainMsg, _ := m.Unmark()
+			msg = plainMsg.AsString()
+			if m.IsMarked() {
+				// As Terraform: a message that interpolates a sensitive
+				// value is not shown at all.
+				msg = "The error message included a sensitive value, so it will not be displayed."
+			}
 		}
 		subject := rule.Condition.Range()
 		if raw != nil && raw.Range.Filename != "" {
