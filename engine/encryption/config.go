@@ -21,6 +21,7 @@ const MinPassphraseLength = 16
 const (
 	DefaultIterations = 600000
 	MinIterations     = 200000
+	MaxIterations     = 10000000
 	DefaultHash       = "sha512"
 	DefaultKeyLength  = 32
 	DefaultSaltLength = 32
@@ -322,7 +323,7 @@ func (s *Spec) Build(eval func(hcl.Expression) (cty.Value, hcl.Diagnostics), env
 			}
 			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, name+" must be "+rule+"."))
 		}
-		intAttr("iterations", &p.iterations, func(i int) bool { return i >= MinIterations }, fmt.Sprintf("a whole number of at least %d", MinIterations))
+		intAttr("iterations", &p.iterations, func(i int) bool { return i >= MinIterations && i <= MaxIterations }, fmt.Sprintf("a whole number from %d to %d", MinIterations, MaxIterations))
 		intAttr("key_length", &p.keyLength, func(i int) bool { return i == 16 || i == 24 || i == 32 }, "16, 24 or 32 (bytes: AES-128, AES-192 or AES-256)")
 		intAttr("salt_length", &p.saltLength, func(i int) bool { return i >= 16 && i <= 64 }, "a whole number from 16 to 64")
 		if a, set := kp.attrs["hash_function"]; set {

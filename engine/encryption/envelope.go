@@ -92,7 +92,9 @@ func (p *pbkdf2Provider) derive(ref *kdfRef) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ref.Iterations < 1 || (ref.KeyLength != 16 && ref.KeyLength != 24 && ref.KeyLength != 32) || len(ref.Salt) == 0 {
+	// The bounds keep a damaged or forged envelope from costing hours
+	// (iterations) or memory (salt).
+	if ref.Iterations < 1 || ref.Iterations > MaxIterations || (ref.KeyLength != 16 && ref.KeyLength != 24 && ref.KeyLength != 32) || len(ref.Salt) == 0 || len(ref.Salt) > 64 {
 		return nil, errors.New("the envelope's key parameters are not valid")
 	}
 	cacheKey := fmt.Sprintf("%x/%d/%s/%d", ref.Salt, ref.Iterations, ref.Hash, ref.KeyLength)
