@@ -234,11 +234,7 @@ func parseSignedData(der []byte) (*parsedSignedData, error) {
 		return nil, fmt.Errorf("a certificate in the signature does not parse: %v", err)
 	}
 	si := p.sd.SignerInfos[0]
-	for _, c := range p.certs {
-		if bytes.Equal(c.RawIssuer, si.IssuerAndSerial.Issuer.FullBytes) && c.SerialNumber.Cmp(si.IssuerAndSerial.Serial) == 0 {
-			p.signer = c
-		}
-	}
+	p.signer = certOf(p.certs, si)
 	if p.signer == nil {
 		return nil, errors.New("the signature does not carry its signer's certificate")
 	}
@@ -499,12 +495,7 @@ func (a *Authenticode) counterSignature(p *parsedSignedData, values []byte) (tim
 	if _, err := asn1.Unmarshal(values, &cs); err != nil || len(cs.AuthAttrs.Bytes) == 0 {
 		return time.Time{}, false
 	}
-	var tsa *x509.Certificate
-	for _, c := range p.certs {
-		if bytes.Equal(c.RawIssuer, cs.IssuerAndSerial.Issuer.FullBytes) && c.SerialNumber.Cmp(cs.IssuerAndSerial.Serial) == 0 {
-			tsa = c
-		}
-	}
+	tsa := certOf(p.certs, cs)
 	h, ok := hashFor(cs.DigestAlgorithm.Algorithm)
 	if tsa == nil || !ok {
 		return time.Time{}, false
@@ -572,4 +563,14 @@ func checkLegacySignature(cert *x509.Certificate, h crypto.Hash, signed, sig []b
 		return ecdsa.VerifyASN1(pub, sum, sig)
 	}
 	return false
+}
+
+// certOf is the certificate of certs that si names (issuer and serial).
+func certOf(certs []*x509.Certificate, si signerInfo) *x509.Certificate {
+	for _, c := range certs {
+		if bytes.Equal(c.RawIssuer, si.IssuerAndSerial.Issuer.FullBytes) && c.SerialNumber.Cmp(si.IssuerAndSerial.Serial) == 0 {
+			return c
+		}
+	}
+	return nil
 }
