@@ -61,6 +61,12 @@ func FuzzHTTPDownload(f *testing.F) {
 	f.Add(signed, int64(len(signed)+5))
 	f.Add(signed[:200], int64(-1))
 	f.Add([]byte("MSCF"), int64(4))
+	f.Add([]byte("MSCF"), int64(400))
+	f.Add(signed, int64(0))
+	f.Add([]byte{}, int64(10))
+	f.Add(signed, int64(len(signed)-1))
+	f.Add([]byte{}, int64(-1))
+	f.Add([]byte("0"), int64(-7))
 	var (
 		mu     sync.Mutex
 		body   []byte
