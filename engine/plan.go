@@ -25,17 +25,12 @@ func (e *Engine) Plan(ctx context.Context, cfg *config.Config, in Inputs, opts P
 	if opts.Operation == "" {
 		opts.Operation = "plan"
 	}
-	diags := e.checkRequiredVersion(cfg)
+	run, diags := e.Lock(ctx, cfg, opts)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	be, done, d := e.openLocked(ctx, cfg, opts)
-	diags = append(diags, d...)
-	if d.HasErrors() {
-		return nil, diags
-	}
-	defer done()
-	p, d := e.plan(ctx, cfg, in, opts, e.readState(ctx, be))
+	defer run.Release()
+	p, d := run.Plan(ctx, cfg, in, opts)
 	return p, e.scrub(sortDiags(append(diags, d...)))
 }
 

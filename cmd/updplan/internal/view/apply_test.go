@@ -108,3 +108,29 @@ func TestStateResourceIndent(t *testing.T) {
 	(&Human{Out: &out}).StateResource(r, testSchemas{})
 	checkGolden(t, "state_show_indent", out.Bytes())
 }
+
+// TestURLCredentialsRedacted: the password and credential query parameters
+// of a URL (a catalog source) are not shown by show, state show or JSON.
+func TestURLCredentialsRedacted(t *testing.T) {
+	for _, u := range []string{
+		"https://svc:Pa55word-x@updates.example.org/wsusscn2.cab",
+		"https://store.blob.example.net/cat/wsusscn2.cab?sv=2024&sig=Pa55word-x&se=2027",
+	} {
+		r := &state.Resource{Addr: inst("fake_thing", "x"), Type: "fake_thing",
+			Value: cty.ObjectVal(map[string]cty.Value{"url": cty.StringVal(u)})}
+		var out bytes.Buffer
+		(&Human{Out: &out}).StateResource(r, testSchemas{})
+		b, err := json.Marshal(jsonValue(r.Value, nil, sensitivity{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []string{out.String(), string(b)} {
+			if strings.Contains(got, "Pa55word") || !strings.Contains(got, "REDACTED") {
+				t.Errorf("URL %s shown as:\n%s", u, got)
+			}
+		}
+	}
+	if got := redactURL("https://updates.example.org/wsusscn2.cab?v=2"); got != "https://updates.example.org/wsusscn2.cab?v=2" {
+		t.Errorf("a URL without credentials changed: %s", got)
+	}
+}

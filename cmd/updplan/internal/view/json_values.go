@@ -30,7 +30,7 @@ func jsonValue(v cty.Value, path cty.Path, sens sensitivity) any {
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
-		return v.AsString()
+		return redactURL(v.AsString())
 	case ty == cty.Number:
 		return json.Number(v.AsBigFloat().Text('f', -1))
 	case ty == cty.Bool:
