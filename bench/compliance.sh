@@ -113,5 +113,5 @@ median 5 measure -label "updplan plan (data \"compliance\", All Systems)" -dir "
 
 if [ "$PG" = 1 ]; then
   echo "-- 2. import into PostgreSQL (Go benchmark, private cluster)"
-  BENCH_CLIENTS=$CLIENTS BENCH_UPDATES=$UPDATES go test -run '^$' -bench 'BenchmarkImportPostgres' -benchtime 3x ./providers/sitedb/compliance | grep -E '^Benchmark|^ok|FAIL'
+  BENCH_CLIENTS=$CLIENTS BENCH_UPDATES=$UPDATES go test -run '^$' -bench 'BenchmarkImportPostgres' -benchtime "${PG_RUNS:-3}x" ./providers/sitedb/compliance | grep -E '^Benchmark|^ok|FAIL'
 fi

@@ -190,7 +190,7 @@ func (s *Store) figures(ctx context.Context, c querier, q Query) (Figures, error
 	}
 	if len(q.Updates) == 0 {
 		// Over every update: the clients' counts kept by the import.
-		for i, st := range []string{"installed", "required", "reboot_pending", "not_required", "unknown"} {
+		for i, st := range StateNames { // the columns' order
 			if states[i] > 0 {
 				f.States[st] = states[i]
 			}

@@ -88,6 +88,14 @@ func (s *Store) Import(ctx context.Context, name string, r io.Reader, opts Impor
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return nil, hcl.Diagnostics{s.Explain(err, "start the import transaction")}
 	}
+	if s.postgres() {
+		// The merge sorts and hashes the staged rows: let the server do
+		// it in memory (its memory, for this transaction only).
+		if _, err := conn.ExecContext(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+			return nil, hcl.Diagnostics{s.Explain(err, "start the import transaction")}
+		}
+	}
 	im := &importer{s: s, c: conn, rs: rs, opts: opts, res: &Result{Kind: rs.kind}, tp: timeParser{now: opts.Now}}
 	if rs.kind == Memberships {
 		err = im.memberships(ctx)
