@@ -94,6 +94,13 @@ func checkAfterKill(t *testing.T, dir string) {
 	}
 	db := openSiteDB(t, dir)
 	defer db.Close()
+	var schema int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'collections'`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	if schema == 0 {
+		return // killed while the schema was being created: its transaction left nothing
+	}
 	var dups int
 	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT name FROM collections GROUP BY site, name HAVING COUNT(*) > 1)`).Scan(&dups); err != nil {
 		t.Fatal(err)
