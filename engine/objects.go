@@ -95,7 +95,7 @@ func rangeOfPath(body hcl.Body, b *schema.Block, path cty.Path, def hcl.Range) h
 	if nb == nil {
 		return def
 	}
-	content, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: step.Name}}})
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{nb.HeaderSchema()}})
 	if content == nil || len(content.Blocks) == 0 {
 		return def
 	}
@@ -112,6 +112,16 @@ func rangeOfPath(body hcl.Body, b *schema.Block, path cty.Path, def hcl.Range) h
 				}
 			case nb.Nesting == schema.NestingSet && is.Key.Type().IsObjectType():
 				idx = matchingBlock(content.Blocks, is.Key)
+			case nb.Nesting == schema.NestingMap && is.Key.Type() == cty.String && is.Key.IsKnown():
+				for i, blk := range content.Blocks {
+					if len(blk.Labels) == 1 && blk.Labels[0] == is.Key.AsString() {
+						idx = i
+						if len(rest) == 0 {
+							return blk.LabelRanges[0]
+						}
+						break
+					}
+				}
 			}
 		}
 	}

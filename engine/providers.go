@@ -55,8 +55,14 @@ func (e *Engine) configureProviders(ctx context.Context, ev *eval.Evaluator, typ
 		logPhase(ctx, "provider configured", start, "provider", n, "errors", errorCount(d))
 		subject := providerRange(ev.Config(), n)
 		for _, dd := range d {
-			if dd.Subject == nil {
-				dd.Subject = subject
+			if dd.Subject != nil {
+				continue
+			}
+			dd.Subject = subject
+			if pb := ev.Config().Providers[n]; pb != nil {
+				if path, ok := providers.PathOf(dd); ok {
+					dd.Subject = rangePtr(rangeOfPath(pb.Config, &p.Schema().Config, path, pb.DeclRange))
+				}
 			}
 		}
 		diags = append(diags, d...)

@@ -232,6 +232,15 @@ func (c *checker) nested(nb *schema.NestedBlock, path string, want, got cty.Valu
 			k := cty.NumberIntVal(int64(i))
 			block(fmt.Sprintf("%s[%d]", path, i), want.Index(k), got.Index(k))
 		}
+	case schema.NestingMap:
+		if !sameKeys(want, got) {
+			mismatch()
+			return
+		}
+		for it := want.ElementIterator(); it.Next(); {
+			k, w := it.Element()
+			block(fmt.Sprintf("%s[%q]", path, k.AsString()), w, got.Index(k))
+		}
 	case schema.NestingSet:
 		// Set elements have no identity to pair them by. Without computed
 		// attributes inside, the sets must be equal; with them, only the
@@ -244,6 +253,20 @@ func (c *checker) nested(nb *schema.NestedBlock, path string, want, got cty.Valu
 			mismatch()
 		}
 	}
+}
+
+// sameKeys reports whether two known maps have the same keys.
+func sameKeys(a, b cty.Value) bool {
+	if a.LengthInt() != b.LengthInt() {
+		return false
+	}
+	for it := a.ElementIterator(); it.Next(); {
+		k, _ := it.Element()
+		if !b.HasIndex(k).True() {
+			return false
+		}
+	}
+	return true
 }
 
 func blockCount(nb *schema.NestedBlock, v cty.Value) string {
@@ -388,6 +411,10 @@ func (c *checker) unknownPaths(b *schema.Block, path string, v cty.Value) {
 			for i, ev := range bv.AsValueSlice() {
 				c.unknownPaths(&nb.Block, fmt.Sprintf("%s[%d]", p, i), ev)
 			}
+		case nb.Nesting == schema.NestingMap:
+			for k, ev := range bv.AsValueMap() {
+				c.unknownPaths(&nb.Block, fmt.Sprintf("%s[%q]", p, k), ev)
+			}
 		default:
 			c.add(p, "blocks still partly unknown after apply; the applied value must be wholly known")
 		}
@@ -513,6 +540,16 @@ func proposedIsPrior(b *schema.Block, prior, config cty.Value) bool {
 					return false
 				}
 			}
+		case nb.Nesting == schema.NestingMap:
+			if !sameKeys(cv, pv) {
+				return false
+			}
+			for it := cv.ElementIterator(); it.Next(); {
+				k, e := it.Element()
+				if !proposedIsPrior(&nb.Block, pv.Index(k), e) {
+					return false
+				}
+			}
 		}
 	}
 	return true
@@ -568,6 +605,18 @@ func proposedBlock(b *schema.Block, prior, config cty.Value) cty.Value {
 			}
 			if len(elems) > 0 {
 				attrs[nb.TypeName] = cty.ListVal(elems)
+			}
+		case nb.Nesting == schema.NestingMap:
+			elems := cv.AsValueMap()
+			for k, e := range elems {
+				p := cty.NullVal(e.Type())
+				if !pv.IsNull() && pv.IsKnown() && pv.HasIndex(cty.StringVal(k)).True() {
+					p = pv.Index(cty.StringVal(k))
+				}
+				elems[k] = proposedBlock(&nb.Block, p, e)
+			}
+			if len(elems) > 0 {
+				attrs[nb.TypeName] = cty.MapVal(elems)
 			}
 		}
 	}

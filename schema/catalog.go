@@ -13,10 +13,9 @@ var Catalog = &Provider{
 		optional("smb_password", str, "Password for `smb://` and UNC distribution points (default: `UPDPLAN_SMB_PASSWORD`). Sensitive: never printed.").sensitive(),
 		optional("smb_domain", str, "Domain of `smb_username` (default: `UPDPLAN_SMB_DOMAIN`)."),
 	}, BlockTypes: []*NestedBlock{{
-		TypeName: "smb_server", Nesting: NestingList,
-		Doc: "Credentials for the distribution points on one server, instead of the provider's `smb_username` / `smb_password`.",
+		TypeName: "smb_server", Nesting: NestingMap,
+		Doc: "Credentials for the distribution points on one server, instead of the provider's `smb_username` / `smb_password`, labeled with the server as the distribution points write it: `smb_server \"DP01\" { ... }` (also `dp01.example.org`, `127.0.0.1`).",
 		Block: Block{Attributes: []*Attribute{
-			required("host", str, "The server, as written in the distribution points (`DP01`, `dp01.example.org`, `127.0.0.1`)."),
 			optional("username", str, "SMB user."),
 			optional("password", str, "SMB password. Sensitive: never printed.").sensitive(),
 			optional("domain", str, "Domain of the user."),

@@ -60,6 +60,8 @@ func nestingText(nb *NestedBlock) string {
 		s = "Repeatable; order counts"
 	case NestingSet:
 		s = "Repeatable; order does not count"
+	case NestingMap:
+		s = fmt.Sprintf("Repeatable, each block labeled with its %s (`%s \"%s\" { ... }`); labels are unique", LabelName, nb.TypeName, strings.ToUpper(LabelName))
 	}
 	if nb.Nesting != NestingSingle {
 		switch {

@@ -14,11 +14,10 @@ var Share = &Provider{
 		optional("password", str, "smb driver: that account's password (default: UPDPLAN_SMB_PASSWORD). Sensitive: never printed.").sensitive(),
 		optional("timeout_seconds", num, "smb driver: how long to wait for a server to answer a connection, logon or call.").withDefault(cty.NumberIntVal(20)).check(intRange(1, 600)),
 	}, BlockTypes: []*NestedBlock{{
-		TypeName: "server", Nesting: NestingList,
-		Doc: "smb driver: one file server that `share.server` names.",
+		TypeName: "server", Nesting: NestingMap,
+		Doc: "smb driver: one file server, labeled with the name shares give in `server`: `server \"SITESRV\" { address = \"sitesrv.corp.example:445\" }`.",
 		Block: Block{Attributes: []*Attribute{
-			required("name", str, "The name shares use in `server`, e.g. `SITESRV`."),
-			optional("address", str, "`host` or `host:port` of its SMB service (default: the name, port 445)."),
+			optional("address", str, "`host` or `host:port` of its SMB service (default: the label, port 445)."),
 			optional("domain", str, "The account's domain (default: the provider's `domain`)."),
 			optional("username", str, "The account (default: the provider's `username`)."),
 			optional("password", str, "The account's password. Sensitive: never printed.").sensitive(),

@@ -78,7 +78,24 @@ const (
 	NestingSingle NestingMode = iota // at most one: an object, null when absent
 	NestingList                      // a list of objects, order counts
 	NestingSet                       // a set of objects, order never counts
+	// NestingMap blocks carry one label, unique among the blocks of the
+	// type (`server "SITESRV" { ... }`): a map of objects keyed by the
+	// label. MinItems and MaxItems count the blocks.
+	NestingMap
 )
+
+// LabelName is the name of the label of a NestingMap block, as HCL's
+// diagnostics and the reference call it.
+const LabelName = "name"
+
+// HeaderSchema is how the block type's blocks are found in a body: with
+// their label for NestingMap, without one otherwise.
+func (nb *NestedBlock) HeaderSchema() hcl.BlockHeaderSchema {
+	if nb.Nesting == NestingMap {
+		return hcl.BlockHeaderSchema{Type: nb.TypeName, LabelNames: []string{LabelName}}
+	}
+	return hcl.BlockHeaderSchema{Type: nb.TypeName}
+}
 
 // NestedBlock is a block type that may appear inside another block.
 type NestedBlock struct {
@@ -171,7 +188,7 @@ func (b *Block) absentBlocks(spec hcldec.ObjectSpec) map[string]cty.Value {
 
 // AbsentBlockValues returns the value of each nested block type in a body
 // that has none of them, as the decoder spec decodes it (a null single
-// block, an empty list or set); ok is false when one of them is required.
+// block, an empty list, set or map); ok is false when one of them is required.
 func (b *Block) AbsentBlockValues() (values map[string]cty.Value, ok bool) {
 	d := b.derived()
 	return d.absent, d.absent != nil
@@ -200,6 +217,10 @@ func (b *Block) buildSpec() hcldec.Spec {
 			spec[nb.TypeName] = &hcldec.BlockListSpec{TypeName: nb.TypeName, Nested: inner, MinItems: nb.MinItems, MaxItems: nb.MaxItems}
 		case NestingSet:
 			spec[nb.TypeName] = &hcldec.BlockSetSpec{TypeName: nb.TypeName, Nested: inner, MinItems: nb.MinItems, MaxItems: nb.MaxItems}
+		case NestingMap:
+			// BlockMapSpec has no item limits: the structure check of
+			// engine/config counts the blocks.
+			spec[nb.TypeName] = &hcldec.BlockMapSpec{TypeName: nb.TypeName, LabelNames: []string{LabelName}, Nested: inner}
 		}
 	}
 	return spec

@@ -66,7 +66,8 @@ func configSummary(cfg *config.Config) *view.ConfigSummary {
 }
 
 // bodyExpressions maps every attribute and nested block set in body to its
-// expression (nested blocks: a list of such maps).
+// expression (nested blocks: a list of such maps, labeled blocks a map of
+// them by label).
 func bodyExpressions(body hcl.Body, b *schema.Block) map[string]any {
 	out := map[string]any{}
 	if body == nil {
@@ -77,7 +78,7 @@ func bodyExpressions(body hcl.Body, b *schema.Block) map[string]any {
 		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
 	}
 	for _, nb := range b.BlockTypes {
-		bs.Blocks = append(bs.Blocks, hcl.BlockHeaderSchema{Type: nb.TypeName})
+		bs.Blocks = append(bs.Blocks, nb.HeaderSchema())
 	}
 	content, _, _ := body.PartialContent(bs)
 	if content == nil {
@@ -93,6 +94,15 @@ func bodyExpressions(body hcl.Body, b *schema.Block) map[string]any {
 	for _, blk := range content.Blocks {
 		nb := b.BlockType(blk.Type)
 		if nb == nil {
+			continue
+		}
+		if nb.Nesting == schema.NestingMap {
+			m, _ := out[blk.Type].(map[string]any)
+			if m == nil {
+				m = map[string]any{}
+			}
+			m[blk.Labels[0]] = bodyExpressions(blk.Body, &nb.Block)
+			out[blk.Type] = m
 			continue
 		}
 		list, _ := out[blk.Type].([]map[string]any)

@@ -297,12 +297,13 @@ func checkContent(body hcl.Body, blk *schema.Block, declRange hcl.Range, what st
 		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: a.Name})
 	}
 	for _, nb := range blk.BlockTypes {
-		bs.Blocks = append(bs.Blocks, hcl.BlockHeaderSchema{Type: nb.TypeName})
+		bs.Blocks = append(bs.Blocks, nb.HeaderSchema())
 	}
 	if allowDynamic && len(blk.BlockTypes) > 0 {
 		bs.Blocks = append(bs.Blocks, hcl.BlockHeaderSchema{Type: "dynamic", LabelNames: []string{"type"}})
 	}
 	content, diags := body.Content(bs)
+	labelDiags(diags, blk)
 
 	for _, a := range blk.Attributes {
 		set, ok := content.Attributes[a.Name]
@@ -343,6 +344,9 @@ func checkContent(body hcl.Body, blk *schema.Block, declRange hcl.Range, what st
 		for _, b := range blocks {
 			diags = append(diags, checkBody(b.Body, &nb.Block, b.DefRange, inner, allowDynamic)...)
 		}
+		if nb.Nesting == schema.NestingMap {
+			diags = append(diags, duplicateLabels(nb, blocks, what)...)
+		}
 		if dynamic[nb.TypeName] {
 			continue // the number of generated blocks is known only at evaluation
 		}
@@ -364,15 +368,60 @@ func checkContent(body hcl.Body, blk *schema.Block, declRange hcl.Range, what st
 	return diags
 }
 
+// labelDiags rewrites HCL's diagnostic for a labeled block written without
+// its label (an unlabeled `server { name = ... }` of old) to say what to
+// write instead.
+func labelDiags(diags hcl.Diagnostics, blk *schema.Block) {
+	for _, d := range diags {
+		for _, nb := range blk.BlockTypes {
+			if nb.Nesting == schema.NestingMap && d.Summary == fmt.Sprintf("Missing %s for %s", schema.LabelName, nb.TypeName) {
+				d.Summary = fmt.Sprintf("Missing %s block label", nb.TypeName)
+				d.Detail = fmt.Sprintf("Each %s block is labeled with its name, which must be unique: %s \"NAME\" { ... }. Write the name after the block type, in quotes, and remove any name argument inside the block.", nb.TypeName, nb.TypeName)
+			}
+		}
+	}
+}
+
+// duplicateLabels reports each labeled block whose label an earlier block
+// of its type already has, at the later block's label.
+func duplicateLabels(nb *schema.NestedBlock, blocks []*hcl.Block, what string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	first := map[string]*hcl.Block{}
+	for _, b := range blocks {
+		if len(b.Labels) != 1 {
+			continue
+		}
+		label := b.Labels[0]
+		if f, dup := first[label]; dup {
+			diags = append(diags, errorAt(b.LabelRanges[0], fmt.Sprintf("Duplicate %s block", nb.TypeName),
+				fmt.Sprintf("Two %s blocks in %s are labeled %q; labels are unique, and this one was first declared at %s. Merge the two blocks, or give this one another label.", nb.TypeName, what, label, f.DefRange.String())))
+			continue
+		}
+		first[label] = b
+	}
+	return diags
+}
+
 var dynamicSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}},
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
 }
 
+// dynamicMapSchema is dynamicSchema for labeled blocks: labels = [key]
+// gives each generated block its label.
+var dynamicMapSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels", Required: true}},
+	Blocks:     dynamicSchema.Blocks,
+}
+
 // checkDynamic checks a dynamic block and its content against the schema of
 // the block type it generates.
 func checkDynamic(b *hcl.Block, nb *schema.NestedBlock, what string) hcl.Diagnostics {
-	content, diags := b.Body.Content(dynamicSchema)
+	ds := dynamicSchema
+	if nb.Nesting == schema.NestingMap {
+		ds = dynamicMapSchema
+	}
+	content, diags := b.Body.Content(ds)
 	if a, ok := content.Attributes["iterator"]; ok {
 		trav, tdiags := hcl.AbsTraversalForExpr(a.Expr)
 		if tdiags.HasErrors() || len(trav) != 1 {

@@ -464,6 +464,15 @@ func ApplyDefaults(b *schema.Block, v cty.Value) cty.Value {
 			} else {
 				attrs[nb.TypeName] = cty.SetVal(elems)
 			}
+		case schema.NestingMap:
+			if cur.LengthInt() == 0 {
+				continue
+			}
+			elems := cur.AsValueMap()
+			for k, ev := range elems {
+				elems[k] = ApplyDefaults(&nb.Block, ev)
+			}
+			attrs[nb.TypeName] = cty.MapVal(elems)
 		}
 	}
 	if len(attrs) == 0 {

@@ -19,8 +19,7 @@ provider "share" {
 
   # The account comes from UPDPLAN_SMB_USERNAME, UPDPLAN_SMB_PASSWORD and
   # UPDPLAN_SMB_DOMAIN: it must be an administrator of the server.
-  server {
-    name    = "SITESRV"
+  server "SITESRV" {
     address = var.smb_address
   }
 }

@@ -492,6 +492,9 @@ func TestConfigure(t *testing.T) {
 		"missing ca":     {map[string]cty.Value{"ca_file": cty.StringVal("/nonexistent/ca.pem")}, "Unreadable CA file"},
 		"not pem ca":     {map[string]cty.Value{"ca_file": cty.StringVal("testdata/unsigned.cab")}, "No certificate in CA file"},
 		"secret unshown": {map[string]cty.Value{"smb_password": cty.StringVal("hunter2").Mark("sensitive")}, ""},
+		"smb_server twice in other case": {map[string]cty.Value{"smb_server": cty.MapVal(map[string]cty.Value{
+			"DP01": smbServerBlock("hunter2"), "dp01": smbServerBlock("hunter2"),
+		})}, "Duplicate smb_server block"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := New().Configure(context.Background(), providers.ConfigureRequest{Config: providerConfig(tt.set)})
@@ -504,8 +507,18 @@ func TestConfigure(t *testing.T) {
 			if !hasSummary(d, tt.summary) {
 				t.Errorf("want %q, got %v", tt.summary, d)
 			}
+			if strings.Contains(d.Error(), "hunter2") {
+				t.Errorf("a diagnostic shows the password: %s", d.Error())
+			}
 		})
 	}
+}
+
+// smbServerBlock is the body of an smb_server block.
+func smbServerBlock(password string) cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{
+		"username": cty.StringVal("updplan"), "password": cty.StringVal(password), "domain": cty.NullVal(cty.String),
+	})
 }
 
 func TestTrustAnchorsUnreadable(t *testing.T) {

@@ -32,7 +32,7 @@ func providerConfig(set map[string]cty.Value) cty.Value {
 	vals := map[string]cty.Value{
 		"http_timeout": cty.StringVal("10m"), "ca_file": cty.NullVal(cty.String),
 		"smb_username": cty.NullVal(cty.String), "smb_password": cty.NullVal(cty.String), "smb_domain": cty.NullVal(cty.String),
-		"smb_server": cty.ListValEmpty(schema.Catalog.Config.ImpliedType().AttributeType("smb_server").ElementType()),
+		"smb_server": cty.MapValEmpty(schema.Catalog.Config.ImpliedType().AttributeType("smb_server").ElementType()),
 	}
 	for k, v := range set {
 		vals[k] = v

@@ -107,9 +107,19 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	p.smbCred = smbconn.Credentials{Username: optString(cfg, "smb_username"), Password: optString(cfg, "smb_password"), Domain: optString(cfg, "smb_domain")}
 	p.smbServers = map[string]smbconn.Credentials{}
 	if !cfg.IsNull() && cfg.Type().HasAttribute("smb_server") && !cfg.GetAttr("smb_server").IsNull() {
+		// smb_server blocks are keyed by their label (the host); the
+		// schema refuses a label given twice, this refuses two that
+		// differ only in case, as host names do.
+		first := map[string]string{}
 		for it := cfg.GetAttr("smb_server").ElementIterator(); it.Next(); {
-			_, s := it.Element()
-			p.smbServers[strings.ToLower(optString(s, "host"))] = smbconn.Credentials{Username: optString(s, "username"), Password: optString(s, "password"), Domain: optString(s, "domain")}
+			k, s := it.Element()
+			host := k.AsString()
+			if other, dup := first[strings.ToLower(host)]; dup {
+				return hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("smb_server").Index(k), "Duplicate smb_server block",
+					fmt.Sprintf("The smb_server blocks %q and %q name the same server: host names are not case-sensitive. Keep one of them.", other, host))}
+			}
+			first[strings.ToLower(host)] = host
+			p.smbServers[strings.ToLower(host)] = smbconn.Credentials{Username: optString(s, "username"), Password: optString(s, "password"), Domain: optString(s, "domain")}
 		}
 	}
 	if p.smb == nil {

@@ -144,8 +144,8 @@ func TestSMBCredentials(t *testing.T) {
 	t.Run("per server", func(t *testing.T) {
 		p := open(t, map[string]cty.Value{
 			"smb_username": cty.StringVal(s.srv.Outsider.Name), "smb_password": cty.StringVal("wrong"),
-			"smb_server": cty.ListVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
-				"host": cty.StringVal("127.0.0.1"), "username": cty.StringVal(s.srv.Member.Name),
+			"smb_server": cty.MapVal(map[string]cty.Value{"127.0.0.1": cty.ObjectVal(map[string]cty.Value{
+				"username": cty.StringVal(s.srv.Member.Name),
 				"password": cty.StringVal(s.srv.Member.Password), "domain": cty.NullVal(cty.String),
 			})}),
 		})
@@ -168,8 +168,8 @@ func TestSMBDistributionPointFailsAlone(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			local := filepath.Join(t.TempDir(), "DP")
-			p := open(t, map[string]cty.Value{"smb_server": cty.ListVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
-				"host": cty.StringVal("127.0.0.1"), "username": cty.StringVal(tt.account),
+			p := open(t, map[string]cty.Value{"smb_server": cty.MapVal(map[string]cty.Value{"127.0.0.1": cty.ObjectVal(map[string]cty.Value{
+				"username": cty.StringVal(tt.account),
 				"password": cty.StringVal(tt.password), "domain": cty.NullVal(cty.String),
 			})})})
 			defer p.Close()

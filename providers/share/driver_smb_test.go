@@ -18,11 +18,11 @@ func TestMain(m *testing.M) { os.Exit(sambatest.Main(m)) }
 
 // openSMB returns a share provider with the smb driver on the test server,
 // named SITESRV, logged on as the administrator, plus extra server blocks.
-func openSMB(t testing.TB, srv *sambatest.Server, extra ...cty.Value) *Provider {
+func openSMB(t testing.TB, srv *sambatest.Server, extra ...server) *Provider {
 	t.Helper()
-	servers := append([]cty.Value{serverBlock("SITESRV", srv.Addr, srv.Admin.Name, srv.Admin.Password)}, extra...)
+	blocks := append([]server{serverBlock("SITESRV", srv.Addr, srv.Admin.Name, srv.Admin.Password)}, extra...)
 	p := New()
-	cfg := providerConfig(map[string]cty.Value{"driver": sv("smb"), "domain": sv(sambatest.NetBIOSName), "timeout_seconds": cty.NumberIntVal(30), "server": cty.ListVal(servers)})
+	cfg := providerConfig(map[string]cty.Value{"driver": sv("smb"), "domain": sv(sambatest.NetBIOSName), "timeout_seconds": cty.NumberIntVal(30), "server": servers(blocks...)})
 	if d := p.Configure(context.Background(), providers.ConfigureRequest{Config: cfg, WorkingDir: t.TempDir()}); d.HasErrors() {
 		t.Fatalf("configure: %s", d.Error())
 	}

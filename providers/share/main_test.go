@@ -43,7 +43,7 @@ func providerConfig(set map[string]cty.Value) cty.Value {
 	vals := map[string]cty.Value{
 		"driver": cty.StringVal("local"), "root": cty.StringVal(".site"), "domain": cty.NullVal(cty.String),
 		"username": cty.NullVal(cty.String), "password": cty.NullVal(cty.String), "timeout_seconds": cty.NumberIntVal(20),
-		"server": cty.ListValEmpty(serverType),
+		"server": cty.MapValEmpty(serverType),
 	}
 	for k, v := range set {
 		vals[k] = v
@@ -54,19 +54,34 @@ func providerConfig(set map[string]cty.Value) cty.Value {
 // serverType is the type of a server block.
 var serverType = schema.Share.Config.ImpliedType().AttributeType("server").ElementType()
 
-// serverBlock is a server block of the smb driver.
-func serverBlock(name, address, username, password string) cty.Value {
-	return cty.ObjectVal(map[string]cty.Value{
-		"name": cty.StringVal(name), "address": cty.StringVal(address), "domain": cty.NullVal(cty.String),
-		"username": cty.StringVal(username), "password": cty.StringVal(password).Mark("sensitive"),
-		"drive_shares": cty.NullVal(cty.Map(cty.String)),
-	})
+// server is a server block of the smb driver: its label and its body.
+type server struct {
+	label string
+	body  cty.Value
 }
 
-func withDrives(server cty.Value, drives map[string]cty.Value) cty.Value {
-	vals := server.AsValueMap()
+// serverBlock is a server block of the smb driver, labeled name.
+func serverBlock(name, address, username, password string) server {
+	return server{name, cty.ObjectVal(map[string]cty.Value{
+		"address": cty.StringVal(address), "domain": cty.NullVal(cty.String),
+		"username": cty.StringVal(username), "password": cty.StringVal(password).Mark("sensitive"),
+		"drive_shares": cty.NullVal(cty.Map(cty.String)),
+	})}
+}
+
+// servers is the value of the provider's server blocks: a map by label.
+func servers(blocks ...server) cty.Value {
+	m := map[string]cty.Value{}
+	for _, b := range blocks {
+		m[b.label] = b.body
+	}
+	return cty.MapVal(m)
+}
+
+func withDrives(s server, drives map[string]cty.Value) server {
+	vals := s.body.AsValueMap()
 	vals["drive_shares"] = cty.MapVal(drives)
-	return cty.ObjectVal(vals)
+	return server{s.label, cty.ObjectVal(vals)}
 }
 
 // shareCfg is a share configuration with defaults applied: SRV01,

@@ -102,25 +102,28 @@ func configureSMB(cfg cty.Value) (*smbDriver, hcl.Diagnostics) {
 		}
 	}
 	var servers []*smbServer
-	seen := map[string]int{}
+	seen := map[string]string{}
 	blocks := cfg.GetAttr("server")
 	if blocks.IsNull() || !blocks.IsKnown() || blocks.LengthInt() == 0 {
 		return nil, hcl.Diagnostics{providers.AttrError(cty.GetAttrPath("driver"), "No servers for the smb driver",
-			"The smb share driver manages shares on the servers its `server` blocks name, and the share provider has none. Add one per file server, e.g. server { name = \"SITESRV\" address = \"sitesrv.corp.example:445\" }.")}
+			"The smb share driver manages shares on the servers its `server` blocks name, and the share provider has none. Add one per file server, labeled with the name shares give in `server`, e.g. server \"SITESRV\" { address = \"sitesrv.corp.example:445\" }.")}
 	}
-	for i, b := range blocks.AsValueSlice() {
-		at := cty.GetAttrPath("server").IndexInt(i)
-		name := strAttr(b, "name", "")
+	// Blocks are keyed by their label, in label order; the schema refuses
+	// a label given twice, this refuses two that differ only in case.
+	for it := blocks.ElementIterator(); it.Next(); {
+		k, b := it.Element()
+		at := cty.GetAttrPath("server").Index(k)
+		name := k.AsString()
 		if _, err := serverFolder(name); err != nil {
-			diags = append(diags, diagOf(err, at.GetAttr("name")))
+			diags = append(diags, diagOf(err, at))
 			continue
 		}
-		if j, dup := seen[fold(name)]; dup {
-			diags = append(diags, providers.AttrError(at.GetAttr("name"), "Duplicate server",
-				fmt.Sprintf("Server %q is named by server blocks %d and %d. Keep one server block per server.", name, j+1, i+1)))
+		if other, dup := seen[fold(name)]; dup {
+			diags = append(diags, providers.AttrError(at, "Duplicate server block",
+				fmt.Sprintf("The server blocks %q and %q name the same server: server names are not case-sensitive. Keep one server block per server.", other, name)))
 			continue
 		}
-		seen[fold(name)] = i
+		seen[fold(name)] = name
 		own := smbconn.Credentials{Domain: strAttr(b, "domain", ""), Username: strAttr(b, "username", ""), Password: strAttr(b, "password", "")}
 		if own.Username == "" && own.Password == "" {
 			own.Username, own.Password = defaults.Username, defaults.Password

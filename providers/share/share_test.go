@@ -416,10 +416,10 @@ func TestConfigure(t *testing.T) {
 		"empty root":     {set: map[string]cty.Value{"root": sv("")}, summary: "Empty share root"},
 		"smb fields":     {set: map[string]cty.Value{"username": sv("admin"), "password": sv("s3cret-value").Mark("sensitive")}, warning: "smb driver settings ignored"},
 		"smb no servers": {set: map[string]cty.Value{"driver": sv("smb"), "password": sv("s3cret-value").Mark("sensitive")}, summary: "No servers for the smb driver"},
-		"smb duplicate server": {set: map[string]cty.Value{"driver": sv("smb"), "server": cty.ListVal([]cty.Value{
-			serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), serverBlock("srv01", "127.0.0.1:2", "u", "s3cret-value")})}, summary: "Duplicate server"},
-		"smb bad drive": {set: map[string]cty.Value{"driver": sv("smb"), "server": cty.ListVal([]cty.Value{
-			withDrives(serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), map[string]cty.Value{"DD": sv("x")})})}, summary: "Invalid drive share"},
+		"smb duplicate server": {set: map[string]cty.Value{"driver": sv("smb"), "server": servers(
+			serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), serverBlock("srv01", "127.0.0.1:2", "u", "s3cret-value"))}, summary: "Duplicate server block"},
+		"smb bad drive": {set: map[string]cty.Value{"driver": sv("smb"), "server": servers(
+			withDrives(serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), map[string]cty.Value{"DD": sv("x")}))}, summary: "Invalid drive share"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

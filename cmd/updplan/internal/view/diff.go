@@ -181,11 +181,15 @@ func (r *renderer) nestedDiff(level int, nb *schema.NestedBlock, path cty.Path, 
 		if ctx.forcesReplacement(p) || (nb.ForceNew && sym != "~" && ctx.forcesReplacement(path)) {
 			forces = r.forces()
 		}
+		header := nb.TypeName
+		if is, ok := lastIndex(p); ok && nb.Nesting == schema.NestingMap && is.Key.Type() == cty.String {
+			header += fmt.Sprintf(" %q", is.Key.AsString())
+		}
 		if !av.IsKnown() {
-			fmt.Fprintf(&r.b, "%s%s %s {%s\n%s  # (known after apply)\n%s}\n", indent(level), r.sym(sym), nb.TypeName, forces, indent(level+1), closeIndent(level+1))
+			fmt.Fprintf(&r.b, "%s%s %s {%s\n%s  # (known after apply)\n%s}\n", indent(level), r.sym(sym), header, forces, indent(level+1), closeIndent(level+1))
 			return
 		}
-		fmt.Fprintf(&r.b, "%s%s %s {%s\n", indent(level), r.sym(sym), nb.TypeName, forces)
+		fmt.Fprintf(&r.b, "%s%s %s {%s\n", indent(level), r.sym(sym), header, forces)
 		r.blockDiff(level+1, &nb.Block, p, bv, av, ctx)
 		fmt.Fprintf(&r.b, "%s}\n", closeIndent(level+1))
 	}
@@ -224,6 +228,41 @@ func (r *renderer) nestedDiff(level int, nb *schema.NestedBlock, path cty.Path, 
 				one("-", path.IndexInt(op.bi), op.v, cty.NullVal(op.v.Type()))
 			case "+":
 				one("+", path.IndexInt(op.ai), cty.NullVal(op.v.Type()), op.v)
+			}
+		}
+		return hidden
+	case schema.NestingMap: // by label, in label order
+		bm, am := map[string]cty.Value{}, map[string]cty.Value{}
+		if !b.IsNull() && b.IsKnown() {
+			bm = b.AsValueMap()
+		}
+		if !a.IsNull() {
+			am = a.AsValueMap()
+		}
+		labels := make([]string, 0, len(bm)+len(am))
+		for k := range bm {
+			labels = append(labels, k)
+		}
+		for k := range am {
+			if _, ok := bm[k]; !ok {
+				labels = append(labels, k)
+			}
+		}
+		sort.Strings(labels)
+		hidden := 0
+		for _, k := range labels {
+			bv, inB := bm[k]
+			av, inA := am[k]
+			p := path.Index(cty.StringVal(k))
+			switch {
+			case !inA:
+				one("-", p, bv, cty.NullVal(bv.Type()))
+			case !inB:
+				one("+", p, cty.NullVal(av.Type()), av)
+			case bv.RawEquals(av):
+				hidden++
+			default:
+				one("~", p, bv, av)
 			}
 		}
 		return hidden
@@ -545,4 +584,13 @@ func indentHeredoc(s, base string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// lastIndex is the last step of p when it is an index.
+func lastIndex(p cty.Path) (cty.IndexStep, bool) {
+	if len(p) == 0 {
+		return cty.IndexStep{}, false
+	}
+	is, ok := p[len(p)-1].(cty.IndexStep)
+	return is, ok
 }
