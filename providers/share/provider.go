@@ -115,7 +115,12 @@ func configureSMB(cfg cty.Value) (*smbDriver, hcl.Diagnostics) {
 		at := cty.GetAttrPath("server").Index(k)
 		name := k.AsString()
 		if _, err := serverFolder(name); err != nil {
-			diags = append(diags, diagOf(err, at))
+			var pr *problem
+			if errors.As(err, &pr) { // about the label, not a share's server
+				diags = append(diags, providers.AttrError(at, pr.Summary, pr.Detail))
+			} else {
+				diags = append(diags, diagOf(err, at))
+			}
 			continue
 		}
 		if other, dup := seen[fold(name)]; dup {

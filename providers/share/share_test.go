@@ -418,6 +418,8 @@ func TestConfigure(t *testing.T) {
 		"smb no servers": {set: map[string]cty.Value{"driver": sv("smb"), "password": sv("s3cret-value").Mark("sensitive")}, summary: "No servers for the smb driver"},
 		"smb duplicate server": {set: map[string]cty.Value{"driver": sv("smb"), "server": servers(
 			serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), serverBlock("srv01", "127.0.0.1:2", "u", "s3cret-value"))}, summary: "Duplicate server block"},
+		"smb bad label": {set: map[string]cty.Value{"driver": sv("smb"), "server": servers(
+			serverBlock("SRV/01", "127.0.0.1:1", "u", "s3cret-value"))}, summary: "Invalid server name"},
 		"smb bad drive": {set: map[string]cty.Value{"driver": sv("smb"), "server": servers(
 			withDrives(serverBlock("SRV01", "127.0.0.1:1", "u", "s3cret-value"), map[string]cty.Value{"DD": sv("x")}))}, summary: "Invalid drive share"},
 	}
