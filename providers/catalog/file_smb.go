@@ -148,8 +148,18 @@ func (t *smbTemp) Name() string {
 	return t.f.dir.String() + "/" + path.Base(strings.ReplaceAll(t.tmp, `\`, "/"))
 }
 
-func (t *smbTemp) Write(b []byte) (int, error) {
-	n, err := t.h.Write(b)
+func (t *smbTemp) Write(b []byte) (n int, err error) {
+	// go-smb2 trusts the byte count in a WRITE response: a response read
+	// from a connection that broke mid-copy can claim more bytes than were
+	// sent, and its write loop then slices past the buffer and panics. That
+	// is a dropped connection (io.ErrUnexpectedEOF, so the pool discards the
+	// session), not a bug here: it fails this copy alone.
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, t.c.Check(t.f.ctx, "write to "+t.f.dir.String(), fmt.Errorf("the server's answer to a write did not match the request (%v): %w", r, io.ErrUnexpectedEOF))
+		}
+	}()
+	n, err = t.h.Write(b)
 	if err != nil {
 		return n, t.c.Check(t.f.ctx, "write to "+t.f.dir.String(), err)
 	}
