@@ -52,7 +52,10 @@ type Inputs struct {
 }
 
 // Hooks let the command line show progress. Every field may be nil; calls
-// may come from several goroutines at once.
+// may come from several goroutines at once. ApplyStart and ApplyComplete
+// come once per provider call: a replacement comes as its two halves, a
+// Delete change (the old object) and a Create change (the new one), in the
+// order they run, never with a replace action.
 type Hooks struct {
 	RefreshStart    func(a addr.Instance)
 	RefreshComplete func(a addr.Instance, elapsed time.Duration)

@@ -341,8 +341,9 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 	if ctx.Err() != nil {
 		return hcl.Diagnostics{notStarted(ch.Addr)}
 	}
+	hc := replaceHalf(ch, plan.Delete)
 	if h := ap.opts.Hooks.ApplyStart; h != nil {
-		h(ch)
+		h(hc)
 	}
 	start := time.Now()
 	ap.started.Add(1)
@@ -374,9 +375,33 @@ func (ap *applier) deleteOne(ctx context.Context, ch *plan.ResourceChange) hcl.D
 		diags = append(diags, providerBug(p.Name(), "Provider did not delete the object", fmt.Sprintf("Deleting %s returned an object instead of nothing.", ch.Addr), nil))
 	}
 	if h := ap.opts.Hooks.ApplyComplete; h != nil {
-		h(ch, time.Since(start), cty.NullVal(cur.Value.Type()), diags)
+		h(hc, time.Since(start), cty.NullVal(cur.Value.Type()), diags)
 	}
 	return diags
+}
+
+// replaceHalf is the change the hooks see for one provider call: a
+// replacement is applied as two calls, the delete of the old object and the
+// create of the new one, and each is reported as that half (Delete with no
+// After, Create with no Before), as Terraform does, so that a replaced
+// object is announced once per call and counted as one destroyed and one
+// added. Any other change is reported as planned.
+func replaceHalf(ch *plan.ResourceChange, half plan.Action) *plan.ResourceChange {
+	if !ch.Action.IsReplace() {
+		return ch
+	}
+	c := *ch
+	c.Action = half
+	switch half {
+	case plan.Delete:
+		c.After = cty.NullVal(ch.Before.Type())
+		c.Config = cty.NullVal(ch.Before.Type())
+		c.AfterSensitive = nil
+	case plan.Create:
+		c.Before = cty.NullVal(ch.After.Type())
+		c.BeforeSensitive = nil
+	}
+	return &c
 }
 
 func (ap *applier) progress() providers.ProgressFunc {
@@ -494,8 +519,9 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	if ctx.Err() != nil {
 		return unknown, hcl.Diagnostics{notStarted(in.Addr)}
 	}
+	hc := replaceHalf(ch, plan.Create)
 	if h := ap.opts.Hooks.ApplyStart; h != nil {
-		h(ch)
+		h(hc)
 	}
 	start := time.Now()
 	ap.started.Add(1)
@@ -527,7 +553,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		if applied == cty.NilVal || adiags.HasErrors() {
 			applied = cty.NullVal(ty)
 		}
-		h(ch, time.Since(start), applied, adiags)
+		h(hc, time.Since(start), applied, adiags)
 	}
 	diags = append(diags, adiags...)
 	if adiags.HasErrors() || ar.NewState.IsNull() || ar.NewState == cty.NilVal {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/updplan/updplan/engine"
 	"github.com/updplan/updplan/engine/addr"
@@ -191,6 +192,40 @@ func TestLifecycle(t *testing.T) {
 	st = f.apply(opts(), "zone=us")
 	if st.Get(must(t, "fake_thing.b")) != nil || len(f.fake.Objects()) != 1 {
 		t.Errorf("b still exists: state %v, objects %d", st.Addrs(), len(f.fake.Objects()))
+	}
+}
+
+// TestApplyHooksReplaceHalves: a replacement reaches the hooks as its two
+// provider calls, a delete and then a create, each once, so that the
+// command line announces and counts it as one destroyed and one added.
+func TestApplyHooksReplaceHalves(t *testing.T) {
+	f := newFixture(t, twoThings)
+	f.apply(opts())
+
+	var mu sync.Mutex
+	var seen []string
+	o := opts()
+	o.Hooks.ApplyStart = func(c *plan.ResourceChange) {
+		mu.Lock()
+		defer mu.Unlock()
+		if c.Addr.String() == "fake_thing.a" {
+			seen = append(seen, "start "+c.Action.String())
+		}
+	}
+	o.Hooks.ApplyComplete = func(c *plan.ResourceChange, _ time.Duration, _ cty.Value, _ hcl.Diagnostics) {
+		mu.Lock()
+		defer mu.Unlock()
+		if c.Addr.String() == "fake_thing.a" {
+			seen = append(seen, "complete "+c.Action.String())
+		}
+	}
+	if a := f.plan(o, "zone=us").Change(must(t, "fake_thing.a")); a.Action != plan.DeleteThenCreate {
+		t.Fatalf("zone change: action %v, want a replacement", a.Action)
+	}
+	f.apply(o, "zone=us")
+	want := []string{"start delete", "complete delete", "start create", "complete create"}
+	if diff := cmp.Diff(want, seen); diff != "" {
+		t.Errorf("hooks of a replacement (-want +got):\n%s", diff)
 	}
 }
 
