@@ -10,6 +10,9 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/cloudsoda/go-smb2"
 	"github.com/updplan/updplan/providers/internal/smbconn"
@@ -117,11 +120,19 @@ func (f *smbFile) Create() (tempFile, error) {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	tmp := join(f.dir.Path, strings.Replace(pattern, "*", hex.EncodeToString(rnd[:]), 1))
-	h, err := sh.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	// The copy's calls run under a context its watchdog cancels when the
+	// server stops answering: go-smb2 waits on a broken connection only as
+	// long as its context lets it.
+	t := &smbTemp{f: f, c: c, tmp: tmp, watch: newStallWatch(f.ctx, f.pool.Timeout)}
+	t.sh = sh.WithContext(t.watch.ctx)
+	t.watch.touch()
+	h, err := t.sh.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return nil, c.Check(f.ctx, "create a file in "+f.dir.String(), err)
+		t.watch.stop()
+		return nil, t.check("create a file in "+f.dir.String(), err)
 	}
-	return &smbTemp{f: f, c: c, sh: sh, h: h, tmp: tmp}, nil
+	t.h = h
+	return t, nil
 }
 
 func (f *smbFile) Remove() error {
@@ -137,11 +148,74 @@ func (f *smbFile) Remove() error {
 
 // smbTemp is a copy being written on a distribution point.
 type smbTemp struct {
-	f   *smbFile
-	c   *smbconn.Conn
-	sh  *smb2.Share
-	h   *smb2.File
-	tmp string
+	f     *smbFile
+	c     *smbconn.Conn
+	sh    *smb2.Share // bound to watch.ctx
+	h     *smb2.File
+	tmp   string
+	watch *stallWatch
+}
+
+// check names what failed; a call the watchdog cut short is a dropped
+// connection (the pool then discards the session), not a cancellation.
+func (t *smbTemp) check(op string, err error) error {
+	if t.watch.stalled.Load() {
+		err = fmt.Errorf("the server did not answer for %s: %w", t.watch.limit, io.ErrUnexpectedEOF)
+	}
+	return t.c.Check(t.f.ctx, op, err)
+}
+
+// stallWatch cancels its context when no call has started for longer than
+// its limit, so a copy to a server that stopped answering fails instead of
+// hanging the apply.
+type stallWatch struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	limit   time.Duration
+	last    atomic.Int64 // UnixNano of the last call's start
+	stalled atomic.Bool
+	done    chan struct{}
+	once    sync.Once
+}
+
+func newStallWatch(parent context.Context, limit time.Duration) *stallWatch {
+	if limit <= 0 {
+		limit = smbconn.DefaultTimeout
+	}
+	ctx, cancel := context.WithCancel(parent)
+	w := &stallWatch{ctx: ctx, cancel: cancel, limit: limit, done: make(chan struct{})}
+	w.touch()
+	go w.run()
+	return w
+}
+
+func (w *stallWatch) run() {
+	tick := time.NewTicker(min(w.limit/4, time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-w.done:
+			return
+		case <-w.ctx.Done():
+			return
+		case now := <-tick.C:
+			if now.Sub(time.Unix(0, w.last.Load())) > w.limit {
+				w.stalled.Store(true)
+				w.cancel()
+				return
+			}
+		}
+	}
+}
+
+// touch marks the start of a call: each call gets the whole limit.
+func (w *stallWatch) touch() { w.last.Store(time.Now().UnixNano()) }
+
+func (w *stallWatch) stop() {
+	w.once.Do(func() {
+		close(w.done)
+		w.cancel()
+	})
 }
 
 func (t *smbTemp) Name() string {
@@ -156,12 +230,13 @@ func (t *smbTemp) Write(b []byte) (n int, err error) {
 	// session), not a bug here: it fails this copy alone.
 	defer func() {
 		if r := recover(); r != nil {
-			n, err = 0, t.c.Check(t.f.ctx, "write to "+t.f.dir.String(), fmt.Errorf("the server's answer to a write did not match the request (%v): %w", r, io.ErrUnexpectedEOF))
+			n, err = 0, t.check("write to "+t.f.dir.String(), fmt.Errorf("the server's answer to a write did not match the request (%v): %w", r, io.ErrUnexpectedEOF))
 		}
 	}()
+	t.watch.touch()
 	n, err = t.h.Write(b)
 	if err != nil {
-		return n, t.c.Check(t.f.ctx, "write to "+t.f.dir.String(), err)
+		return n, t.check("write to "+t.f.dir.String(), err)
 	}
 	return n, nil
 }
@@ -169,17 +244,25 @@ func (t *smbTemp) Write(b []byte) (n int, err error) {
 // Commit flushes the file on the server, closes it and renames it over
 // the catalog (the server replaces the old one in the same operation).
 func (t *smbTemp) Commit() error {
+	defer t.watch.stop()
+	t.watch.touch()
 	if err := t.h.Sync(); err != nil {
+		err = t.check("flush "+t.Name(), err)
 		t.Abort()
-		return t.c.Check(t.f.ctx, "flush "+t.Name(), err)
+		return err
 	}
+	t.watch.touch()
 	if err := t.h.Close(); err != nil {
+		err = t.check("close "+t.Name(), err)
 		_ = t.sh.Remove(t.tmp)
-		return t.c.Check(t.f.ctx, "close "+t.Name(), err)
+		return err
 	}
+	t.watch.touch()
 	if err := t.sh.Rename(t.tmp, t.f.path()); err != nil {
+		err = t.check("rename "+t.Name()+" to "+t.f.name, err)
+		t.watch.touch()
 		_ = t.sh.Remove(t.tmp)
-		return t.c.Check(t.f.ctx, "rename "+t.Name()+" to "+t.f.name, err)
+		return err
 	}
 	return nil
 }
@@ -187,6 +270,9 @@ func (t *smbTemp) Commit() error {
 // Abort closes and removes the temporary file; when the connection is
 // gone, the next copy into the folder removes it.
 func (t *smbTemp) Abort() {
+	defer t.watch.stop()
+	t.watch.touch()
 	_ = t.h.Close()
+	t.watch.touch()
 	_ = t.sh.Remove(t.tmp)
 }
