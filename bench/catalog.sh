@@ -55,7 +55,9 @@ catalog "wsus" {
 EOF
 
 measure() { "$work/measure" "$@"; }
-clean() { rm -rf "$work/site/PkgSource" "${DPS[@]/#/$work/site/}" "$work/site/updplan.state"* "$work/site/.updplan"*; }
+# Each run starts with no dirty pages: the first run of a pair otherwise
+# pays for writing back the catalog just made, or the other side's copies.
+clean() { rm -rf "$work/site/PkgSource" "${DPS[@]/#/$work/site/}" "$work/site/updplan.state"* "$work/site/.updplan"*; sync; }
 updplan_apply() {
   clean
   measure -label "updplan apply" -dir "$work/site" -- "$work/updplan" -no-color apply -auto-approve
