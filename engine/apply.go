@@ -437,7 +437,7 @@ func (ap *applier) applyResource(ctx context.Context, ev *eval.Evaluator, r *con
 				diags = append(diags, errorDiag("Replacement not finished", fmt.Sprintf("%s was not created again because deleting its old object failed.", in.Addr), nil))
 				mu.Unlock()
 			} else if res != nil {
-				v = eval.MarkSensitive(&rt.Block, res.Value)
+				v = stateValue(&rt.Block, res)
 			}
 			mu.Lock()
 			vals[i] = v
@@ -532,7 +532,11 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	})
 	logCall(ctx, "apply", p.Name(), rt.Name, in.Addr, start, ar.Diagnostics)
 	adiags := locateProviderDiags(ar.Diagnostics, rt, body, r.DeclRange)
+	var sensitive []cty.Path
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
+		// A computed value unknown at plan (an id) is checked for the
+		// configuration's secrets now that it is known (derived.go).
+		sensitive = withDerived(&rt.Block, cfgPlain, marks, ar.NewState, eval.SensitivePaths(&rt.Block, marks))
 		// After a failure the provider returns the object as it really is
 		// (a catalog that reached some distribution points and not
 		// others), which the plan need not describe.
@@ -543,7 +547,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		if ar.NewState.IsWhollyKnown() {
 			ap.record(ch, &state.Resource{
 				Addr: in.Addr, Type: rt.Name, Provider: p.Name(), Value: ar.NewState,
-				SensitivePaths: eval.SensitivePaths(&rt.Block, marks), Private: ar.Private,
+				SensitivePaths: sensitive, Private: ar.Private,
 				Dependencies: ch.Dependencies,
 			}, &adiags)
 		}
@@ -552,6 +556,8 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		applied := ar.NewState
 		if applied == cty.NilVal || adiags.HasErrors() {
 			applied = cty.NullVal(ty)
+		} else {
+			applied = markPaths(applied, sensitive) // never shown in "[id=...]"
 		}
 		h(hc, time.Since(start), applied, adiags)
 	}
@@ -559,7 +565,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	if adiags.HasErrors() || ar.NewState.IsNull() || ar.NewState == cty.NilVal {
 		return unknown, diags
 	}
-	self := eval.MarkSensitive(&rt.Block, ar.NewState)
+	self := markPaths(ar.NewState, sensitive)
 	sc := in.Scope
 	sc.Self = self
 	diags = append(diags, ev.CheckConditions(r.Postconditions, sc, "Resource postcondition failed")...)

@@ -10,9 +10,7 @@ import (
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/engine/eval"
-	"github.com/updplan/updplan/engine/lang"
 	"github.com/updplan/updplan/engine/state"
-	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -126,21 +124,6 @@ func (c *Console) setResources(e *Engine, cfg *config.Config, st *state.State) {
 			c.ev.SetData(a, cty.UnknownVal(rt.Block.ImpliedType()))
 		}
 	}
-}
-
-// stateValue is a resource's value from the state with its sensitive
-// attributes marked: those the schema declares and those recorded as
-// sensitive (set from a sensitive variable).
-func stateValue(b *schema.Block, res *state.Resource) cty.Value {
-	v := eval.MarkSensitive(b, res.Value)
-	if len(res.SensitivePaths) == 0 {
-		return v
-	}
-	pvm := make([]cty.PathValueMarks, len(res.SensitivePaths))
-	for i, p := range res.SensitivePaths {
-		pvm[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(lang.Sensitive)}
-	}
-	return v.MarkWithPaths(pvm)
 }
 
 // setLocals evaluates every local value, those it refers to first. A local

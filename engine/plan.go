@@ -396,7 +396,7 @@ func (pl *planner) priorRefValue(r *config.Resource, rt *schema.ResourceType, in
 		pl.seen[in.Addr] = true
 		pl.mu.Unlock()
 		if res := pl.prior.Get(in.Addr); res != nil {
-			vals[i] = eval.MarkSensitive(&rt.Block, res.Value)
+			vals[i] = stateValue(&rt.Block, res)
 		} else {
 			vals[i] = cty.UnknownVal(rt.Block.ImpliedType())
 		}
@@ -421,7 +421,7 @@ func (pl *planner) planResource(ctx context.Context, cg *configGraph, r *config.
 		if !pl.instanceInScope(in.Addr) {
 			v := cty.UnknownVal(rt.Block.ImpliedType())
 			if res := pl.prior.Get(in.Addr); res != nil {
-				v = eval.MarkSensitive(&rt.Block, res.Value)
+				v = stateValue(&rt.Block, res)
 			}
 			vals[i] = v
 			continue
@@ -547,7 +547,6 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	ch.Before = priorVal
 	ch.After = planned
 	ch.Private = resp.PlannedPrivate
-	ch.AfterSensitive = eval.SensitivePaths(&rt.Block, marks)
 
 	switch {
 	case priorVal.IsNull():
@@ -593,8 +592,11 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 			ch.Action = plan.Update
 		}
 	}
+	// Sensitive: the schema's attributes, those set from sensitive values
+	// and the computed ones the provider built from them (derived.go).
+	ch.AfterSensitive = withDerived(&rt.Block, cfgPlain, marks, planned, eval.SensitivePaths(&rt.Block, marks))
 	if len(r.Postconditions) > 0 && planned.IsWhollyKnown() {
-		self := eval.MarkSensitive(&rt.Block, planned)
+		self := markPaths(planned, ch.AfterSensitive)
 		sc := in.Scope
 		sc.Self = self
 		checkPost(sc)
@@ -603,7 +605,7 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 	pl.objects = append(pl.objects, schema.Object{Addr: in.Addr, Type: rt.Name, Value: planned, Refs: cg.attrRefs[r.Addr]})
 	pl.bodies = append(pl.bodies, validatedBody{addr: in.Addr, body: body, rt: rt, r: r})
 	pl.mu.Unlock()
-	ref := eval.MarkSensitive(&rt.Block, planned).MarkWithPaths(marks)
+	ref := markPaths(planned, ch.AfterSensitive).MarkWithPaths(marks)
 	return ref, ch, diags
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/graph"
+	"github.com/updplan/updplan/engine/lang"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -88,6 +89,10 @@ func (e *Engine) walk(ctx context.Context, ev *eval.Evaluator, cg *configGraph, 
 			if d.HasErrors() {
 				return errVisitFailed
 			}
+			if !o.Sensitive && lang.IsSensitive(v) {
+				dc.add(hcl.Diagnostics{sensitiveOutputDiag(o)})
+				return errVisitFailed
+			}
 			ev.SetOutput(n.name, v)
 		}
 		return nil
@@ -100,4 +105,15 @@ func (e *Engine) walk(ctx context.Context, ev *eval.Evaluator, cg *configGraph, 
 		dc.add(hcl.Diagnostics{errorDiag("Internal error", fmt.Sprintf("Evaluating %s failed: %s.", n, err), nil)})
 	}
 	return dc.diags
+}
+
+// sensitiveOutputDiag refuses an output that holds a sensitive value (a
+// sensitive variable, a sensitive attribute, or a computed value built from
+// one) without sensitive = true, as Terraform does: an output is exported
+// (output -json, remote state readers), so exporting a secret must be
+// asked for.
+func sensitiveOutputDiag(o *config.Output) *hcl.Diagnostic {
+	rng := o.Expr.Range()
+	return errorDiag("Output refers to sensitive values",
+		fmt.Sprintf("The value of output %q holds a sensitive value (a sensitive variable or attribute, or a value a provider built from one). To reduce the risk of exporting a secret by accident, an output holding one must be marked sensitive. If you do mean to export it, add sensitive = true to the output block.", o.Name), &rng)
 }

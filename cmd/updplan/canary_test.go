@@ -11,7 +11,8 @@ import (
 )
 
 // canaryConfig encrypts state and plans; the secret reaches a resource
-// attribute, a sensitive output and a computed string.
+// attribute, a sensitive output, a computed string and a computed id the
+// provider builds from it (sync_host's "LAB/<computer>").
 const canaryConfig = `
 updplan {
   encryption {
@@ -55,8 +56,18 @@ collection "c" {
   comment = "token ${var.secret}"
 }
 
+sync_host "h" {
+  site     = site.lab.code
+  computer = var.secret
+}
+
 output "secret" {
   value     = var.secret
+  sensitive = true
+}
+
+output "host_id" {
+  value     = sync_host.h.id
   sensitive = true
 }
 `

@@ -193,18 +193,34 @@ func objectID(s schemas, c *plan.ResourceChange, applied cty.Value) string {
 	if rt == nil || rt.IDAttribute == "" {
 		return ""
 	}
-	v := applied
+	v := applied // marked where sensitive
 	if c.Action == plan.Delete {
 		v = c.Before
+		if sensitivePath(c.BeforeSensitive, rt.IDAttribute) {
+			return ""
+		}
 	}
 	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute(rt.IDAttribute) {
 		return ""
 	}
 	id := v.GetAttr(rt.IDAttribute)
-	if id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
-		return ""
+	if id.IsMarked() || id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
+		return "" // a sensitive id is left out, as Terraform does
 	}
 	return id.AsString()
+}
+
+// sensitivePath reports whether the attribute name is among paths (or
+// inside one of them).
+func sensitivePath(paths []cty.Path, name string) bool {
+	for _, p := range paths {
+		if len(p) > 0 {
+			if ga, ok := p[0].(cty.GetAttrStep); ok && ga.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // summary ends an apply: "Apply complete! ..." or the stream's

@@ -40,10 +40,18 @@ func applyVerbs(a plan.Action) (string, string) {
 	return "Applying...", "Apply"
 }
 
-// idOf returns the "id" attribute of a known object, for "[id=...]".
-func idOf(v cty.Value) string {
-	v, _ = unmark(v)
-	if id := attrOf(v, "id"); id.Type() == cty.String && id.IsKnown() && !id.IsNull() {
+// idOf returns the "id" attribute of a known object, for "[id=...]",
+// or "" when it is sensitive (marked, or in sensitive), as Terraform
+// leaves a sensitive id out.
+func idOf(v cty.Value, sensitive []cty.Path) string {
+	for _, p := range sensitive {
+		if len(p) > 0 {
+			if ga, ok := p[0].(cty.GetAttrStep); ok && ga.Name == "id" {
+				return ""
+			}
+		}
+	}
+	if id := attrOf(v, "id"); !id.IsMarked() && id.Type() == cty.String && id.IsKnown() && !id.IsNull() {
 		return id.AsString()
 	}
 	return ""
@@ -55,7 +63,7 @@ func (h *Human) ApplyStart(c *plan.ResourceChange) {
 	verb, _ := applyVerbs(c.Action)
 	msg := c.Addr.String() + ": " + verb
 	if c.Action != plan.Create {
-		if id := idOf(c.Before); id != "" {
+		if id := idOf(c.Before, c.BeforeSensitive); id != "" {
 			msg += " [id=" + id + "]"
 		}
 	}

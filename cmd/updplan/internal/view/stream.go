@@ -207,7 +207,7 @@ func (s *Stream) ApplyStart(c *plan.ResourceChange) {
 	verb, _ := applyVerbs(c.Action)
 	hook := map[string]any{"resource": resourceHook(c.Addr, c.Provider), "action": uiAction(c)}
 	msg := c.Addr.String() + ": " + verb
-	if id := idOf(c.Before); id != "" && c.Action != plan.Create {
+	if id := idOf(c.Before, c.BeforeSensitive); id != "" && c.Action != plan.Create {
 		hook["id_key"], hook["id_value"] = "id", id
 		msg += " [id=" + id + "]"
 	}
@@ -255,7 +255,7 @@ func (s *Stream) ApplyComplete(c *plan.ResourceChange, elapsed time.Duration) {
 	_, noun := applyVerbs(c.Action)
 	hook := map[string]any{"resource": resourceHook(c.Addr, c.Provider), "action": uiAction(c), "elapsed_seconds": elapsed.Round(time.Second).Seconds()}
 	msg := fmt.Sprintf("%s: %s complete after %s", c.Addr, noun, roundDuration(elapsed))
-	if id := idOf(c.After); id != "" && c.Action != plan.Delete {
+	if id := idOf(c.After, c.AfterSensitive); id != "" && c.Action != plan.Delete {
 		hook["id_key"], hook["id_value"] = "id", id
 		msg += " [id=" + id + "]"
 	}
