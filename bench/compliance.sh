@@ -15,6 +15,8 @@
 #    with every client, a declared pilot collection of 100). Target: <= 0.5 s.
 # 4. `updplan plan` with a `data "compliance"` over All Systems against the
 #    same plan without it. Target: <= 0.3 s more.
+# 5. `updplan plan` showing the compliance of its deployments (the pilot
+#    one and one over All Systems) against `plan -compliance=false`.
 #
 # Figures are medians (import: of 3 runs, the others of 5) and move with
 # the machine's load: run it on a quiet machine.
@@ -110,6 +112,21 @@ output "reported_percent" {
 }
 HCL
 median 5 measure -label "updplan plan (data \"compliance\", All Systems)" -dir "$work/site" -- "$work/updplan" -no-color plan
+
+echo "-- 5. plan with the compliance of its deployments shown, and without"
+rm "$work/site/data.upd.hcl"
+cat >"$work/site/all.upd.hcl" <<HCL
+deployment "all" {
+  site       = "LAB"
+  name       = "Everyone"
+  updates    = ["KB950001", "KB950002", "KB950003"]
+  collection = "SMS00001"
+  start_time = "2026-12-19T02:00:00Z"
+}
+HCL
+median 5 measure -label "updplan plan -compliance=false" -dir "$work/site" -- "$work/updplan" -no-color plan -compliance=false
+median 5 measure -label "updplan plan (compliance of 2 deployments)" -dir "$work/site" -- "$work/updplan" -no-color plan
+(cd "$work/site" && "$work/updplan" -no-color plan | grep -E '# (deployment\.[a-z]+: )?compliance:')
 
 if [ "$PG" = 1 ]; then
   echo "-- 2. import into PostgreSQL (Go benchmark, private cluster)"

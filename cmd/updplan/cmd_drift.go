@@ -35,6 +35,8 @@ Options:
   -parallelism=N        Read at most N objects at once (default 10).
   -lock=false           Do not take the state lock.
   -lock-timeout=D       Wait up to D for the state lock (default 0s).
+  -compliance=false     Do not show the compliance of deployments (from the
+                        scans "updplan inventory import" loaded) beside them.
 `
 
 // driftExitFound is the exit code of drift when objects changed outside
@@ -48,6 +50,7 @@ type driftFlags struct {
 	parallelism int
 	lock        bool
 	lockTimeout time.Duration
+	compliance  bool
 }
 
 func runDrift(ctx context.Context, c *cli, args []string) int {
@@ -60,6 +63,7 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 	fs.IntVar(&f.parallelism, "parallelism", 10, "")
 	fs.BoolVar(&f.lock, "lock", true, "")
 	fs.DurationVar(&f.lockTimeout, "lock-timeout", 0, "")
+	fs.BoolVar(&f.compliance, "compliance", true, "")
 	err := fs.Parse(args)
 	out := c.diagOutput(f.json || hasJSONFlag(args), nil)
 	switch {
@@ -98,7 +102,11 @@ func runDrift(ctx context.Context, c *cli, args []string) int {
 		c.human(cfg.Files).Diagnostics(diags)
 	} else {
 		c.human(cfg.Files).Diagnostics(diags)
-		c.human(cfg.Files).DriftReport(p, c.schemas())
+		h := c.human(cfg.Files)
+		if f.compliance {
+			h.Notes = c.deploymentNotes(ctx, p)
+		}
+		h.DriftReport(p, c.schemas())
 	}
 	if len(p.Drift) > 0 || len(p.Changes) > 0 {
 		return driftExitFound

@@ -29,6 +29,8 @@ const planOptionsHelp = `  -destroy              Plan to destroy every object up
   -lock-timeout=D       Wait up to D (e.g. 30s) for the state lock held by
                         another run (default 0s: fail at once).
   -input=false          Never ask anything on the terminal.
+  -compliance=false     Do not show the compliance of deployments (from the
+                        scans "updplan inventory import" loaded) beside them.
 `
 
 const helpPlan = `Usage: updplan [global options] plan [options]
@@ -126,6 +128,7 @@ func runPlan(ctx context.Context, c *cli, args []string) int {
 	diags = append(diags, planDiags...)
 	diags = append(diags, f.targetWarning()...)
 	if p != nil {
+		ui.notes(ctx, p, f.compliance)
 		ui.plan(p)
 	}
 	ui.diagnostics(diags)
@@ -225,6 +228,7 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 		p, d = run.Plan(ctx, cfg, in, opts)
 		planDiags = append(append(append(loadDiags, planDiags...), d...), f.targetWarning()...)
 		if p != nil {
+			ui.notes(ctx, p, f.compliance)
 			ui.plan(p)
 		}
 		ui.diagnostics(planDiags)

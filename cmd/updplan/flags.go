@@ -79,6 +79,9 @@ type planFlags struct {
 	lockTimeout      time.Duration
 	input            bool
 	autoApprove      bool
+	// compliance shows the compliance figures of deployments in the
+	// human output (-compliance=false leaves them out).
+	compliance bool
 }
 
 // register adds the flags common to plan, apply and destroy.
@@ -95,6 +98,7 @@ func (f *planFlags) register(fs *flag.FlagSet, c *cli) {
 	fs.BoolVar(&f.lock, "lock", true, "")
 	fs.DurationVar(&f.lockTimeout, "lock-timeout", 0, "")
 	fs.BoolVar(&f.input, "input", true, "")
+	fs.BoolVar(&f.compliance, "compliance", true, "")
 }
 
 // check reports flag combinations that make no sense.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"sync"
@@ -93,6 +94,14 @@ func (u *opUI) plan(p *plan.Plan) {
 		return
 	}
 	u.human.Plan(p, u.c.schemas())
+}
+
+// notes gives the human plan the compliance of its deployments (when show
+// is set); the -json stream never carries them.
+func (u *opUI) notes(ctx context.Context, p *plan.Plan, show bool) {
+	if u.human != nil && show {
+		u.human.Notes = u.c.deploymentNotes(ctx, p)
+	}
 }
 
 // log is a line of information: on stdout for people, a log message in the

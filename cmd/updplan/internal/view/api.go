@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/plan"
 	"github.com/updplan/updplan/engine/state"
 	"github.com/updplan/updplan/schema"
@@ -18,6 +19,11 @@ type Human struct {
 	Width int
 	// Files are the parsed sources diagnostics point into (for snippets).
 	Files map[string]*hcl.File
+	// Notes are one-line remarks about objects (the compliance figures of
+	// a deployment), shown by Plan and DriftReport as a "# " comment under
+	// the header of the object's change, or, for an object without a
+	// change shown, in a list of their own before the changes.
+	Notes map[addr.Instance]string
 }
 
 // Schemas gives renderers the resource types (sensitive attributes,

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -41,6 +42,8 @@ func (c *diffCtx) forcesReplacement(p cty.Path) bool {
 type renderer struct {
 	b     strings.Builder
 	color bool
+	// notes are Human.Notes, shown under the headers of changes.
+	notes map[addr.Instance]string
 }
 
 // indent is the text before the symbol of a line at level.

@@ -77,7 +77,7 @@ func driftAction(c *plan.ResourceChange) string {
 // pending changes — declared in the configuration but not applied
 // (p.Changes) — each listed and counted apart.
 func (h *Human) DriftReport(p *plan.Plan, s Schemas) {
-	r := &renderer{color: h.Color}
+	r := &renderer{color: h.Color, notes: h.Notes}
 	drift := slices.Clone(p.Drift)
 	sortChanges(drift)
 	pending := visibleChanges(p)
@@ -96,6 +96,7 @@ func (h *Human) DriftReport(p *plan.Plan, s Schemas) {
 			r.b.WriteString("\n")
 		}
 	}
+	h.unchangedNotes(r, pending, "Objects without pending changes:")
 	checked := len(checkedObjects(p))
 	if len(drift) == 0 {
 		fmt.Fprintf(&r.b, "%s Every object in the state matches the real world (%d checked).\n", r.green("No drift."), checked)

@@ -16,7 +16,7 @@ import (
 // drift is shown whenever there is any (also when the plan is otherwise
 // empty), and the wording names the site rather than "infrastructure".
 func (h *Human) Plan(p *plan.Plan, s Schemas) {
-	r := &renderer{color: h.Color}
+	r := &renderer{color: h.Color, notes: h.Notes}
 	if p.Errored {
 		r.b.WriteString(h.para(r.bold("Planning failed.") + " updplan found errors while planning; the changes below are incomplete and this plan cannot be applied."))
 	}
@@ -29,6 +29,9 @@ func (h *Human) Plan(p *plan.Plan, s Schemas) {
 	}
 	if len(p.Reads) > 0 {
 		h.reads(r, p.Reads)
+	}
+	if p.Mode != plan.DestroyMode {
+		h.unchangedNotes(r, changes, "Objects without changes:")
 	}
 
 	switch {
@@ -188,6 +191,33 @@ func (h *Human) legend(r *renderer, changes []*plan.ResourceChange) {
 	r.b.WriteString("\n")
 }
 
+// unchangedNotes lists the notes of objects that shown lists no change
+// for (an unchanged deployment's compliance), in address order.
+func (h *Human) unchangedNotes(r *renderer, shown []*plan.ResourceChange, title string) {
+	if len(h.Notes) == 0 {
+		return
+	}
+	inList := make(map[addr.Instance]bool, len(shown))
+	for _, c := range shown {
+		inList[c.Addr] = true
+	}
+	var rest []addr.Instance
+	for a := range h.Notes {
+		if !inList[a] {
+			rest = append(rest, a)
+		}
+	}
+	if len(rest) == 0 {
+		return
+	}
+	slices.SortFunc(rest, addr.Compare)
+	r.b.WriteString(title + "\n")
+	for _, a := range rest {
+		fmt.Fprintf(&r.b, "  # %s: %s\n", a, h.Notes[a])
+	}
+	r.b.WriteString("\n")
+}
+
 // changeHeader is the "# addr will be ..." line of a change and the symbol
 // before "resource".
 func changeHeader(c *plan.ResourceChange, drift bool) (string, string) {
@@ -283,6 +313,9 @@ func (r *renderer) resourceChange(c *plan.ResourceChange, s Schemas, drift bool)
 		}
 		if l := reasonLine(c); l != "" {
 			fmt.Fprintf(&r.b, "  # %s\n", l)
+		}
+		if n := r.notes[c.Addr]; n != "" && c.Action != plan.Delete {
+			fmt.Fprintf(&r.b, "  # %s\n", n)
 		}
 	}
 	fmt.Fprintf(&r.b, "%*s%s resource %s %s {\n", 3-len(sym), "", r.sym(sym), hclQuote(c.Addr.Resource.Type), hclQuote(c.Addr.Resource.Name))
