@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/updplan/updplan/cmd/updplan/internal/view"
 )
@@ -123,12 +124,25 @@ func writeCSV(w io.Writer, r *Report) error {
 	rec := make([]string, len(r.Columns))
 	for _, row := range r.Rows {
 		for j, v := range row {
-			rec[j] = text(v)
+			rec[j] = csvCell(v)
 		}
 		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvCell is a cell of the CSV report. A text cell that a spreadsheet
+// would take for a formula (it starts with =, +, -, @, a tab or a carriage
+// return: a client named =HYPERLINK(...) in an imported scan) gets a
+// leading ' as OWASP recommends against CSV injection, so that it opens
+// as the text it is; numbers are written as numbers.
+func csvCell(v any) string {
+	s := text(v)
+	if _, isText := v.(string); isText && s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func writeJSON(w io.Writer, r *Report) error {

@@ -50,11 +50,50 @@ func TestCSVKeepsNames(t *testing.T) {
 	for _, r := range recs[1:] {
 		got = append(got, r[0])
 	}
-	if d := cmp.Diff(hostile, got); d != "" {
+	// The formula-like name comes out neutralised (TestCSVFormulas).
+	want := []string{hostile[0], hostile[1], "'" + hostile[2]}
+	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("names after a CSV round trip (-want +got):\n%s", d)
 	}
 	if recs[1][2] != "66.7" || recs[1][3] != "" {
 		t.Errorf("cells %q", recs[1])
+	}
+}
+
+func TestCSVFormulas(t *testing.T) {
+	tests := map[string]struct {
+		cell any
+		want string
+	}{
+		"equals":          {"=HYPERLINK(\"http://x\",\"PC01\")", "'=HYPERLINK(\"http://x\",\"PC01\")"},
+		"plus":            {"+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"},
+		"minus":           {"-2+3", "'-2+3"},
+		"at":              {"@SUM(A1:A9)", "'@SUM(A1:A9)"},
+		"tab":             {"\t=1", "'\t=1"},
+		"carriage return": {"\r=1", "'\r=1"},
+		"plain text":      {"PC01", "PC01"},
+		"inner equals":    {"a=b", "a=b"},
+		"empty":           {"", ""},
+		"null":            {nil, ""},
+		"negative int":    {int64(-5), "-5"},
+		"negative float":  {-2.5, "-2.5"},
+		"percent":         {66.666, "66.7"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := &Report{Columns: []Column{{Name: "Cell", Key: "cell"}, {Name: "Name", Key: "name"}}, Rows: [][]any{{tc.cell, "PC01"}}}
+			var b bytes.Buffer
+			if err := Write(&b, r, "csv"); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(&b).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := recs[1][0]; got != tc.want {
+				t.Errorf("cell %q: got %q, want %q", tc.cell, got, tc.want)
+			}
+		})
 	}
 }
 
