@@ -16,29 +16,50 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// visitData evaluates a data block's arguments and reads it: during plan
-// and apply through its provider, during validate (no reader) as unknown.
-// A data source whose arguments are known only after apply is unknown in
-// the plan and read by apply.
+// visitData evaluates a data block's count or for_each and each instance's
+// arguments, and reads each instance: during plan and apply through its
+// provider, during validate (no reader) as unknown. An instance whose
+// arguments are known only after apply is unknown in the plan and read by
+// apply; so is the whole block while its count or for_each is unknown.
+// The value is what data.TYPE.NAME refers to (eval.DataRefValue).
 func (e *Engine) visitData(ctx context.Context, ev *eval.Evaluator, cg *configGraph, a addr.Resource) (cty.Value, hcl.Diagnostics) {
 	ds := ev.Config().Data[a]
 	rt := e.Schemas().DataSource(a.Type)
 	if ds == nil || rt == nil {
 		return cty.NilVal, hcl.Diagnostics{errorDiag("Internal error", fmt.Sprintf("data.%s has no block or no schema. This is a bug in updplan.", a), nil)}
 	}
-	args, diags := ev.DecodeData(ds, rt)
+	insts, known, diags := ev.ExpandData(ds)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
-	if cg.readData == nil || !args.IsWhollyKnown() {
-		unknown := cty.UnknownVal(rt.Block.ImpliedType())
+	if !known {
 		if cg.readData != nil {
-			cg.readData.deferred(a, unknown)
+			cg.readData.deferred(a.Instance(addr.NoKey), cty.UnknownVal(rt.Block.ImpliedType()))
 		}
-		return unknown, diags
+		return cty.DynamicVal, diags
 	}
-	v, d := cg.readData.read(ctx, ds, rt, args)
-	return v, append(diags, d...)
+	vals := make([]cty.Value, len(insts))
+	for i, in := range insts {
+		args, d := ev.DecodeData(ds, rt, in.Scope)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return cty.NilVal, diags
+		}
+		if cg.readData == nil || !args.IsWhollyKnown() {
+			vals[i] = cty.UnknownVal(rt.Block.ImpliedType())
+			if cg.readData != nil {
+				cg.readData.deferred(in.Addr, vals[i])
+			}
+			continue
+		}
+		v, d := cg.readData.read(ctx, ds, in.Addr, rt, args)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return cty.NilVal, diags
+		}
+		vals[i] = v
+	}
+	return eval.DataRefValue(ds, vals, insts), diags
 }
 
 // dataReader reads data sources through their providers and keeps what
@@ -49,7 +70,7 @@ type dataReader struct {
 	reads []*plan.DataRead
 }
 
-func (r *dataReader) deferred(a addr.Resource, v cty.Value) {
+func (r *dataReader) deferred(a addr.Instance, v cty.Value) {
 	r.mu.Lock()
 	r.reads = append(r.reads, &plan.DataRead{Addr: a, Value: v})
 	r.mu.Unlock()
@@ -60,11 +81,11 @@ func (r *dataReader) sorted() []*plan.DataRead {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := slices.Clone(r.reads)
-	slices.SortFunc(out, func(a, b *plan.DataRead) int { return addr.CompareResources(a.Addr, b.Addr) })
+	slices.SortFunc(out, func(a, b *plan.DataRead) int { return addr.Compare(a.Addr, b.Addr) })
 	return out
 }
 
-func (r *dataReader) read(ctx context.Context, ds *config.DataSource, rt *schema.ResourceType, args cty.Value) (cty.Value, hcl.Diagnostics) {
+func (r *dataReader) read(ctx context.Context, ds *config.DataSource, inst addr.Instance, rt *schema.ResourceType, args cty.Value) (cty.Value, hcl.Diagnostics) {
 	p, ok := r.e.registry().Provider(rt.Provider)
 	dr, isReader := p.(providers.DataReader)
 	if !ok || !isReader {
@@ -79,10 +100,10 @@ func (r *dataReader) read(ctx context.Context, ds *config.DataSource, rt *schema
 	}
 	if resp.State == cty.NilVal || !resp.State.Type().Equals(rt.Block.ImpliedType()) || !resp.State.IsWhollyKnown() {
 		return cty.NilVal, append(diags, errorDiag("Provider returned an invalid data source value",
-			fmt.Sprintf("The %s provider answered data.%s with a value that is not a known %s object. This is a bug in the %s provider.", rt.Provider, ds.Addr, rt.Name, rt.Provider), rangePtr(ds.DeclRange)))
+			fmt.Sprintf("The %s provider answered data.%s with a value that is not a known %s object. This is a bug in the %s provider.", rt.Provider, inst, rt.Name, rt.Provider), rangePtr(ds.DeclRange)))
 	}
 	r.mu.Lock()
-	r.reads = append(r.reads, &plan.DataRead{Addr: ds.Addr, Value: resp.State})
+	r.reads = append(r.reads, &plan.DataRead{Addr: inst, Value: resp.State})
 	r.mu.Unlock()
 	return resp.State, diags
 }

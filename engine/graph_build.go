@@ -125,15 +125,26 @@ func (e *Engine) buildGraph(cfg *config.Config) (*configGraph, hcl.Diagnostics) 
 		cg.attrRefs[a] = e.attributeRefs(cfg, r, rt, rc, attrTravs)
 	}
 
-	// 3b. Data sources depend on their arguments and depends_on.
+	// 3b. Data sources depend on their arguments, count/for_each and
+	//    depends_on.
 	for a, ds := range cfg.Data {
 		rt := types.DataSource(a.Type)
 		if rt == nil {
 			continue // reported by the loader
 		}
-		refs, d := e.resolveRefRanges(cfg, append(hcldec.Variables(ds.Config, rt.Block.DecoderSpec()), ds.DependsOn...), refContext{})
+		rc := refContext{count: ds.Count != nil, each: ds.ForEach != nil}
+		refs, d := e.resolveRefRanges(cfg, hcldec.Variables(ds.Config, rt.Block.DecoderSpec()), rc)
 		diags = append(diags, d...)
-		connect(node{kind: dataNode, res: a}, refs)
+		for _, expr := range []hcl.Expression{ds.Count, ds.ForEach} {
+			if expr != nil {
+				more, d := e.resolveRefRanges(cfg, expr.Variables(), refContext{})
+				diags = append(diags, d...)
+				refs = append(refs, more...)
+			}
+		}
+		more, d := e.resolveRefRanges(cfg, ds.DependsOn, refContext{})
+		diags = append(diags, d...)
+		connect(node{kind: dataNode, res: a}, append(refs, more...))
 	}
 
 	// 4. Outputs depend on their value and depends_on.

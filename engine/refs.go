@@ -123,14 +123,14 @@ func (e *Engine) resolveRefRanges(cfg *config.Config, travs []hcl.Traversal, rc 
 		case "count":
 			if !rc.count {
 				diags = append(diags, errorDiag("Reference to \"count\" in non-counted context",
-					"count.index can only be used in a resource block that sets the count argument.", &rng))
+					"count.index can only be used in a resource or data block that sets the count argument.", &rng))
 			} else if name, _ := attrAfter(); name != "index" {
 				diags = append(diags, errorDiag("Invalid count reference", "The only attribute of count is count.index.", &rng))
 			}
 		case "each":
 			if !rc.each {
 				diags = append(diags, errorDiag("Reference to \"each\" in context without for_each",
-					"each.key and each.value can only be used in a resource block that sets the for_each argument.", &rng))
+					"each.key and each.value can only be used in a resource or data block that sets the for_each argument.", &rng))
 			} else if name, _ := attrAfter(); name != "key" && name != "value" {
 				diags = append(diags, errorDiag("Invalid each reference", "each has only the attributes key and value.", &rng))
 			}

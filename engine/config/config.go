@@ -120,8 +120,12 @@ type Resource struct {
 // DataSource is a data block: `data "TYPE" "NAME" { ... }`, read during
 // plan and referred to as data.TYPE.NAME.
 type DataSource struct {
-	Addr      addr.Resource
-	Config    hcl.Body // without depends_on
+	Addr   addr.Resource
+	Config hcl.Body // without count, for_each and depends_on
+	// Count and ForEach expand the block into instances, as on a resource
+	// (data.TYPE.NAME[0], data.TYPE.NAME["key"]); nil when absent.
+	Count     hcl.Expression
+	ForEach   hcl.Expression
 	DependsOn []hcl.Traversal
 	TypeRange hcl.Range // the type label
 	DeclRange hcl.Range

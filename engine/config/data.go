@@ -38,20 +38,31 @@ func (d *decoder) dataBlock(b *hcl.Block) {
 	}
 	meta, rest, diags := b.Body.PartialContent(dataMetaSchema)
 	d.diags = append(d.diags, diags...)
-	for _, n := range []string{"count", "for_each"} {
-		if a, ok := meta.Attributes[n]; ok {
-			d.diags = append(d.diags, errorAt(a.NameRange, "Meta-argument not supported on data blocks",
-				fmt.Sprintf("A data block is read once; %s is not supported on it. Declare one data block per lookup.", n)))
-		}
-	}
 	for _, mb := range meta.Blocks {
 		d.diags = append(d.diags, errorAt(mb.DefRange, "Lifecycle not supported on data blocks",
 			"A data block is only read, never changed: a lifecycle block means nothing on it. Remove it."))
 	}
 	dsrc := &DataSource{Addr: key, Config: rest, TypeRange: b.LabelRanges[0], DeclRange: b.DefRange}
+	if a, ok := meta.Attributes["count"]; ok {
+		dsrc.Count = a.Expr
+	}
+	if a, ok := meta.Attributes["for_each"]; ok {
+		if dsrc.Count != nil {
+			d.diags = append(d.diags, errorAt(a.NameRange, `Invalid combination of "count" and "for_each"`,
+				`The "count" and "for_each" meta-arguments are mutually exclusive: only one may say how many instances to read. Remove one of them.`))
+		} else {
+			dsrc.ForEach = a.Expr
+		}
+	}
 	if a, ok := meta.Attributes["depends_on"]; ok {
 		dsrc.DependsOn = d.dependsOn(a.Expr)
 	}
 	d.cfg.Data[key] = dsrc
 	d.diags = append(d.diags, checkBody(rest, &ds.Block, b.DefRange, fmt.Sprintf("data %q %q", typ, name), true)...)
+}
+
+// AsResource is the data block as a resource with the same address, count
+// and for_each, for what expands both alike (eval.Expand, eval.RefValue).
+func (ds *DataSource) AsResource() *Resource {
+	return &Resource{Addr: ds.Addr, Count: ds.Count, ForEach: ds.ForEach, Config: ds.Config, DeclRange: ds.DeclRange}
 }

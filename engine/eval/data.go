@@ -21,15 +21,24 @@ func (ev *Evaluator) dataFigures(expr hcl.Expression) string {
 		}
 		typ, ok1 := t[1].(hcl.TraverseAttr)
 		name, ok2 := t[2].(hcl.TraverseAttr)
-		key := typ.Name + "." + name.Name
-		if !ok1 || !ok2 || seen[key] {
+		if !ok1 || !ok2 {
 			continue
 		}
-		seen[key] = true
 		ev.mu.RLock()
 		v, ok := ev.data[typ.Name][name.Name]
 		ev.mu.RUnlock()
-		if !ok || v.IsNull() || !v.IsWhollyKnown() || !v.Type().IsObjectType() {
+		key := typ.Name + "." + name.Name
+		if idx, isIndex := indexStep(t); isIndex && ok {
+			// data.TYPE.NAME[0] or ["key"] of a data block with count or
+			// for_each: the figures of that instance.
+			key += idxString(idx.Key)
+			v, _ = idx.TraversalStep(v)
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if !ok || v == cty.NilVal || v.IsNull() || !v.IsWhollyKnown() || !v.Type().IsObjectType() {
 			continue
 		}
 		var names []string
@@ -53,7 +62,32 @@ func (ev *Evaluator) dataFigures(expr hcl.Expression) string {
 				parts = append(parts, fmt.Sprintf("%s = %t", n, a.True()))
 			}
 		}
+		if len(parts) == 0 {
+			continue // all instances of a for_each block: an object of objects
+		}
 		out = append(out, fmt.Sprintf("data.%s: %s", key, strings.Join(parts, ", ")))
 	}
 	return strings.Join(out, "\n")
+}
+
+// indexStep is the index after data.TYPE.NAME in t, if any.
+func indexStep(t hcl.Traversal) (hcl.TraverseIndex, bool) {
+	if len(t) < 4 {
+		return hcl.TraverseIndex{}, false
+	}
+	idx, ok := t[3].(hcl.TraverseIndex)
+	return idx, ok
+}
+
+// idxString is an index as an address prints it: [0] or ["key"].
+func idxString(k cty.Value) string {
+	switch {
+	case !k.IsKnown() || k.IsNull():
+		return "[?]"
+	case k.Type() == cty.String:
+		return fmt.Sprintf("[%q]", k.AsString())
+	case k.Type() == cty.Number:
+		return "[" + k.AsBigFloat().Text('f', -1) + "]"
+	}
+	return "[?]"
 }

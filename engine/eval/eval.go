@@ -242,11 +242,12 @@ func (ev *Evaluator) SetData(a addr.Resource, v cty.Value) {
 	ev.mu.Unlock()
 }
 
-// DecodeData evaluates a data block's arguments with the data source's
+// DecodeData evaluates the arguments of one instance of a data block
+// (sc: its count.index or each.key and each.value) with the data source's
 // schema, defaults applied.
-func (ev *Evaluator) DecodeData(ds *config.DataSource, rt *schema.ResourceType) (cty.Value, hcl.Diagnostics) {
+func (ev *Evaluator) DecodeData(ds *config.DataSource, rt *schema.ResourceType, sc Scope) (cty.Value, hcl.Diagnostics) {
 	spec := rt.Block.DecoderSpec()
-	ctx := ev.evalContext(hcldec.Variables(ds.Config, spec), Scope{})
+	ctx := ev.evalContext(hcldec.Variables(ds.Config, spec), sc)
 	val, diags := hcldec.Decode(ds.Config, spec, ctx)
 	if diags.HasErrors() {
 		return cty.UnknownVal(rt.Block.ImpliedType()), diags
@@ -345,6 +346,12 @@ func (ev *Evaluator) Expand(r *config.Resource) (insts []Instance, known bool, d
 		return insts, true, nil
 	}
 	return []Instance{{Addr: r.Addr.Instance(addr.NoKey)}}, true, nil
+}
+
+// ExpandData evaluates a data block's count or for_each, as Expand does a
+// resource's.
+func (ev *Evaluator) ExpandData(ds *config.DataSource) (insts []Instance, known bool, diags hcl.Diagnostics) {
+	return ev.Expand(ds.AsResource())
 }
 
 // DecodeInstance evaluates the body of one instance: dynamic blocks
@@ -502,6 +509,12 @@ func RefValue(r *config.Resource, vals []cty.Value, insts []Instance) cty.Value 
 		return cty.DynamicVal
 	}
 	return vals[0]
+}
+
+// DataRefValue is RefValue for a data block: data.TYPE.NAME is the
+// object read, a tuple (count) or an object keyed by each.key (for_each).
+func DataRefValue(ds *config.DataSource, vals []cty.Value, insts []Instance) cty.Value {
+	return RefValue(ds.AsResource(), vals, insts)
 }
 
 // UnmarkDeep is v.UnmarkDeepWithPaths() without rebuilding a value that

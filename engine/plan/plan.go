@@ -182,10 +182,11 @@ type Plan struct {
 	Errored bool
 }
 
-// DataRead is one data source read during plan: data.TYPE.NAME and its
+// DataRead is one data source instance read during plan: data.TYPE.NAME
+// (data.TYPE.NAME[0], data.TYPE.NAME["key"] with count or for_each) and its
 // value (unknown when its arguments are known only after apply).
 type DataRead struct {
-	Addr  addr.Resource // Type is the data source type
+	Addr  addr.Instance // Resource.Type is the data source type
 	Value cty.Value
 }
 

@@ -3,7 +3,8 @@ data "complience" "pilot" { # ERROR: Unknown data source
 }
 
 data "compliance" "counted" {
-  count      = 2 # ERROR: Meta-argument not supported on data blocks
+  count      = 2
+  for_each   = toset(["a"]) # ERROR: Invalid combination of "count" and "for_each"
   site       = "LAB"
   collection = "LAB00001"
 }
