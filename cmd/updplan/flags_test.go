@@ -35,29 +35,29 @@ func TestPlanFlags(t *testing.T) {
 	}{
 		"defaults": {
 			args:     nil,
-			want:     planFlags{refresh: true, parallelism: 10, lock: true, input: true},
+			want:     planFlags{refresh: true, parallelism: 10, lock: true, input: true, compliance: true},
 			wantMode: plan.NormalMode,
 		},
 		"vars and var files keep command-line order, files relative to -chdir": {
 			args: []string{"-var", "a=1", "-var-file=prod.updvars", "-var=b=x=y", "-var-file", "/abs/x.updvars"},
-			want: planFlags{refresh: true, parallelism: 10, lock: true, input: true, vars: []config.VarArg{
+			want: planFlags{refresh: true, parallelism: 10, lock: true, input: true, compliance: true, vars: []config.VarArg{
 				{Value: "a=1"}, {File: filepath.Join("site", "prod.updvars")}, {Value: "b=x=y"}, {File: "/abs/x.updvars"},
 			}},
 		},
 		"targets and replaces are parsed addresses": {
 			args: []string{"-target=site.main", "-target", `collection.c["LAB"]`, "-replace=package.p[0]"},
-			want: planFlags{refresh: true, parallelism: 10, lock: true, input: true,
+			want: planFlags{refresh: true, parallelism: 10, lock: true, input: true, compliance: true,
 				targets: []addr.Instance{mustInstance(t, "site.main"), mustInstance(t, `collection.c["LAB"]`)},
 				replace: []addr.Instance{mustInstance(t, "package.p[0]")}},
 		},
 		"destroy mode": {
-			args:     []string{"-destroy", "-lock=false", "-lock-timeout=30s", "-parallelism=3", "-input=false"},
+			args:     []string{"-destroy", "-lock=false", "-lock-timeout=30s", "-parallelism=3", "-input=false", "-compliance=false"},
 			want:     planFlags{refresh: true, destroy: true, parallelism: 3, lock: false, lockTimeout: 30 * time.Second},
 			wantMode: plan.DestroyMode,
 		},
 		"refresh-only mode": {
 			args:     []string{"-refresh-only", "-json"},
-			want:     planFlags{json: true, refresh: true, refreshOnly: true, parallelism: 10, lock: true, input: true},
+			want:     planFlags{json: true, refresh: true, refreshOnly: true, parallelism: 10, lock: true, input: true, compliance: true},
 			wantMode: plan.RefreshOnlyMode,
 		},
 		"var without equals":      {args: []string{"-var", "novalue"}, parseErr: "it must be NAME=VALUE"},
