@@ -512,7 +512,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
 			fmt.Sprintf("The final plan for %s disagrees with the configuration: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
-	if probs := providers.CheckFinalPlan(rt, ch.After, resp.Planned); len(probs) > 0 {
+	if probs := providers.CheckFinalPlan(rt, ch.After, storedForm(&rt.Block, resp.Planned)); len(probs) > 0 {
 		return unknown, append(diags, providerBug(p.Name(), "Provider produced an inconsistent final plan",
 			fmt.Sprintf("When applying %s, the final plan differs from the reviewed one: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
@@ -532,6 +532,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	})
 	logCall(ctx, "apply", p.Name(), rt.Name, in.Addr, start, ar.Diagnostics)
 	adiags := locateProviderDiags(ar.Diagnostics, rt, body, r.DeclRange)
+	stored := storedForm(&rt.Block, ar.NewState) // what is kept: credurls.go
 	var sensitive []cty.Path
 	if !ar.NewState.IsNull() && ar.NewState != cty.NilVal {
 		// A computed value unknown at plan (an id) is checked for the
@@ -546,14 +547,14 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 		}
 		if ar.NewState.IsWhollyKnown() {
 			ap.record(ch, &state.Resource{
-				Addr: in.Addr, Type: rt.Name, Provider: p.Name(), Value: ar.NewState,
+				Addr: in.Addr, Type: rt.Name, Provider: p.Name(), Value: stored,
 				SensitivePaths: sensitive, Private: ar.Private,
 				Dependencies: ch.Dependencies,
 			}, &adiags)
 		}
 	}
 	if h := ap.opts.Hooks.ApplyComplete; h != nil {
-		applied := ar.NewState
+		applied := stored
 		if applied == cty.NilVal || adiags.HasErrors() {
 			applied = cty.NullVal(ty)
 		} else {
@@ -565,7 +566,7 @@ func (ap *applier) applyInstance(ctx context.Context, ev *eval.Evaluator, r *con
 	if adiags.HasErrors() || ar.NewState.IsNull() || ar.NewState == cty.NilVal {
 		return unknown, diags
 	}
-	self := markPaths(ar.NewState, sensitive)
+	self := markPaths(stored, sensitive)
 	sc := in.Scope
 	sc.Self = self
 	diags = append(diags, ev.CheckConditions(r.Postconditions, sc, "Resource postcondition failed")...)

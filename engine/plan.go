@@ -542,8 +542,10 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 		return unknown, nil, append(diags, providerBug(p.Name(), "Provider produced an invalid plan",
 			fmt.Sprintf("The plan for %s disagrees with the configuration: %s.", in.Addr, joinProblems(probs)), rangePtr(r.DeclRange)))
 	}
-	planned := resp.Planned
-	ch.Config = cfgPlain
+	// The provider had the real configuration; what is kept has URLs
+	// with credentials in their stored form (credurls.go).
+	planned := storedForm(&rt.Block, resp.Planned)
+	ch.Config = storedForm(&rt.Block, cfgPlain)
 	ch.Before = priorVal
 	ch.After = planned
 	ch.Private = resp.PlannedPrivate
@@ -582,7 +584,8 @@ func (pl *planner) planInstance(ctx context.Context, cg *configGraph, p provider
 			if resp2.Diagnostics.HasErrors() {
 				return unknown, nil, diags
 			}
-			planned, ch.After, ch.Private = resp2.Planned, resp2.Planned, resp2.PlannedPrivate
+			planned = storedForm(&rt.Block, resp2.Planned)
+			ch.After, ch.Private = planned, resp2.PlannedPrivate
 		case resp.steady || unchanged(priorVal, planned):
 			ch.Action = plan.NoOp
 			// Share the prior value: a large no-op plan holds one copy of

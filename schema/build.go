@@ -20,6 +20,8 @@ func (a *Attribute) forceNew() *Attribute { a.ForceNew = true; return a }
 
 func (a *Attribute) sensitive() *Attribute { a.Sensitive = true; return a }
 
+func (a *Attribute) credentialURL() *Attribute { a.CredentialURL = true; return a }
+
 func (a *Attribute) withDefault(v cty.Value) *Attribute { a.Default = v; return a }
 
 func (a *Attribute) refersTo(typ string, scope RefScope) *Attribute {

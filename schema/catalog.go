@@ -47,7 +47,7 @@ var catalogType = &ResourceType{
 			TypeName: "source", Nesting: NestingSingle, MinItems: 1,
 			Doc: "Where the catalog comes from: exactly one of `url` or `local_path`.",
 			Block: Block{Attributes: []*Attribute{
-				optional("url", str, "HTTP(S) URL, e.g. `https://catalog.s.download.windowsupdate.com/microsoftupdate/v6/wsusscan/wsusscn2.cab`.").check(httpURL),
+				optional("url", str, "HTTP(S) URL, e.g. `https://catalog.s.download.windowsupdate.com/microsoftupdate/v6/wsusscan/wsusscn2.cab`. Credentials in it (`user:password@`, a `sig`, `token` or `key` query parameter) are never shown and never stored: the state and saved plans keep the URL with them `REDACTED` and a hash that tells when they change.").check(httpURL).credentialURL(),
 				optional("local_path", str, "A local catalog location filled by hand (no Internet connection)."),
 			}},
 		}},

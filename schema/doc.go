@@ -17,7 +17,9 @@
 // its Scope allows) and rules_itmu.go the inventory tool's rules across the
 // hierarchy (ITMURules), both given the real world's objects at plan time; schedule.go the schedule language
 // (ParseSchedule, Schedule.String's canonical form); reference.go the
-// Markdown reference.
+// Markdown reference; urlcred.go what a URL's credentials look like
+// (user:password@, sig/token/key query parameters) and their redacted and
+// stored forms (RedactURL, StoredURL) for CredentialURL attributes.
 //
 // It does not talk to any server, evaluate configuration, turn problems
 // into diagnostics with source ranges (the engine does that), or know about

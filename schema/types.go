@@ -24,8 +24,14 @@ type Attribute struct {
 	Optional  bool
 	Computed  bool
 	Sensitive bool
-	ForceNew  bool      // a change replaces the object
-	Default   cty.Value // applied by the engine when the attribute is null
+	ForceNew  bool // a change replaces the object
+	// CredentialURL: a URL string that may carry credentials
+	// (user:password@, a token in the query). The engine keeps it in the
+	// state and in saved plans without them (schema.StoredURL: the
+	// redacted URL and a hash that tells a change); the provider gets
+	// the real URL from the configuration.
+	CredentialURL bool
+	Default       cty.Value // applied by the engine when the attribute is null
 	// Checks run on known, non-null values only, during validate.
 	Checks []Check
 	// RefersTo names the resource type whose id the attribute holds (a

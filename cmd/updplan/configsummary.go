@@ -123,7 +123,7 @@ func expression(e hcl.Expression, sensitive bool) map[string]any {
 		if diags.HasErrors() || !v.IsWhollyKnown() {
 			return map[string]any{}
 		}
-		return map[string]any{"constant_value": valueJSON(v)}
+		return map[string]any{"constant_value": valueJSON(redactURLs(v))}
 	}
 	var refs []string
 	for _, t := range vars {
@@ -186,4 +186,18 @@ func valueJSON(v cty.Value) json.RawMessage {
 		return json.RawMessage("null")
 	}
 	return b
+}
+
+// redactURLs hides the credentials of every URL among v's strings (a
+// catalog source written with user:password@ or ?sig=).
+func redactURLs(v cty.Value) cty.Value {
+	out, _ := cty.Transform(v, func(_ cty.Path, v cty.Value) (cty.Value, error) {
+		if v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked() {
+			if r := schema.RedactURL(v.AsString()); r != v.AsString() {
+				return cty.StringVal(r), nil
+			}
+		}
+		return v, nil
+	})
+	return out
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/updplan/updplan/schema"
 )
 
 // httpError is a response the provider cannot use.
@@ -16,11 +18,31 @@ type httpError struct {
 
 func (e *httpError) Error() string { return fmt.Sprintf("%s answered %s", e.url, e.status) }
 
+// redacted is raw for messages: its password and credential query
+// parameters (sig, token, key, ...) hidden.
 func redacted(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
+	if _, err := url.Parse(raw); err == nil {
+		return schema.RedactURL(raw)
 	}
 	return "the catalog URL"
+}
+
+// scrubbedError is an error of a request to a URL with credentials, whose
+// message (net/http quotes the URL with its query) has them taken out.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// scrub takes the credentials of rawURL out of err's message.
+func scrub(err error, rawURL string) error {
+	if err == nil || !schema.URLHasCredentials(rawURL) {
+		return err
+	}
+	return &scrubbedError{msg: schema.ScrubURLError(err.Error(), rawURL), err: err}
 }
 
 // conditional adds the validators of the last download to req.
@@ -52,7 +74,7 @@ func version(etag, lastModified string) string {
 func (p *Provider) probe(ctx context.Context, rawURL string, last *download) (unchanged bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, rawURL, nil)
 	if err != nil {
-		return false, err
+		return false, scrub(err, rawURL)
 	}
 	if last != nil && (last.ETag != "" || last.LastModified != "") {
 		conditional(req, last)
@@ -61,7 +83,7 @@ func (p *Provider) probe(ctx context.Context, rawURL string, last *download) (un
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return false, err
+		return false, scrub(err, rawURL)
 	}
 	resp.Body.Close()
 	switch {
@@ -96,12 +118,12 @@ func (p *Provider) fetch(ctx context.Context, rawURL string, last *download,
 	land func(body io.Reader, total int64, complete func(n int64) error) (string, int64, error)) (fetched, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return fetched{}, err
+		return fetched{}, scrub(err, rawURL)
 	}
 	conditional(req, last)
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return fetched{}, err
+		return fetched{}, scrub(err, rawURL)
 	}
 	defer resp.Body.Close()
 	got := fetched{etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
@@ -126,5 +148,5 @@ func (p *Provider) fetch(ctx context.Context, rawURL string, last *download,
 		return nil
 	}
 	got.sha, got.size, err = land(resp.Body, max(resp.ContentLength, 0), complete)
-	return got, err
+	return got, scrub(err, rawURL)
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/updplan/updplan/schema"
 )
 
 // private is the provider's private data of one catalog: what it knows of
@@ -75,7 +77,9 @@ func (pr *private) keepOnly(paths []string) {
 
 // urlKey identifies a URL without holding it.
 func urlKey(u string) string {
-	sum := sha256.Sum256([]byte(u))
+	// Of the stored form: a URL with credentials is not kept as a fast,
+	// unsalted hash of itself (the private data is in the state).
+	sum := sha256.Sum256([]byte(schema.StoredURL(u)))
 	return hex.EncodeToString(sum[:16])
 }
 

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	wordwrap "github.com/mitchellh/go-wordwrap"
+	"github.com/updplan/updplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -213,7 +215,40 @@ func snippetOf(d *hcl.Diagnostic, files map[string]*hcl.File) *diagSnippet {
 	sn.HighlightStartOffset = clamp(subject.Start.Byte-codeStart, 0, len(sn.Code))
 	sn.HighlightEndOffset = clamp(subject.End.Byte-codeStart, sn.HighlightStartOffset, len(sn.Code))
 	sn.Values = valueStatements(d)
+	redactSnippet(sn)
 	return sn
+}
+
+// urlInSource finds URLs written in configuration source.
+var urlInSource = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'<>\x60]+`)
+
+// redactSnippet hides the credentials of URLs written in the snippet's
+// source lines (a catalog source's user:password@ or ?sig=), which the
+// snippet would otherwise print, keeping the highlight on the same text.
+func redactSnippet(sn *diagSnippet) {
+	matches := urlInSource.FindAllStringIndex(sn.Code, -1)
+	for i := len(matches) - 1; i >= 0; i-- {
+		ms, me := matches[i][0], matches[i][1]
+		r := schema.RedactURL(sn.Code[ms:me])
+		if r == sn.Code[ms:me] {
+			continue
+		}
+		delta := len(r) - (me - ms)
+		shift := func(off int, end bool) int {
+			switch {
+			case off >= me:
+				return off + delta
+			case off > ms && end:
+				return ms + len(r)
+			case off > ms:
+				return ms
+			}
+			return off
+		}
+		sn.HighlightStartOffset = shift(sn.HighlightStartOffset, false)
+		sn.HighlightEndOffset = shift(sn.HighlightEndOffset, true)
+		sn.Code = sn.Code[:ms] + r + sn.Code[me:]
+	}
 }
 
 // eachLine calls fn with the number and byte range of each line of src

@@ -1,8 +1,6 @@
 package view
 
 import (
-	"net/url"
-	"slices"
 	"sort"
 	"strings"
 
@@ -183,44 +181,12 @@ func primitiveString(v cty.Value) string {
 	return v.Type().FriendlyName()
 }
 
-// secretQuery are URL query parameters that carry credentials (shared
-// access signatures, tokens).
-var secretQuery = []string{"sig", "signature", "token", "access_token", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "code", "key", "password"}
-
 // redactURL hides the password and the credential query parameters of a
 // URL (a catalog source such as https://user:pass@host/... or a blob URL
 // with ?sig=...), which are not marked sensitive but are secrets all the
-// same. Anything else is returned as it is.
-func redactURL(s string) string {
-	if !strings.Contains(s, "://") || strings.ContainsAny(s, " \n") {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return s
-	}
-	changed := false
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "REDACTED")
-		changed = true
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			if slices.Contains(secretQuery, strings.ToLower(k)) {
-				q.Set(k, "REDACTED")
-				changed = true
-			}
-		}
-		if changed {
-			u.RawQuery = q.Encode()
-		}
-	}
-	if !changed {
-		return s
-	}
-	return u.String()
-}
+// same: a state written before the engine stored such URLs without their
+// credentials still holds them. Anything else is returned as it is.
+func redactURL(s string) string { return schema.RedactURL(s) }
 
 func heredoc(s string) string {
 	s = strings.TrimSuffix(s, "\n")
