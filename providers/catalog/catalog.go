@@ -512,6 +512,9 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	attrs["distributed"] = distributed(sp, byName, src.sha)
 	diags = append(diags, copyDiags(sp, jobs, src.sha)...)
 	diags = append(diags, p.retire(prior, sp, pr)...)
+	if !prior.IsNull() {
+		diags = append(diags, removeTempsDiags(droppedPlaces(prior, sp), sp.fileName)...) // temps.go
+	}
 	pr.keepOnly(sp.paths())
 	return providers.ApplyResponse{NewState: cty.ObjectVal(attrs), Private: pr.encode(), Diagnostics: diags}
 }
@@ -827,6 +830,7 @@ func (p *Provider) delete(ctx context.Context, prior cty.Value, pr *private) pro
 	}
 	sp, _ := p.spec(ctx, prior)
 	diags := p.removeDiag(sp.destination, sp.destFile(), optString(prior, "sha256"), pr)
+	diags = append(diags, removeTempsDiags(allPlaces(sp), sp.fileName)...) // temps.go
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: prior, Private: pr.encode(), Diagnostics: diags}
 	}
