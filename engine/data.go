@@ -46,7 +46,7 @@ func (e *Engine) visitData(ctx context.Context, ev *eval.Evaluator, cg *configGr
 			return cty.NilVal, diags
 		}
 		if cg.readData == nil || !args.IsWhollyKnown() {
-			vals[i] = cty.UnknownVal(rt.Block.ImpliedType())
+			vals[i] = deferredValue(rt, args)
 			if cg.readData != nil {
 				cg.readData.deferred(in.Addr, vals[i])
 			}
@@ -60,6 +60,27 @@ func (e *Engine) visitData(ctx context.Context, ev *eval.Evaluator, cg *configGr
 		vals[i] = v
 	}
 	return eval.DataRefValue(ds, vals, insts), diags
+}
+
+// deferredValue is a data source instance that is read only during apply
+// (or not at all, by validate), as the plan holds it: the arguments as far
+// as they are known, every attribute the provider computes unknown (as
+// Terraform's planned read).
+func deferredValue(rt *schema.ResourceType, args cty.Value) cty.Value {
+	if args == cty.NilVal || !args.IsKnown() || args.IsNull() || args.IsMarked() || !args.Type().IsObjectType() {
+		return cty.UnknownVal(rt.Block.ImpliedType())
+	}
+	attrs := args.AsValueMap()
+	for _, a := range rt.Block.Attributes {
+		if a.Computed && !a.Optional && !a.Required {
+			attrs[a.Name] = cty.UnknownVal(a.Type)
+		}
+	}
+	v := cty.ObjectVal(attrs)
+	if !v.Type().Equals(rt.Block.ImpliedType()) {
+		return cty.UnknownVal(rt.Block.ImpliedType())
+	}
+	return v
 }
 
 // dataReader reads data sources through their providers and keeps what

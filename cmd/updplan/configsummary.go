@@ -52,6 +52,26 @@ func configSummary(cfg *config.Config) *view.ConfigSummary {
 		}
 		sum.Resources = append(sum.Resources, cr)
 	}
+	addrs = addrs[:0]
+	for a := range cfg.Data {
+		addrs = append(addrs, a)
+	}
+	slices.SortFunc(addrs, addr.CompareResources)
+	for _, a := range addrs {
+		ds := cfg.Data[a]
+		cr := view.ConfigResource{Address: "data." + a.String(), Type: a.Type, Name: a.Name, Data: true}
+		if rt := schema.DataSource(a.Type); rt != nil {
+			cr.Provider = rt.Provider
+			cr.Expressions = bodyExpressions(ds.Config, &rt.Block)
+		}
+		if ds.Count != nil {
+			cr.CountExpression = expression(ds.Count, false)
+		}
+		if ds.ForEach != nil {
+			cr.ForEachExpr = expression(ds.ForEach, false)
+		}
+		sum.Resources = append(sum.Resources, cr)
+	}
 	for name, o := range cfg.Outputs {
 		sum.Outputs[name] = view.ConfigOutput{Expression: expression(o.Expr, o.Sensitive), Sensitive: o.Sensitive}
 	}

@@ -56,6 +56,7 @@ type filePlan struct {
 	Drift              []*fileChange         `json:"drift,omitempty"`
 	Outputs            []*fileOutput         `json:"outputs,omitempty"`
 	Checks             []*fileCheck          `json:"checks,omitempty"`
+	Reads              []*fileRead           `json:"reads,omitempty"`
 	PrevRunState       *fileState            `json:"prev_run_state,omitempty"`
 	PriorState         *fileState            `json:"prior_state,omitempty"`
 }
@@ -113,6 +114,13 @@ type fileCheck struct {
 	Addr     fileAddr `json:"addr"` // without key: the resource
 	Status   string   `json:"status"`
 	Problems []string `json:"problems,omitempty"`
+}
+
+// fileRead is a data source instance read while planning: kept for show
+// (and show -json), never used by apply, which reads it again.
+type fileRead struct {
+	Addr  fileAddr   `json:"addr"`
+	Value *fileValue `json:"value"`
 }
 
 type fileOutput struct {
@@ -255,6 +263,13 @@ func EncodeFile(p *Plan) ([]byte, error) {
 		for _, in := range c.Instances {
 			f.Checks = append(f.Checks, &fileCheck{Addr: encodeAddr(in.Addr), Status: string(in.Status), Problems: in.Problems})
 		}
+	}
+	for _, r := range p.Reads {
+		fv, err := encodeValue(r.Value)
+		if err != nil {
+			return nil, fmt.Errorf("data.%s: %w", r.Addr, err)
+		}
+		f.Reads = append(f.Reads, &fileRead{Addr: encodeAddr(r.Addr), Value: fv})
 	}
 	if f.PrevRunState, err = encodeState(p.PrevRunState); err != nil {
 		return nil, fmt.Errorf("previous run state: %w", err)
@@ -480,6 +495,20 @@ func DecodeFile(b []byte, types state.TypeFunc) (*Plan, error) {
 	}
 	if p.Checks, err = decodeChecks(f.Checks); err != nil {
 		return nil, fmt.Errorf("checks: %w", err)
+	}
+	for i, fr := range f.Reads {
+		if fr == nil {
+			return nil, fmt.Errorf("data source read #%d is null", i+1)
+		}
+		a, err := decodeAddr(fr.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("data source read #%d: %w", i+1, err)
+		}
+		v, err := decodeValue(fr.Value)
+		if err != nil || v == cty.NilVal {
+			return nil, fmt.Errorf("data.%s: a value is required: %v", a, err)
+		}
+		p.Reads = append(p.Reads, &DataRead{Addr: a, Value: v})
 	}
 	if p.PrevRunState, err = decodeState(f.PrevRunState, types); err != nil {
 		return nil, fmt.Errorf("previous run state: %w", err)

@@ -106,6 +106,12 @@ func samplePlan() *Plan {
 			}},
 			{Resource: addr.Resource{Type: "thing", Name: "old"}, Instances: []CheckInstance{{Addr: inst("old", addr.NoKey), Status: CheckPass}}},
 		},
+		Reads: []*DataRead{
+			{Addr: addr.Instance{Resource: addr.Resource{Type: "compliance", Name: "pilot"}, Key: addr.StrKey("a")},
+				Value: cty.ObjectVal(map[string]cty.Value{"clients": cty.NumberIntVal(3), "newest_scan": cty.NullVal(cty.String)})},
+			{Addr: addr.Instance{Resource: addr.Resource{Type: "compliance", Name: "late"}},
+				Value: cty.UnknownVal(cty.Object(map[string]cty.Type{"clients": cty.Number}))},
+		},
 	}
 }
 

@@ -173,7 +173,8 @@ type Plan struct {
 	Checks []*CheckResult
 
 	// Reads are the data sources read while planning, sorted by address.
-	// A saved plan does not keep them: apply reads them again.
+	// A saved plan keeps them for show; apply never uses them: it reads
+	// every data source again and checks the conditions on what it read.
 	Reads []*DataRead
 
 	Timestamp time.Time

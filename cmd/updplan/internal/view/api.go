@@ -57,6 +57,8 @@ type ConfigResource struct {
 	Type     string
 	Name     string
 	Provider string
+	// Data is set for a data block (mode "data", address data.TYPE.NAME).
+	Data bool
 	// Expressions maps attribute name -> {"constant_value": v} or
 	// {"references": [...]}.
 	Expressions     map[string]any

@@ -100,6 +100,7 @@ func planJSON(in PlanJSONInput) map[string]any {
 	if p.PriorState != nil {
 		doc["prior_state"] = stateJSON(p.PriorState, s, in.Version)
 	}
+	addDataJSON(doc, p, in.Version)
 	doc["configuration"] = configurationJSON(in.Config, s)
 	return doc
 }
@@ -339,8 +340,12 @@ func configurationJSON(c *ConfigSummary, s Schemas) map[string]any {
 	resources := []any{}
 	for _, r := range c.Resources {
 		var sensitive func(string) bool
-		if s != nil {
-			if rt := s.ResourceType(r.Type); rt != nil {
+		mode, types := "managed", s
+		if r.Data {
+			mode, types = "data", dataSchemas{}
+		}
+		if types != nil {
+			if rt := types.ResourceType(r.Type); rt != nil {
 				blk := rt.Block
 				sensitive = func(a string) bool { at := blk.Attribute(a); return at != nil && at.Sensitive }
 			}
@@ -351,7 +356,7 @@ func configurationJSON(c *ConfigSummary, s Schemas) map[string]any {
 		}
 		m := map[string]any{
 			"address":             r.Address,
-			"mode":                "managed",
+			"mode":                mode,
 			"type":                r.Type,
 			"name":                r.Name,
 			"provider_config_key": provider,
