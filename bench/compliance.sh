@@ -18,8 +18,11 @@
 # 5. `updplan plan` showing the compliance of its deployments (the pilot
 #    one and one over All Systems) against `plan -compliance=false`.
 #
-# Figures are medians (import: of 3 runs, the others of 5) and move with
-# the machine's load: run it on a quiet machine.
+# The imports run in alternating pairs (sqlite3, then updplan; RUNS pairs,
+# default 3) so that both sides of a ratio see the same load; each ratio
+# is of the medians. The script ends with one table of every figure
+# beside its reference and target. Figures move with the machine's load:
+# run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS=${1:-10000}
@@ -82,7 +85,12 @@ HCL
 (cd "$work/site" && "$work/updplan" -no-color inventory import "$work/members.csv" >/dev/null)
 cp "$work/site/site.db" "$work/template.db"
 
-echo "-- 1. import into SQLite"
+RUNS=${RUNS:-3}
+# field N of a measure line: 2 is seconds, 4 MiB.
+field() { awk -v f="$1" '{ for (i = 1; i <= NF; i++) if ($i == "s") { if (f == 2) print $(i - 1); else if ($(i + 2) == "MiB") print $(i + 1) } }'; }
+med() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+echo "-- 1. import into SQLite ($RUNS alternating pairs)"
 sqlite_import() {
   rm -f "$work/plain.db"
   measure -label "sqlite3 .import --csv (plain table)" -- sqlite3 "$work/plain.db" ".import --csv $work/scans.csv scans"
@@ -92,15 +100,18 @@ updplan_import() {
   cp "$work/template.db" "$work/site/site.db"
   measure -label "updplan inventory import (SQLite)" -dir "$work/site" -- "$work/updplan" -no-color inventory import "$work/scans.csv"
 }
-median 3 sqlite_import
-median 3 updplan_import
-median 3 measure -label "updplan inventory import again (unchanged)" -dir "$work/site" -- "$work/updplan" -no-color inventory import "$work/scans.csv"
-
+: >"$work/sqlite3.txt"
+: >"$work/import.txt"
+for _ in $(seq "$RUNS"); do
+  sqlite_import | tee -a "$work/sqlite3.txt"
+  updplan_import | tee -a "$work/import.txt"
+done
+median "$RUNS" measure -label "updplan inventory import again (unchanged)" -dir "$work/site" -- "$work/updplan" -no-color inventory import "$work/scans.csv" | tee "$work/again.txt"
 echo "-- 3. report"
-median 5 measure -label "updplan report compliance -by=collection" -dir "$work/site" -- "$work/updplan" -no-color report compliance -by=collection
+median 5 measure -label "updplan report compliance -by=collection" -dir "$work/site" -- "$work/updplan" -no-color report compliance -by=collection | tee "$work/report.txt"
 
 echo "-- 4. plan with and without a data source"
-median 5 measure -label "updplan plan (no data source)" -dir "$work/site" -- "$work/updplan" -no-color plan
+median 5 measure -label "updplan plan (no data source)" -dir "$work/site" -- "$work/updplan" -no-color plan | tee "$work/plan.txt"
 cat >"$work/site/data.upd.hcl" <<HCL
 data "compliance" "all" {
   site       = "LAB"
@@ -111,7 +122,7 @@ output "reported_percent" {
   value = data.compliance.all.reported_percent
 }
 HCL
-median 5 measure -label "updplan plan (data \"compliance\", All Systems)" -dir "$work/site" -- "$work/updplan" -no-color plan
+median 5 measure -label "updplan plan (data \"compliance\", All Systems)" -dir "$work/site" -- "$work/updplan" -no-color plan | tee "$work/plan-data.txt"
 
 echo "-- 5. plan with the compliance of its deployments shown, and without"
 rm "$work/site/data.upd.hcl"
@@ -124,11 +135,35 @@ deployment "all" {
   start_time = "2026-12-19T02:00:00Z"
 }
 HCL
-median 5 measure -label "updplan plan -compliance=false" -dir "$work/site" -- "$work/updplan" -no-color plan -compliance=false
-median 5 measure -label "updplan plan (compliance of 2 deployments)" -dir "$work/site" -- "$work/updplan" -no-color plan
+median 5 measure -label "updplan plan -compliance=false" -dir "$work/site" -- "$work/updplan" -no-color plan -compliance=false | tee "$work/plan-nc.txt"
+median 5 measure -label "updplan plan (compliance of 2 deployments)" -dir "$work/site" -- "$work/updplan" -no-color plan | tee "$work/plan-c.txt"
 (cd "$work/site" && "$work/updplan" -no-color plan | grep -E '# (deployment\.[a-z]+: )?compliance:')
 
 if [ "$PG" = 1 ]; then
-  echo "-- 2. import into PostgreSQL (Go benchmark, private cluster)"
-  BENCH_CLIENTS=$CLIENTS BENCH_UPDATES=$UPDATES go test -run '^$' -bench 'BenchmarkImportPostgres' -benchtime "${PG_RUNS:-3}x" ./providers/sitedb/compliance | grep -E '^Benchmark|^ok|FAIL'
+  echo "-- 2. import into PostgreSQL (Go benchmark, private cluster; psql \\copy in the same iterations)"
+  BENCH_CLIENTS=$CLIENTS BENCH_UPDATES=$UPDATES go test -run '^$' -bench 'BenchmarkImportPostgres' -benchtime "${PG_RUNS:-3}x" ./providers/sitedb/compliance | grep -E '^Benchmark|^ok|FAIL' | tee "$work/pg.txt"
+fi
+
+# The final table: every figure beside its reference and target.
+q=$(field 2 <"$work/sqlite3.txt" | med)
+u=$(field 2 <"$work/import.txt" | med)
+um=$(field 4 <"$work/import.txt" | med)
+secs() { awk '{ for (i = 1; i <= NF; i++) if ($i == "s") print $(i - 1) }' "$1"; }
+mib() { awk '{ for (i = 1; i <= NF; i++) if ($i == "MiB") print $(i - 1) }' "$1"; }
+a=$(secs "$work/again.txt")
+am=$(mib "$work/again.txt")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+echo
+echo "== compliance.sh: $rows rows, $(nproc) cores, medians of $RUNS (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-36s %-18s %-28s %-8s %s\n' "measure" "updplan" "reference" "ratio" "target"
+printf '%-36s %-18s %-28s %-8s %s\n' "import into SQLite" "$u s, $um MiB" "sqlite3 .import --csv $q s" "$(ratio "$u" "$q")" "<= 2x, <= 150 MiB"
+printf '%-36s %-18s %-28s %-8s %s\n' "import again (all unchanged)" "$a s, $am MiB" "sqlite3 .import --csv $q s" "$(ratio "$a" "$q")" "-"
+printf '%-36s %-18s %-28s %-8s %s\n' "report compliance -by=collection" "$(secs "$work/report.txt") s" "" "" "<= 0.5 s"
+printf '%-36s %-18s %-28s %-8s %s\n' "plan with data \"compliance\"" "$(secs "$work/plan-data.txt") s" "plan without $(secs "$work/plan.txt") s" \
+  "$(awk -v a="$(secs "$work/plan-data.txt")" -v b="$(secs "$work/plan.txt")" 'BEGIN { printf "%+.0f ms", (a - b) * 1000 }')" "<= +0.3 s"
+printf '%-36s %-18s %-28s %-8s %s\n' "plan showing 2 deployments' compliance" "$(secs "$work/plan-c.txt") s" "-compliance=false $(secs "$work/plan-nc.txt") s" \
+  "$(awk -v a="$(secs "$work/plan-c.txt")" -v b="$(secs "$work/plan-nc.txt")" 'BEGIN { printf "%+.0f ms", (a - b) * 1000 }')" "cheap"
+if [ "$PG" = 1 ]; then
+  read -r ps us pr < <(awk '/^BenchmarkImportPostgres/ { for (i = 1; i <= NF; i++) { if ($i == "psql-s/op") p = $(i - 1); if ($i == "updplan-s/op") u = $(i - 1); if ($i == "ratio") r = $(i - 1) } } END { print p, u, r }' "$work/pg.txt")
+  printf '%-36s %-18s %-28s %-8s %s\n' "import into PostgreSQL" "$us s" "psql \\copy $ps s" "${pr}x" "<= 1.5x"
 fi

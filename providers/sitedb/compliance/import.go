@@ -60,8 +60,17 @@ type ImportOptions struct {
 // row, under SQLite's limit of 32,766 parameters).
 const sqliteBatch = 200
 
+// stagedOnly makes every import take the staging path (tests compare the
+// two paths).
+var stagedOnly = false
+
 // Import loads one file (name is used in diagnostics) in one transaction:
 // on any error nothing of it stays in the database.
+//
+// A file of scan results that r can read again from its start (a file)
+// is imported in one pass when each client's rows are together
+// (single.go); one whose clients' rows are scattered is rolled back and
+// read again through the staging path, as is anything r cannot rewind.
 func (s *Store) Import(ctx context.Context, name string, r io.Reader, opts ImportOptions) (*Result, hcl.Diagnostics) {
 	if opts.MaxListed <= 0 {
 		opts.MaxListed = 20
@@ -69,6 +78,29 @@ func (s *Store) Import(ctx context.Context, name string, r io.Reader, opts Impor
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	var start int64 = -1
+	seeker, rewind := r.(io.Seeker)
+	if rewind {
+		var err error
+		if start, err = seeker.Seek(0, io.SeekCurrent); err != nil {
+			rewind = false // a pipe
+		}
+	}
+	res, d := s.importOnce(ctx, name, r, opts, rewind && !stagedOnly)
+	if res == nil && d == nil {
+		// Scattered: from the start again, through the staging path.
+		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+			return nil, s.fileDiag(name, &readError{err}, "read "+name)
+		}
+		res, d = s.importOnce(ctx, name, r, opts, false)
+	}
+	return res, d
+}
+
+// importOnce imports the file once; single allows the single pass. It
+// returns nil and no diagnostics when the single pass found the file's
+// clients scattered (nothing was kept).
+func (s *Store) importOnce(ctx context.Context, name string, r io.Reader, opts ImportOptions, single bool) (*Result, hcl.Diagnostics) {
 	if opts.Progress != nil {
 		r = &countingReader{r: r, f: opts.Progress}
 	}
@@ -81,6 +113,13 @@ func (s *Store) Import(ctx context.Context, name string, r io.Reader, opts Impor
 		return nil, hcl.Diagnostics{s.Explain(err, "connect to the site database")}
 	}
 	defer conn.Close()
+	if single && !s.postgres() && rs.kind == ScanResults {
+		restore, err := pragmas(ctx, conn, singlePassPragmas)
+		if err != nil {
+			return nil, hcl.Diagnostics{s.Explain(err, "start the import transaction")}
+		}
+		defer restore()
+	}
 	begin := "BEGIN IMMEDIATE"
 	if s.postgres() {
 		begin = "BEGIN"
@@ -97,19 +136,22 @@ func (s *Store) Import(ctx context.Context, name string, r io.Reader, opts Impor
 		}
 	}
 	im := &importer{s: s, c: conn, rs: rs, opts: opts, res: &Result{Kind: rs.kind}, tp: timeParser{now: opts.Now}}
-	if rs.kind == Memberships {
+	switch {
+	case rs.kind == Memberships:
 		err = im.memberships(ctx)
-	} else {
-		if opts.Site == "" {
-			conn.ExecContext(context.Background(), "ROLLBACK")
-			d := opts.NoSite
-			if d == nil {
-				d = &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Site not given", Detail: "Scan results belong to a site; give its code."}
-			}
-			return nil, hcl.Diagnostics{d}
-		} else {
-			err = im.scans(ctx)
+	case opts.Site == "":
+		conn.ExecContext(context.Background(), "ROLLBACK")
+		d := opts.NoSite
+		if d == nil {
+			d = &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Site not given", Detail: "Scan results belong to a site; give its code."}
 		}
+		return nil, hcl.Diagnostics{d}
+	case single && s.postgres():
+		err = im.singlePass(ctx, im.postgresScans)
+	case single:
+		err = im.singlePass(ctx, im.sqliteScans)
+	default:
+		err = im.scans(ctx)
 	}
 	if err == nil {
 		_, err = conn.ExecContext(ctx, "COMMIT")
@@ -118,6 +160,9 @@ func (s *Store) Import(ctx context.Context, name string, r io.Reader, opts Impor
 		// A failed transaction is rolled back on a fresh context: the
 		// caller's may be what was cancelled.
 		conn.ExecContext(context.Background(), "ROLLBACK")
+		if errors.Is(err, errScattered) && ctx.Err() == nil {
+			return nil, nil
+		}
 		if ctx.Err() != nil {
 			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Import interrupted",
 				Detail: fmt.Sprintf("The import of %s was interrupted; nothing of the file was imported. Run the command again to import it.", name)}}
@@ -375,7 +420,7 @@ func (im *importer) scans(ctx context.Context) error {
 		var err error
 		dups, err = im.duplicates(ctx, `SELECT s.line, (SELECT MIN(d.line) FROM scan_stage d WHERE d.resource_id = s.resource_id AND d.update_id = s.update_id AND d.scanned_at = s.scanned_at)
 		FROM scan_stage s WHERE EXISTS (SELECT 1 FROM scan_stage d WHERE d.resource_id = s.resource_id AND d.update_id = s.update_id AND d.scanned_at = s.scanned_at AND d.line < s.line)
-		ORDER BY s.line`, "a duplicate of line %d (same client, update and scan time)")
+		ORDER BY s.line`, scanDuplicate)
 		if err != nil {
 			return err
 		}

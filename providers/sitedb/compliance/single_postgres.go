@@ -1,0 +1,177 @@
+package compliance
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// On PostgreSQL the resolved rows go through one COPY (binary, pgx
+// CopyFrom from the stream): straight into scan_results when the site
+// has no scan stored yet (a first import), else into a temporary table
+// merged with one upsert. The clients follow with a second COPY.
+
+// keptClient is a client whose scan is stored, with what scan_clients
+// needs.
+type keptClient struct {
+	resourceID                 int64
+	name, scanned, inventoried string
+	newer                      bool
+	counts                     stateCounts
+}
+
+// rowSource feeds CopyFrom with the rows of the clients the reader
+// resolves and keeps the clients.
+type rowSource struct {
+	ctx     context.Context
+	im      *importer
+	in      <-chan []*clientScan
+	failed  <-chan struct{}
+	stored  map[int64]string
+	site    bool // the rows carry the site (scan_results) or not (the stage)
+	batch   []*clientScan
+	cs      *clientScan
+	i       int
+	clients []keptClient
+	vals    []any
+	err     error
+}
+
+func (s *rowSource) Next() bool {
+	for {
+		if s.cs != nil && s.i < len(s.cs.rows) {
+			r := &s.cs.rows[s.i]
+			s.i++
+			v := s.vals[:0]
+			if s.site {
+				v = append(v, s.im.opts.Site)
+			}
+			s.vals = append(v, s.cs.resourceID, r.updateID, r.bulletin, r.article, r.title, r.state, s.cs.scanned)
+			return true
+		}
+		if len(s.batch) == 0 {
+			select {
+			case b, ok := <-s.in:
+				if !ok {
+					if stopped(s.failed) {
+						// pgx ends the COPY with CopyFail: nothing is kept.
+						s.err = errReaderStopped
+					}
+					return false
+				}
+				s.batch = b
+			case <-s.ctx.Done():
+				s.err = s.ctx.Err()
+				return false
+			}
+			continue
+		}
+		cs := s.batch[0]
+		s.batch = s.batch[1:]
+		ok, _, newer := s.im.take(cs, s.stored)
+		if !ok {
+			continue
+		}
+		kc := keptClient{resourceID: cs.resourceID, name: cs.name, scanned: cs.scanned, inventoried: cs.inventoried, newer: newer}
+		for i := range cs.rows {
+			kc.counts.add(cs.rows[i].state)
+		}
+		s.clients = append(s.clients, kc)
+		s.cs, s.i = cs, 0
+	}
+}
+
+func (s *rowSource) Values() ([]any, error) { return s.vals, nil }
+func (s *rowSource) Err() error             { return s.err }
+
+func (im *importer) postgresScans(ctx context.Context, in <-chan []*clientScan, failed <-chan struct{}, stored map[int64]string) error {
+	site := im.opts.Site
+	direct := len(stored) == 0
+	return im.c.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		src := &rowSource{ctx: ctx, im: im, in: in, failed: failed, stored: stored, site: direct, vals: make([]any, 0, 8)}
+		clientCols := []string{"resource_id", "name", "scanned_at", "inventoried_at", "installed", "required", "reboot_pending", "not_required", "unknown"}
+		clientRow := func(c *keptClient) []any {
+			return []any{c.resourceID, c.name, c.scanned, nullIfEmpty(c.inventoried), c.counts[0], c.counts[1], c.counts[2], c.counts[3], c.counts[4]}
+		}
+		if direct {
+			n, err := pc.CopyFrom(ctx, pgx.Identifier{"scan_results"}, []string{"site", "resource_id", "update_id", "bulletin", "article", "title", "state", "scanned_at"}, src)
+			if err != nil {
+				return err
+			}
+			im.res.Added = n
+			_, err = pc.CopyFrom(ctx, pgx.Identifier{"scan_clients"}, append([]string{"site"}, clientCols...),
+				pgx.CopyFromSlice(len(src.clients), func(i int) ([]any, error) {
+					return append([]any{site}, clientRow(&src.clients[i])...), nil
+				}))
+			return err
+		}
+		for _, q := range []string{
+			`CREATE TEMP TABLE scan_kept (resource_id BIGINT NOT NULL, update_id TEXT NOT NULL, bulletin TEXT NOT NULL, article TEXT NOT NULL,
+				title TEXT NOT NULL, state TEXT NOT NULL, scanned_at TEXT NOT NULL) ON COMMIT DROP`,
+			`CREATE TEMP TABLE kept_clients (resource_id BIGINT PRIMARY KEY, name TEXT NOT NULL, scanned_at TEXT NOT NULL, inventoried_at TEXT,
+				installed BIGINT, required BIGINT, reboot_pending BIGINT, not_required BIGINT, unknown BIGINT, newer BOOLEAN NOT NULL DEFAULT false) ON COMMIT DROP`,
+		} {
+			if _, err := pc.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		if _, err := pc.CopyFrom(ctx, pgx.Identifier{"scan_kept"}, []string{"resource_id", "update_id", "bulletin", "article", "title", "state", "scanned_at"}, src); err != nil {
+			return err
+		}
+		if _, err := pc.CopyFrom(ctx, pgx.Identifier{"kept_clients"}, append(clientCols, "newer"),
+			pgx.CopyFromSlice(len(src.clients), func(i int) ([]any, error) {
+				return append(clientRow(&src.clients[i]), src.clients[i].newer), nil
+			})); err != nil {
+			return err
+		}
+		// Autovacuum never sees a temporary table: without statistics the
+		// planner would join it as if it held a few rows.
+		if _, err := pc.Exec(ctx, `ANALYZE scan_kept; ANALYZE kept_clients`); err != nil {
+			return err
+		}
+		var kept, added, unchanged int64
+		if err := pc.QueryRow(ctx, `SELECT COUNT(*),
+			COALESCE(SUM(CASE WHEN r.update_id IS NULL THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.state = k.state AND r.bulletin = k.bulletin AND r.article = k.article AND r.title = k.title AND r.scanned_at = k.scanned_at THEN 1 ELSE 0 END), 0)
+			FROM scan_kept k LEFT JOIN scan_results r ON r.site = $1 AND r.resource_id = k.resource_id AND r.update_id = k.update_id`, site).Scan(&kept, &added, &unchanged); err != nil {
+			return err
+		}
+		im.res.Added, im.res.Unchanged, im.res.Updated = added, unchanged, kept-added-unchanged
+		steps := []string{
+			`INSERT INTO scan_results (` + scanResultsColumns + `)
+			SELECT $1, k.resource_id, k.update_id, k.bulletin, k.article, k.title, k.state, k.scanned_at FROM scan_kept k
+			ON CONFLICT (site, resource_id, update_id) DO UPDATE SET bulletin = excluded.bulletin, article = excluded.article,
+				title = excluded.title, state = excluded.state, scanned_at = excluded.scanned_at
+			WHERE scan_results.state <> excluded.state OR scan_results.bulletin <> excluded.bulletin OR scan_results.article <> excluded.article
+				OR scan_results.title <> excluded.title OR scan_results.scanned_at <> excluded.scanned_at`,
+			`DELETE FROM scan_results r USING kept_clients c WHERE r.site = $1 AND r.resource_id = c.resource_id AND c.newer AND r.scanned_at < c.scanned_at`,
+			`INSERT INTO scan_clients (site, resource_id, name, scanned_at, inventoried_at)
+			SELECT $1, resource_id, name, scanned_at, inventoried_at FROM kept_clients
+			ON CONFLICT (site, resource_id) DO UPDATE SET name = excluded.name, scanned_at = excluded.scanned_at,
+				inventoried_at = CASE WHEN excluded.inventoried_at IS NULL OR scan_clients.inventoried_at > excluded.inventoried_at
+					THEN scan_clients.inventoried_at ELSE excluded.inventoried_at END`,
+			// The clients' rows per state, for the collection figures:
+			// a client of the same scan keeps the stored rows the file lacks.
+			`UPDATE scan_clients c SET (installed, required, reboot_pending, not_required, unknown) = (
+				SELECT COALESCE(SUM(CASE WHEN r.state = 'installed' THEN 1 ELSE 0 END), 0),
+					COALESCE(SUM(CASE WHEN r.state = 'required' THEN 1 ELSE 0 END), 0),
+					COALESCE(SUM(CASE WHEN r.state = 'reboot_pending' THEN 1 ELSE 0 END), 0),
+					COALESCE(SUM(CASE WHEN r.state = 'not_required' THEN 1 ELSE 0 END), 0),
+					COALESCE(SUM(CASE WHEN r.state = 'unknown' THEN 1 ELSE 0 END), 0)
+				FROM scan_results r WHERE r.site = c.site AND r.resource_id = c.resource_id)
+			WHERE c.site = $1 AND c.resource_id IN (SELECT resource_id FROM kept_clients)`,
+		}
+		for i, q := range steps {
+			tag, err := pc.Exec(ctx, q, site)
+			if err != nil {
+				return err
+			}
+			if i == 1 {
+				im.res.Removed = tag.RowsAffected()
+			}
+		}
+		return nil
+	})
+}
