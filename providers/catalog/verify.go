@@ -255,30 +255,10 @@ func (p *parsedSignedData) checkSigner(content []byte) (crypto.Hash, error) {
 	}
 	// RFC 5652 §5.3 and §11: exactly one message digest and one content
 	// type, single-valued, the content type being the signed content's.
-	var want []byte
 	var contentType asn1.ObjectIdentifier
-	digests, types := 0, 0
-	for rest := si.AuthAttrs.Bytes; len(rest) > 0; {
-		var a attribute
-		var err error
-		if rest, err = asn1.Unmarshal(rest, &a); err != nil {
-			return 0, fmt.Errorf("an authenticated attribute does not parse: %v", err)
-		}
-		switch {
-		case a.Type.Equal(oidMessageDigest):
-			digests++
-			if rest, err := asn1.Unmarshal(a.Values.Bytes, &want); err != nil || len(rest) > 0 {
-				return 0, errors.New("the message digest attribute does not parse or has more than one value")
-			}
-		case a.Type.Equal(oidContentType):
-			types++
-			if rest, err := asn1.Unmarshal(a.Values.Bytes, &contentType); err != nil || len(rest) > 0 {
-				return 0, errors.New("the content type attribute does not parse or has more than one value")
-			}
-		}
-	}
-	if digests > 1 || types > 1 {
-		return 0, errors.New("the signed attributes name the message digest or the content type more than once")
+	want, err := authAttrs(si.AuthAttrs.Bytes, oidContentType, "content type", &contentType)
+	if err != nil {
+		return 0, err
 	}
 	if !contentType.Equal(p.sd.ContentInfo.ContentType) {
 		return 0, errors.New("the signed attributes do not name the signed content's type")
@@ -500,29 +480,9 @@ func (a *Authenticode) counterSignature(p *parsedSignedData, values []byte) (tim
 	if tsa == nil || !ok {
 		return time.Time{}, false
 	}
-	var digest []byte
 	var at time.Time
-	digests, times := 0, 0
-	for rest := cs.AuthAttrs.Bytes; len(rest) > 0; {
-		var a attribute
-		var err error
-		if rest, err = asn1.Unmarshal(rest, &a); err != nil {
-			return time.Time{}, false
-		}
-		switch {
-		case a.Type.Equal(oidMessageDigest):
-			digests++
-			if r, err := asn1.Unmarshal(a.Values.Bytes, &digest); err != nil || len(r) > 0 {
-				return time.Time{}, false
-			}
-		case a.Type.Equal(oidSigningTime):
-			times++
-			if r, err := asn1.Unmarshal(a.Values.Bytes, &at); err != nil || len(r) > 0 {
-				return time.Time{}, false
-			}
-		}
-	}
-	if digests != 1 || times != 1 {
+	digest, err := authAttrs(cs.AuthAttrs.Bytes, oidSigningTime, "signing time", &at)
+	if err != nil || digest == nil || at.IsZero() {
 		return time.Time{}, false
 	}
 	d := h.New()
@@ -545,6 +505,38 @@ func (a *Authenticode) counterSignature(p *parsedSignedData, values []byte) (tim
 		return time.Time{}, false
 	}
 	return at, true
+}
+
+// authAttrs reads a SignerInfo's authenticated attributes (their DER
+// without the SET's tag): it returns the message digest and sets *value
+// to the attribute of type other (named name in errors: the content type
+// of a signer, the signing time of a counter-signature). Neither may be
+// there twice or with two values; a missing one is left for the caller to
+// refuse (digest nil, *value unset).
+func authAttrs(der []byte, other asn1.ObjectIdentifier, name string, value any) (digest []byte, err error) {
+	digests, others := 0, 0
+	for rest := der; len(rest) > 0; {
+		var a attribute
+		if rest, err = asn1.Unmarshal(rest, &a); err != nil {
+			return nil, fmt.Errorf("an authenticated attribute does not parse: %v", err)
+		}
+		switch {
+		case a.Type.Equal(oidMessageDigest):
+			digests++
+			if r, err := asn1.Unmarshal(a.Values.Bytes, &digest); err != nil || len(r) > 0 {
+				return nil, errors.New("the message digest attribute does not parse or has more than one value")
+			}
+		case a.Type.Equal(other):
+			others++
+			if r, err := asn1.Unmarshal(a.Values.Bytes, value); err != nil || len(r) > 0 {
+				return nil, fmt.Errorf("the %s attribute does not parse or has more than one value", name)
+			}
+		}
+	}
+	if digests > 1 || others > 1 {
+		return nil, fmt.Errorf("the signed attributes name the message digest or the %s more than once", name)
+	}
+	return digest, nil
 }
 
 // checkLegacySignature checks an RSA or ECDSA signature by cert over
