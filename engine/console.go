@@ -11,14 +11,17 @@ import (
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/engine/eval"
 	"github.com/updplan/updplan/engine/state"
+	"github.com/updplan/updplan/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // Console evaluates expressions against a configuration and its state, as
 // `terraform console` does: variables (from every source; a required one
-// without a value is unknown), locals, path.*, every function, and each
-// resource as the state records it (sensitive attributes marked). It
-// never writes anything and calls no provider.
+// without a value is unknown), locals, path.*, every function, each
+// resource as the state records it (sensitive attributes marked), and each
+// data source as its provider reads it now. It never writes anything: the
+// only provider calls are the data sources' reads, by providers configured
+// for reading, as plan configures them.
 type Console struct {
 	ev         *eval.Evaluator
 	localDiags map[string]hcl.Diagnostics
@@ -63,7 +66,70 @@ func (e *Engine) Console(ctx context.Context, cfg *config.Config, in Inputs, opt
 	c := &Console{ev: ev, localDiags: map[string]hcl.Diagnostics{}, release: release}
 	c.setResources(e, cfg, st)
 	c.setLocals(cfg)
+	if len(cfg.Data) > 0 {
+		diags = append(diags, c.readData(ctx, e, cfg)...)
+	}
 	return c, diags
+}
+
+// readData reads the data sources, so that data.compliance.pilot.clients
+// prints a number. A data source whose arguments are not known (they refer
+// to an object not created yet) stays unknown, as in a plan; so does one
+// whose provider cannot be configured or whose read fails, with the reason
+// as a warning: the console still evaluates everything else. A data source
+// may use another, or a local that uses one: each pass reads what became
+// known, then evaluates the locals again.
+func (c *Console) readData(ctx context.Context, e *Engine, cfg *config.Config) hcl.Diagnostics {
+	diags := e.configureProviders(ctx, c.ev, map[string]bool{}, providers.AccessRead)
+	if diags.HasErrors() {
+		return asWarnings(diags)
+	}
+	names := make([]addr.Resource, 0, len(cfg.Data))
+	for a := range cfg.Data {
+		names = append(names, a)
+	}
+	slices.SortFunc(names, addr.CompareResources)
+	cg := &configGraph{readData: &dataReader{e: e}}
+	done := map[addr.Resource]bool{}
+	for pass := 0; pass <= len(names); pass++ {
+		progress := false
+		for _, a := range names {
+			if done[a] {
+				continue
+			}
+			v, d := e.visitData(ctx, c.ev, cg, a)
+			if d.HasErrors() {
+				diags = append(diags, asWarnings(d)...)
+				done[a] = true
+				continue
+			}
+			diags = append(diags, d...)
+			c.ev.SetData(a, v)
+			if v.IsWhollyKnown() {
+				done[a], progress = true, true
+			}
+		}
+		c.localDiags = map[string]hcl.Diagnostics{}
+		c.setLocals(cfg)
+		if !progress || ctx.Err() != nil {
+			break
+		}
+	}
+	return diags
+}
+
+// asWarnings turns errors into warnings that say the value stays unknown.
+func asWarnings(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		w := *d
+		if w.Severity == hcl.DiagError {
+			w.Severity = hcl.DiagWarning
+			w.Detail += " The console shows the data sources this affects as (known after apply)."
+		}
+		out = append(out, &w)
+	}
+	return out
 }
 
 // setResources gives each configured resource its value from the state:
@@ -117,11 +183,11 @@ func (c *Console) setResources(e *Engine, cfg *config.Config, st *state.State) {
 		}
 		c.ev.SetResource(a, v)
 	}
-	// Data sources are read by plan, not kept in the state: the console,
-	// which calls no provider, knows their shape but not their values.
+	// Data sources are not kept in the state: unknown until readData
+	// reads them.
 	for a := range cfg.Data {
 		if rt := schemas.DataSource(a.Type); rt != nil {
-			c.ev.SetData(a, cty.UnknownVal(rt.Block.ImpliedType()))
+			c.ev.SetData(a, cty.DynamicVal)
 		}
 	}
 }

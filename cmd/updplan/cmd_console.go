@@ -19,11 +19,12 @@ const helpConsole = `Usage: updplan [global options] console [options]
   Evaluates expressions against the configuration and the state, as
   "terraform console" does: one expression per line read from stdin, its
   value printed in HCL syntax. Variables (a required one without a value is
-  unknown), locals, path.*, every function and each resource as the state
-  records it are in scope. Sensitive values print as (sensitive value).
-  The console never changes anything and calls no provider; it reads the
-  state without the lock unless -lock=true. Type "exit" or end the input
-  (Ctrl-D) to leave.
+  unknown), locals, path.*, every function, each resource as the state
+  records it and each data source as its provider reads it now are in
+  scope. Sensitive values print as (sensitive value). The console never
+  changes anything: its only provider calls are the data sources' reads,
+  read-only as in a plan. It reads the state without the lock unless
+  -lock=true. Type "exit" or end the input (Ctrl-D) to leave.
 
 Options:
   -var 'NAME=VALUE'     Set a variable (repeatable).
