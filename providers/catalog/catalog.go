@@ -747,14 +747,16 @@ func (p *Provider) placeFrom(o origin, jobs []*copyJob, progress func(*copyJob, 
 		c.src, c.check = countingReader{r, &p.bytesRead}, o.check
 	}
 	c.accept = func(got string, n int64) error {
+		// A source whose stamp moved while it was read changed during the
+		// copy, whatever its hash says.
+		if after, err := o.file.Stat(); err != nil || !after.sameFile(o.before) || (o.sha == "" && n != o.before.Size) {
+			return errChangedUnderUs
+		}
 		switch {
 		case o.sha != "" && got != "" && got != o.sha:
 			return errChangedUnderUs
 		case o.sha == "" && o.want != "" && got != o.want:
 			return errPlanStale
-		}
-		if after, err := o.file.Stat(); err != nil || !after.sameFile(o.before) || (o.sha == "" && n != o.before.Size) {
-			return errChangedUnderUs
 		}
 		if o.check != nil {
 			var err error

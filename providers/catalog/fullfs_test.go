@@ -17,10 +17,17 @@ import (
 // mounting is not allowed (not root, or in a container that forbids it).
 func mountTmpfs(t *testing.T, size string, ro bool) string {
 	t.Helper()
+	dir := t.TempDir()
+	mountTmpfsOn(t, dir, size, ro)
+	return dir
+}
+
+// mountTmpfsOn mounts a tmpfs of size bytes on dir, as mountTmpfs does.
+func mountTmpfsOn(t *testing.T, dir, size string, ro bool) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a small file system needs root")
 	}
-	dir := t.TempDir()
 	var flags uintptr
 	if ro {
 		flags = syscall.MS_RDONLY
@@ -29,7 +36,6 @@ func mountTmpfs(t *testing.T, size string, ro bool) string {
 		t.Skipf("cannot mount a tmpfs here: %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
-	return dir
 }
 
 // A distribution point that is full or read-only fails alone, with what

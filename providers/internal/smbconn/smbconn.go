@@ -302,6 +302,7 @@ const (
 	NotFound          // a file or folder is missing
 	Dropped           // the connection broke after it was made
 	Canceled          // the caller's context ended
+	DiskFull          // the share's disk is full, or the account's quota spent
 )
 
 // Error is a classified SMB failure.
@@ -332,6 +333,8 @@ func (e *Error) Error() string {
 		what = fmt.Sprintf("the connection dropped: %v", e.Err)
 	case Canceled:
 		what = fmt.Sprintf("canceled: %v", e.Err)
+	case DiskFull:
+		what = "no space left on the share's disk (the disk is full or the account's quota is spent)"
 	default:
 		what = e.Err.Error()
 	}
@@ -367,6 +370,8 @@ const (
 	statusConnectionReset    = 0xC000020D
 	statusNotFound           = 0xC0000034
 	statusPathNotFound       = 0xC000003A
+	statusDiskFull           = 0xC000007F
+	statusQuotaExceeded      = 0xC0000044
 )
 
 func classify(ctx context.Context, err error) Kind {
@@ -383,6 +388,8 @@ func classify(ctx context.Context, err error) Kind {
 			return Dropped
 		case statusNotFound, statusPathNotFound:
 			return NotFound
+		case statusDiskFull, statusQuotaExceeded:
+			return DiskFull
 		}
 		return Other
 	}

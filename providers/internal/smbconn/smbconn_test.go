@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudsoda/go-smb2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/updplan/updplan/internal/sambatest"
 )
@@ -244,6 +245,8 @@ func TestKindOfPlainErrors(t *testing.T) {
 		{io.EOF, Dropped},
 		{errors.New("x"), Other},
 		{&Error{Kind: NoSuchShare, Err: errors.New("x")}, NoSuchShare},
+		{&smb2.ResponseError{Code: statusDiskFull}, DiskFull},
+		{&smb2.ResponseError{Code: statusQuotaExceeded}, DiskFull},
 	} {
 		if got := KindOf(tc.err); got != tc.want {
 			t.Errorf("KindOf(%v) = %d, want %d", tc.err, got, tc.want)
