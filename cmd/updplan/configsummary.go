@@ -39,18 +39,7 @@ func configSummary(cfg *config.Config) *view.ConfigSummary {
 	slices.SortFunc(addrs, addr.CompareResources)
 	for _, a := range addrs {
 		r := cfg.Resources[a]
-		cr := view.ConfigResource{Address: a.String(), Type: a.Type, Name: a.Name}
-		if rt := schema.LookupResourceType(a.Type); rt != nil {
-			cr.Provider = rt.Provider
-			cr.Expressions = bodyExpressions(r.Config, &rt.Block)
-		}
-		if r.Count != nil {
-			cr.CountExpression = expression(r.Count, false)
-		}
-		if r.ForEach != nil {
-			cr.ForEachExpr = expression(r.ForEach, false)
-		}
-		sum.Resources = append(sum.Resources, cr)
+		sum.Resources = append(sum.Resources, configResource(a.String(), a, schema.LookupResourceType(a.Type), r.Config, r.Count, r.ForEach))
 	}
 	addrs = addrs[:0]
 	for a := range cfg.Data {
@@ -59,17 +48,8 @@ func configSummary(cfg *config.Config) *view.ConfigSummary {
 	slices.SortFunc(addrs, addr.CompareResources)
 	for _, a := range addrs {
 		ds := cfg.Data[a]
-		cr := view.ConfigResource{Address: "data." + a.String(), Type: a.Type, Name: a.Name, Data: true}
-		if rt := schema.DataSource(a.Type); rt != nil {
-			cr.Provider = rt.Provider
-			cr.Expressions = bodyExpressions(ds.Config, &rt.Block)
-		}
-		if ds.Count != nil {
-			cr.CountExpression = expression(ds.Count, false)
-		}
-		if ds.ForEach != nil {
-			cr.ForEachExpr = expression(ds.ForEach, false)
-		}
+		cr := configResource("data."+a.String(), a, schema.DataSource(a.Type), ds.Config, ds.Count, ds.ForEach)
+		cr.Data = true
 		sum.Resources = append(sum.Resources, cr)
 	}
 	for name, o := range cfg.Outputs {
@@ -83,6 +63,22 @@ func configSummary(cfg *config.Config) *view.ConfigSummary {
 		sum.Variables[name] = cv
 	}
 	return sum
+}
+
+// configResource is a resource or data block of the summary.
+func configResource(address string, a addr.Resource, rt *schema.ResourceType, body hcl.Body, count, forEach hcl.Expression) view.ConfigResource {
+	cr := view.ConfigResource{Address: address, Type: a.Type, Name: a.Name}
+	if rt != nil {
+		cr.Provider = rt.Provider
+		cr.Expressions = bodyExpressions(body, &rt.Block)
+	}
+	if count != nil {
+		cr.CountExpression = expression(count, false)
+	}
+	if forEach != nil {
+		cr.ForEachExpr = expression(forEach, false)
+	}
+	return cr
 }
 
 // bodyExpressions maps every attribute and nested block set in body to its

@@ -46,18 +46,7 @@ data "compliance" "late" {
 // resource_changes (read_because_config_unknown) and in planned_values,
 // its known arguments set and its figures unknown.
 func TestPlanJSONDataSources(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(dataConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	runIn := func(args ...string) string {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), append([]string{"-chdir=" + dir}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
-			t.Fatalf("%v: exit %d\n%s\n%s", args, code, stdout.String(), stderr.String())
-		}
-		return stdout.String()
-	}
+	runIn := cliIn(t, dataConfig)
 	runIn("apply", "-auto-approve", "-target=site.lab")
 	runIn("plan", "-out=p.plan")
 	var p tfjson.Plan
@@ -135,5 +124,28 @@ func TestPlanJSONDataSources(t *testing.T) {
 	// The human show of the saved plan lists what was read.
 	if out := runIn("show", "p.plan"); !strings.Contains(out, " <= data.compliance.all: clients = 0") {
 		t.Errorf("show of the saved plan does not list the reads:\n%s", out)
+	}
+}
+
+// cliIn writes config as main.upd.hcl of a new directory and returns a
+// function that runs the CLI there in-process, failing the test on a
+// non-zero exit, and returns its stdout. A run that prints the
+// sensitive value of shapeConfig fails too.
+func cliIn(t *testing.T, config string) func(args ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), append([]string{"-chdir=" + dir}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, stdout.String(), stderr.String())
+		}
+		if strings.Contains(stdout.String()+stderr.String(), "shape-s3cret") {
+			t.Fatalf("%v shows the sensitive value:\n%s", args, stdout.String())
+		}
+		return stdout.String()
 	}
 }

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -55,21 +51,7 @@ collection "c" {
 // saved plan with Terraform's own output for the same plan (a fixture; see
 // testdata/terraform/README.md for where its shapes come from).
 func TestPlanJSONShapesMatchTerraform(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.upd.hcl"), []byte(shapeConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	runIn := func(args ...string) string {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), append([]string{"-chdir=" + dir}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
-			t.Fatalf("%v: exit %d\n%s\n%s", args, code, stdout.String(), stderr.String())
-		}
-		if strings.Contains(stdout.String()+stderr.String(), "shape-s3cret") {
-			t.Fatalf("%v shows the sensitive value:\n%s", args, stdout.String())
-		}
-		return stdout.String()
-	}
+	runIn := cliIn(t, shapeConfig)
 	runIn("apply", "-auto-approve", "-target=site.lab")
 	runIn("plan", "-out=p.plan")
 	ours := []byte(runIn("show", "-json", "p.plan"))

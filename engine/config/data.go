@@ -43,17 +43,7 @@ func (d *decoder) dataBlock(b *hcl.Block) {
 			"A data block is only read, never changed: a lifecycle block means nothing on it. Remove it."))
 	}
 	dsrc := &DataSource{Addr: key, Config: rest, TypeRange: b.LabelRanges[0], DeclRange: b.DefRange}
-	if a, ok := meta.Attributes["count"]; ok {
-		dsrc.Count = a.Expr
-	}
-	if a, ok := meta.Attributes["for_each"]; ok {
-		if dsrc.Count != nil {
-			d.diags = append(d.diags, errorAt(a.NameRange, `Invalid combination of "count" and "for_each"`,
-				`The "count" and "for_each" meta-arguments are mutually exclusive: only one may say how many instances to read. Remove one of them.`))
-		} else {
-			dsrc.ForEach = a.Expr
-		}
-	}
+	dsrc.Count, dsrc.ForEach = d.countAndForEach(meta, "read")
 	if a, ok := meta.Attributes["depends_on"]; ok {
 		dsrc.DependsOn = d.dependsOn(a.Expr)
 	}

@@ -60,6 +60,24 @@ var lifecycleSchema = &hcl.BodySchema{
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "precondition"}, {Type: "postcondition"}},
 }
 
+// countAndForEach returns the count and for_each of a block (nil when
+// absent); both set is an error at for_each. verb says what the instances
+// are for ("create", "read").
+func (d *decoder) countAndForEach(meta *hcl.BodyContent, verb string) (count, forEach hcl.Expression) {
+	if a, ok := meta.Attributes["count"]; ok {
+		count = a.Expr
+	}
+	if a, ok := meta.Attributes["for_each"]; ok {
+		if count != nil {
+			d.diags = append(d.diags, errorAt(a.NameRange, `Invalid combination of "count" and "for_each"`,
+				fmt.Sprintf(`The "count" and "for_each" meta-arguments are mutually exclusive: only one may say how many instances to %s. Remove one of them.`, verb)))
+		} else {
+			forEach = a.Expr
+		}
+	}
+	return count, forEach
+}
+
 func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 	name := b.Labels[0]
 	if diags := checkName(name, b.LabelRanges[0], "resource"); diags.HasErrors() {
@@ -80,17 +98,7 @@ func (d *decoder) resource(b *hcl.Block, rt *schema.ResourceType) {
 	r := &Resource{Addr: key, Config: rest, TypeRange: b.TypeRange, DeclRange: b.DefRange}
 	d.cfg.Resources[key] = r
 
-	if a, ok := meta.Attributes["count"]; ok {
-		r.Count = a.Expr
-	}
-	if a, ok := meta.Attributes["for_each"]; ok {
-		if r.Count != nil {
-			d.diags = append(d.diags, errorAt(a.NameRange, `Invalid combination of "count" and "for_each"`,
-				`The "count" and "for_each" meta-arguments are mutually exclusive: only one may say how many instances to create. Remove one of them.`))
-		} else {
-			r.ForEach = a.Expr
-		}
-	}
+	r.Count, r.ForEach = d.countAndForEach(meta, "create")
 	if a, ok := meta.Attributes["depends_on"]; ok {
 		r.DependsOn = d.dependsOn(a.Expr)
 	}
