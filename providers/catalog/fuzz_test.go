@@ -46,27 +46,40 @@ func FuzzCatalogSignature(f *testing.F) {
 	})
 }
 
-// FuzzHTTPDownload serves arbitrary bodies with arbitrary Content-Length
-// headers: whatever lands in the destination is a catalog that verified,
-// byte for byte what the server sent, and no temporary file stays.
-// FuzzHTTPDownload serves arbitrary bodies with arbitrary Content-Lengths
-// to a plan and apply of a URL source: nothing that does not verify may
-// land, and what lands is exactly what the server sent. One server, one
-// site and one provider serve every execution (a server, four folders and
-// a provider per execution ran 7 executions a minute on a loaded machine);
-// each execution starts from an empty PkgSource and distribution points.
+// FuzzHTTPDownload serves bodies made from the signed test catalog (a
+// slice of it, bytes overwritten or appended) or from scratch, with a
+// Content-Length that is exact, short, long, wrong or absent, to a plan
+// and apply of a URL source: nothing that does not verify may land, what
+// lands is exactly what the server sent, and no temporary file stays.
+//
+// The fuzzer sees a few small numbers and a short patch, not a whole
+// catalog: Go's fuzzing minimizes every new interesting input, one
+// plan and apply per candidate, for up to -fuzzminimizetime (60 s), and a
+// 1.7 KB catalog as the input made every worker minimize for a minute at a
+// time (0 executions a second between short bursts). One server, one site
+// and one provider serve every execution; each starts from an empty
+// PkgSource and distribution points.
 func FuzzHTTPDownload(f *testing.F) {
-	signed, _ := os.ReadFile("testdata/signed.cab")
-	f.Add(signed, int64(len(signed)))
-	f.Add(signed, int64(len(signed)+5))
-	f.Add(signed[:200], int64(-1))
-	f.Add([]byte("MSCF"), int64(4))
-	f.Add([]byte("MSCF"), int64(400))
-	f.Add(signed, int64(0))
-	f.Add([]byte{}, int64(10))
-	f.Add(signed, int64(len(signed)-1))
-	f.Add([]byte{}, int64(-1))
-	f.Add([]byte("0"), int64(-7))
+	signed, err := os.ReadFile("testdata/signed.cab")
+	if err != nil {
+		f.Fatal(err)
+	}
+	n := uint16(len(signed))
+	none := []byte{}
+	// base, from, to, patch, at, absent, delta
+	f.Add(true, uint16(0), n, none, uint16(0), false, int64(0))          // the catalog as it is
+	f.Add(true, uint16(0), n, none, uint16(0), false, int64(5))          // announces 5 bytes more
+	f.Add(true, uint16(0), n, none, uint16(0), false, int64(-1))         // announces 1 byte less
+	f.Add(true, uint16(0), n, none, uint16(0), false, -int64(n))         // announces 0 bytes
+	f.Add(true, uint16(0), uint16(200), none, uint16(0), true, int64(0)) // cut, no Content-Length
+	f.Add(true, uint16(400), n-18, none, uint16(0), false, int64(418))   // a middle piece, announced as the whole
+	f.Add(true, uint16(0), n, []byte{0xff}, n/2, false, int64(0))        // one byte changed
+	f.Add(true, uint16(0), n, []byte("tail"), n, false, int64(0))        // bytes appended
+	f.Add(false, uint16(0), uint16(0), []byte("MSCF"), uint16(0), false, int64(0))
+	f.Add(false, uint16(0), uint16(0), []byte("MSCF"), uint16(0), false, int64(396))
+	f.Add(false, uint16(0), uint16(0), none, uint16(0), false, int64(10))
+	f.Add(false, uint16(0), uint16(0), none, uint16(0), true, int64(0))
+	f.Add(false, uint16(0), uint16(0), []byte("0"), uint16(0), true, int64(0))
 	var (
 		mu     sync.Mutex
 		body   []byte
@@ -86,7 +99,12 @@ func FuzzHTTPDownload(f *testing.F) {
 	p := open(f, nil)
 	p.maxSize = 1 << 20
 	cfg := s.config(map[string]cty.Value{"source": urlSource(srv.URL)})
-	f.Fuzz(func(t *testing.T, b []byte, n int64) {
+	f.Fuzz(func(t *testing.T, base bool, from, to uint16, patch []byte, at uint16, absent bool, delta int64) {
+		b := fuzzBody(signed, base, int(from), int(to), patch, int(at))
+		n := int64(-1)
+		if !absent {
+			n = max(int64(len(b))+delta, -1)
+		}
 		mu.Lock()
 		body, length = b, n
 		mu.Unlock()
@@ -114,6 +132,25 @@ func FuzzHTTPDownload(f *testing.F) {
 		}
 		assertCatalog(t, s.pkgsrc, got)
 	})
+}
+
+// fuzzBody is the body FuzzHTTPDownload serves: signed[from:to] (clamped)
+// when base is set, else nothing, with patch written over it at at (or
+// appended past its end).
+func fuzzBody(signed []byte, base bool, from, to int, patch []byte, at int) []byte {
+	var b []byte
+	if base {
+		to = min(to, len(signed))
+		from = min(from, to)
+		b = append(b, signed[from:to]...)
+	}
+	at = min(at, len(b))
+	end := at + len(patch)
+	if end > len(b) {
+		b = append(b, make([]byte, end-len(b))...)
+	}
+	copy(b[at:end], patch)
+	return b
 }
 
 func checkBytes(t *testing.T, b []byte) (string, error) {
