@@ -271,6 +271,14 @@ func (e *Engine) GraphDOT(cfg *config.Config, in Inputs) (string, hcl.Diagnostic
 // to one provider directly (`inventory import`, `report`). The caller
 // closes it through Close.
 func (e *Engine) ConfiguredProvider(ctx context.Context, cfg *config.Config, in Inputs, name string) (providers.Provider, hcl.Diagnostics) {
+	return e.ConfiguredProviderFor(ctx, cfg, in, name, providers.AccessWrite)
+}
+
+// ConfiguredProviderFor is ConfiguredProvider with the given access:
+// providers.AccessRead creates nothing (a site database that does not
+// exist yet is not created); a later call with AccessWrite configures the
+// provider again for writing.
+func (e *Engine) ConfiguredProviderFor(ctx context.Context, cfg *config.Config, in Inputs, name string, access providers.Access) (providers.Provider, hcl.Diagnostics) {
 	diags := e.checkRequiredVersion(cfg)
 	p, ok := e.registry().Provider(name)
 	if !ok {
@@ -285,7 +293,7 @@ func (e *Engine) ConfiguredProvider(ctx context.Context, cfg *config.Config, in 
 	for _, rt := range p.Schema().ResourceTypes {
 		types[rt.Name] = true
 	}
-	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), types, providers.AccessWrite)...)
+	diags = append(diags, e.configureProviders(ctx, eval.New(cfg, vars), types, access)...)
 	if diags.HasErrors() {
 		return nil, diags
 	}

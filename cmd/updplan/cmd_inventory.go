@@ -117,6 +117,11 @@ func (c *cli) siteDatabase(ctx context.Context, vars []config.VarArg) (*complian
 	if diags.HasErrors() {
 		return nil, cfg.Files, diags
 	}
+	// Scan results go into a site database apply or init made: one that
+	// does not exist yet is refused, not created (read-only look first).
+	if _, d := c.existingSiteDatabase(ctx, cfg, vars, "import scan results into"); d.HasErrors() {
+		return nil, cfg.Files, append(diags, d...)
+	}
 	p, d := c.eng.ConfiguredProvider(ctx, cfg, c.inputs(vars), "sitedb")
 	diags = append(diags, d...)
 	if diags.HasErrors() {
@@ -124,6 +129,31 @@ func (c *cli) siteDatabase(ctx context.Context, vars []config.VarArg) (*complian
 	}
 	st, d := p.(*sitedb.Provider).Compliance()
 	return st, cfg.Files, append(diags, d...)
+}
+
+// existingSiteDatabase configures the sitedb provider read-only (nothing is
+// created) and refuses a site database that does not exist yet, saying
+// what creates it; doing is what the command would have done with it.
+func (c *cli) existingSiteDatabase(ctx context.Context, cfg *config.Config, vars []config.VarArg, doing string) (*sitedb.Provider, hcl.Diagnostics) {
+	p, diags := c.eng.ConfiguredProviderFor(ctx, cfg, c.inputs(vars), "sitedb", providers.AccessRead)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	sp := p.(*sitedb.Provider)
+	what := sp.Missing()
+	if what == "" {
+		return sp, diags
+	}
+	// The provider's warning speaks of a plan reading an empty database;
+	// this command refuses instead.
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity != hcl.DiagWarning || d.Summary != "Site database not created yet" {
+			out = append(out, d)
+		}
+	}
+	return nil, append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No site database yet",
+		Detail: fmt.Sprintf("%s, so there is nothing to %s; nothing was created. Run `updplan apply` (or `updplan init`) in this directory to create it, then run this command again.", what, doing)})
 }
 
 // resolveSite returns the site code scan results go to, or the diagnostic

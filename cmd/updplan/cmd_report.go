@@ -17,7 +17,6 @@ import (
 	"github.com/updplan/updplan/engine/addr"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/engine/state"
-	"github.com/updplan/updplan/providers/sitedb"
 	"github.com/updplan/updplan/providers/sitedb/compliance"
 )
 
@@ -157,11 +156,12 @@ func parseAge(s string) (time.Duration, error) {
 // siteReport builds the compliance and clients reports from the site
 // database.
 func (c *cli) siteReport(ctx context.Context, cfg *config.Config, kind string, f reportFlags) (*report.Report, hcl.Diagnostics) {
-	p, diags := c.eng.ConfiguredProvider(ctx, cfg, c.inputs(f.vars), "sitedb")
+	// A report only reads: it creates no site database (existingSiteDatabase).
+	p, diags := c.existingSiteDatabase(ctx, cfg, f.vars, "report")
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	st, d := p.(*sitedb.Provider).Compliance()
+	st, d := p.Compliance()
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return nil, diags

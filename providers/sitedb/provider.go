@@ -41,6 +41,9 @@ type Provider struct {
 	// advertisement of one passes the existence check before it is
 	// created.
 	plannedPrograms map[string]bool
+	// shadowed says why a read-only run serves an empty scratch database
+	// (see Missing).
+	shadowed string
 }
 
 // New returns an unconfigured sitedb provider.
@@ -195,11 +198,24 @@ func (p *Provider) useShadow(ctx context.Context, what string) hcl.Diagnostics {
 	}
 	p.s = s
 	p.w = newWriter(s)
+	p.shadowed = what
 	return hcl.Diagnostics{&hcl.Diagnostic{
 		Severity: hcl.DiagWarning,
 		Summary:  "Site database not created yet",
 		Detail:   what + ": this plan reads it as an empty database, without creating it (a plan never writes). `updplan apply` (or `updplan init`) creates it with the current schema.",
 	}}
+}
+
+// Missing says, after a read-only Configure, why the site database is
+// not there to read ("The SQLite site database /x/site.db does not exist
+// yet", "The PostgreSQL site database holds no tables yet"); "" when it
+// is. Commands that only read it (report) or only add to it (inventory
+// import) refuse to run on nothing, where plan reads an empty one.
+func (p *Provider) Missing() string {
+	if p.s == nil || p.s.scratch == "" {
+		return ""
+	}
+	return p.shadowed
 }
 
 // Prepare runs the pending migrations (`updplan init`).
