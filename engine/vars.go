@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/updplan/updplan/engine/config"
 	"github.com/updplan/updplan/engine/lang"
+	"github.com/updplan/updplan/engine/plan"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -194,4 +195,45 @@ func validateVariable(cfg *config.Config, v *config.Variable, val cty.Value, raw
 			fmt.Sprintf("%s\n\nThis was checked by the validation rule at %s.", msg, cond.String()), &subject))
 	}
 	return diags
+}
+
+// CheckSavedPlanVariables checks the -var and -var-file values given with
+// a saved plan (in.Args) against the values the plan was made with. They
+// are accepted, as OpenTofu accepts them, so that the settings evaluated
+// before the plan is read (an encryption block's passphrase, the backend)
+// can be given the same way as at `plan -out`; a value that differs from
+// the plan's is refused, naming the variable but never its value: a saved
+// plan is applied exactly as it was reviewed.
+func (e *Engine) CheckSavedPlanVariables(cfg *config.Config, in Inputs, p *plan.Plan) hcl.Diagnostics {
+	if len(in.Args) == 0 {
+		return nil
+	}
+	given, diags := config.LoadVarValues(cfg, in.Args, nil)
+	base, _ := config.LoadVarValues(cfg, nil, nil) // the variable files read anyway
+	for _, name := range sortedKeys(given) {
+		v := cfg.Variables[name]
+		r := given[name]
+		if v == nil || r == nil || (base[name] != nil && base[name].Value.RawEquals(r.Value)) {
+			continue
+		}
+		val, d := variableValue(v, r, false)
+		if v.Sensitive {
+			e.addSecrets(val)
+		}
+		if d.HasErrors() {
+			diags = append(diags, d...)
+			continue
+		}
+		planned, ok := p.Variables[name]
+		if ok && valuesEqual(val, planned) {
+			continue
+		}
+		var subject *hcl.Range
+		if !v.Sensitive { // the snippet would print a sensitive value
+			subject = rangePtr(r.Range)
+		}
+		diags = append(diags, errorDiag("Variable differs from the saved plan",
+			fmt.Sprintf("The value given for variable %q is not the one the plan was made with. A saved plan is applied exactly as it was reviewed; -var and -var-file with a plan file only serve to open it (the variables an encryption passphrase or the backend settings use). Give the value the plan was made with, leave the option out, or make a new plan.", name), subject))
+	}
+	return e.scrub(diags)
 }

@@ -207,7 +207,13 @@ func apply(ctx context.Context, c *cli, cmd string, args []string) int {
 	applyWith := c.eng.Apply
 	if planFile != "" {
 		var readDiags hcl.Diagnostics
+		// -var and -var-file open the plan (an encryption passphrase
+		// given as a variable at plan -out); they must be the plan's.
+		in := c.inputs(f.vars)
 		p, readDiags = c.readPlanFile(cfg, c.path(planFile))
+		if !readDiags.HasErrors() {
+			readDiags = append(readDiags, c.eng.CheckSavedPlanVariables(cfg, in, p)...)
+		}
 		if readDiags.HasErrors() {
 			return ui.fail(append(loadDiags, readDiags...))
 		}
@@ -306,7 +312,7 @@ func savedPlanConflicts(args []string) hcl.Diagnostics {
 		}
 		name := flagName(a)
 		switch name {
-		case "destroy", "refresh-only", "refresh", "target", "replace", "var", "var-file":
+		case "destroy", "refresh-only", "refresh", "target", "replace":
 			if seen[name] {
 				continue
 			}

@@ -77,8 +77,14 @@ func planJSON(in PlanJSONInput) map[string]any {
 	for _, c := range drift {
 		rd = append(rd, resourceChangeJSON(c, s, true))
 	}
-	doc["resource_drift"] = rd
-	doc["relevant_attributes"] = relevantAttributes(p)
+	// Terraform's jsonplan omits resource_drift, relevant_attributes and
+	// output_changes when they are empty (omitempty), and so does this.
+	if len(rd) > 0 {
+		doc["resource_drift"] = rd
+	}
+	if ra := relevantAttributes(p); len(ra) > 0 {
+		doc["relevant_attributes"] = ra
+	}
 
 	outChanges := map[string]any{}
 	plannedOutputs := map[string]any{}
@@ -88,7 +94,9 @@ func planJSON(in PlanJSONInput) map[string]any {
 			plannedOutputs[o.Name] = outputJSON(o.After, o.Sensitive)
 		}
 	}
-	doc["output_changes"] = outChanges
+	if len(outChanges) > 0 {
+		doc["output_changes"] = outChanges
+	}
 	doc["planned_values"] = map[string]any{
 		"outputs":     plannedOutputs,
 		"root_module": map[string]any{"resources": planned},

@@ -151,6 +151,12 @@ func TestWritePlanJSONEmpty(t *testing.T) {
 	if raw["applyable"] != false || len(raw["resource_changes"].([]any)) != 0 {
 		t.Errorf("empty plan: %s", out.String())
 	}
+	// Left out when empty, as Terraform's jsonplan does (omitempty).
+	for _, key := range []string{"resource_drift", "relevant_attributes", "output_changes"} {
+		if v, ok := raw[key]; ok {
+			t.Errorf("an empty plan has %s = %v; Terraform leaves it out", key, v)
+		}
+	}
 }
 
 func TestWriteStateJSON(t *testing.T) {
