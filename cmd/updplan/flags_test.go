@@ -136,8 +136,9 @@ func TestSavedPlanConflicts(t *testing.T) {
 		want []string // flag names reported, in order
 	}{
 		"allowed options":     {[]string{"-auto-approve", "-json", "-parallelism=2", "-lock-timeout=1s", "f.plan"}, nil},
-		"planning options":    {[]string{"-var", "a=1", "-var=b=2", "-target=site.a", "-destroy", "f.plan"}, []string{"var", "target", "destroy"}},
-		"double dash options": {[]string{"--refresh=false", "--var-file=x"}, []string{"refresh", "var-file"}},
+		"variables open it":   {[]string{"-var", "a=1", "-var-file=x", "f.plan"}, nil}, // checked against the plan's values
+		"planning options":    {[]string{"-var", "a=1", "-var=b=2", "-target=site.a", "-destroy", "f.plan"}, []string{"target", "destroy"}},
+		"double dash options": {[]string{"--refresh=false", "--var-file=x"}, []string{"refresh"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
