@@ -142,7 +142,7 @@ func TestSchemaNewerRefused(t *testing.T) {
 	eachDriver(t, func(t *testing.T, d testDriver) {
 		cfg, dir := d.config(t)
 		p := openWith(t, cfg, dir)
-		sqlExec(t, p, `INSERT INTO updplan_migrations (version, applied_at) VALUES (7, 'later')`)
+		sqlExec(t, p, `INSERT INTO updplan_migrations (version, applied_at) SELECT MAX(version) + 1, 'later' FROM updplan_migrations`)
 		p.Close()
 		p, diags := configure(cfg, dir)
 		defer p.Close()

@@ -147,7 +147,8 @@ func TestUpgradeFromVersion1(t *testing.T) {
 }
 
 // Scan results imported under schema version 4 get their clients' counts
-// per state when the database is upgraded.
+// per state (0005) and their updates' pairs (0007) when the database is
+// upgraded.
 func TestUpgradeCountsScanStates(t *testing.T) {
 	eachDriver(t, func(t *testing.T, d testDriver) {
 		cfg, dir := d.config(t)
@@ -169,6 +170,10 @@ func TestUpgradeCountsScanStates(t *testing.T) {
 		}
 		if got := sqlCount(t, p, `SELECT installed + required + unknown FROM scan_clients WHERE resource_id = 2`); got != 0 {
 			t.Errorf("PC02 counts %d, want 0", got)
+		}
+		// Migration 0007 keeps the updates' (id, article) pairs.
+		if got := sqlCount(t, p, `SELECT COUNT(*) FROM scan_updates WHERE site = 'LAB' AND article = ''`); got != 3 {
+			t.Errorf("%d update pairs after the upgrade, want 3", got)
 		}
 	})
 }

@@ -2,9 +2,9 @@
 // loads what clients reported (scan results exported from
 // v_GS_PatchStatusEx with v_R_System and v_GS_WORKSTATION_STATUS, and
 // collection memberships from v_FullCollectionMembership) into the tables
-// of migration 0003, and answers the questions asked of that data: the
-// reports of `updplan report compliance|clients` and the figures of the
-// `data "compliance"` data source.
+// of migrations 0003, 0005 and 0007, and answers the questions asked of
+// that data: the reports of `updplan report compliance|clients` and the
+// figures of the `data "compliance"` data source.
 //
 // Files are read as a stream (CSV or JSON lines, UTF-8 or UTF-16 with a
 // byte order mark) and validated row by row, in one transaction per file,

@@ -115,6 +115,30 @@ func (s *Store) updateFilter(updates []string) (string, []any) {
 	return ` AND (r.update_id IN (` + s.jsonStrings() + `) OR r.article IN (` + s.jsonStrings() + `))`, []any{string(bi), string(bk)}
 }
 
+// updateIDs returns, as a JSON array, the ids of the site's updates that
+// filter (updateFilter's condition on r) selects in scan_updates; ""
+// when there is none.
+func (s *Store) updateIDs(ctx context.Context, c querier, site, filter string, fArgs []any) (string, error) {
+	rows, err := c.QueryContext(ctx, s.bind(`SELECT DISTINCT r.update_id FROM scan_updates r WHERE r.site = ?`+filter), append([]any{site}, fArgs...)...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return "", err
+	}
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
 // jsonIDs is a subquery of the elements of a JSON array of integers bound
 // to one parameter.
 func (s *Store) jsonIDs() string {
@@ -198,9 +222,18 @@ func (s *Store) figures(ctx context.Context, c querier, q Query) (Figures, error
 		return f, nil
 	}
 	filter, fArgs := s.updateFilter(q.Updates)
+	// The ids of the updates the filter names (by id or by KB article),
+	// from the pairs the import keeps (migration 0007): the rows are then
+	// read by key, only those of these updates for each reported client.
+	ids, err := s.updateIDs(ctx, c, q.Site, filter, fArgs)
+	if err != nil || len(ids) == 0 {
+		return f, err
+	}
 	args := append([]any{q.Site}, repArgs...)
+	args = append(args, ids)
 	args = append(args, fArgs...)
-	rows, err := c.QueryContext(ctx, s.bind(`SELECT r.state, COUNT(*) FROM scan_results r WHERE r.site = ? AND r.resource_id IN (`+reported+`)`+filter+` GROUP BY r.state`), args...)
+	rows, err := c.QueryContext(ctx, s.bind(`SELECT r.state, COUNT(*) FROM scan_results r WHERE r.site = ? AND r.resource_id IN (`+reported+`)
+		AND r.update_id IN (`+s.jsonStrings()+`)`+filter+` GROUP BY r.state`), args...)
 	if err != nil {
 		return f, err
 	}

@@ -135,7 +135,7 @@ func (s *Store) importOnce(ctx context.Context, name string, r io.Reader, opts I
 			return nil, hcl.Diagnostics{s.Explain(err, "start the import transaction")}
 		}
 	}
-	im := &importer{s: s, c: conn, rs: rs, opts: opts, res: &Result{Kind: rs.kind}, tp: timeParser{now: opts.Now}}
+	im := &importer{s: s, c: conn, rs: rs, opts: opts, res: &Result{Kind: rs.kind}, tp: timeParser{now: opts.Now}, pairs: map[updatePair]struct{}{}}
 	switch {
 	case rs.kind == Memberships:
 		err = im.memberships(ctx)
@@ -223,6 +223,9 @@ type importer struct {
 	opts ImportOptions
 	res  *Result
 	tp   timeParser
+	// pairs are the (update, article) pairs of the file's rows (the
+	// single pass; the staging path takes them from its table).
+	pairs map[updatePair]struct{}
 }
 
 func (im *importer) reject(line int, reason string) {
@@ -446,6 +449,10 @@ func (im *importer) scans(ctx context.Context) error {
 		WHERE scan_results.state <> excluded.state OR scan_results.bulletin <> excluded.bulletin OR scan_results.article <> excluded.article
 			OR scan_results.title <> excluded.title OR scan_results.scanned_at <> excluded.scanned_at`, site)
 	if err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, c, `INSERT INTO scan_updates (site, update_id, article)
+		SELECT ?, u.update_id, u.article FROM (SELECT DISTINCT update_id, article FROM scan_stage) u WHERE true ON CONFLICT DO NOTHING`, site); err != nil {
 		return err
 	}
 	if stored == 0 {

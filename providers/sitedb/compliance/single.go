@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strings"
 )
 
 // The single pass: a scan-result file whose rows of each client are
@@ -151,6 +153,7 @@ func (g *grouper) resolve() {
 	clear(g.first)
 	for i := range rows {
 		r := &rows[i]
+		g.im.pairs[updatePair{r.updateID, r.article}] = struct{}{}
 		if r.inventoried > cs.inventoried {
 			cs.inventoried = r.inventoried
 		}
@@ -224,12 +227,48 @@ func (im *importer) singlePass(ctx context.Context, write func(ctx context.Conte
 	werr := write(ctx, in, failed, stored)
 	stop()
 	for range in {
-		// Wait for the reader: rerr is set before in is closed.
+		// Wait for the reader: rerr and im.pairs are set before in is
+		// closed.
 	}
 	if rerr != nil && (werr == nil || !errors.Is(rerr, context.Canceled)) {
 		return rerr
 	}
-	return werr
+	if werr != nil {
+		return werr
+	}
+	return im.storePairs(ctx)
+}
+
+// updatePair is an update and the KB article a row gave it.
+type updatePair struct{ update, article string }
+
+// storePairs adds the (update, article) pairs of the file's rows to
+// scan_updates (migration 0007).
+func (im *importer) storePairs(ctx context.Context) error {
+	pairs := make([]updatePair, 0, len(im.pairs))
+	for p := range im.pairs {
+		pairs = append(pairs, p)
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].update != pairs[j].update {
+			return pairs[i].update < pairs[j].update
+		}
+		return pairs[i].article < pairs[j].article
+	})
+	const chunk = 200
+	for len(pairs) > 0 {
+		n := min(chunk, len(pairs))
+		args := make([]any, 0, 3*n)
+		for _, p := range pairs[:n] {
+			args = append(args, im.opts.Site, p.update, p.article)
+		}
+		q := `INSERT INTO scan_updates (site, update_id, article) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
+		if _, err := im.s.exec(ctx, im.c, q, args...); err != nil {
+			return err
+		}
+		pairs = pairs[n:]
+	}
+	return nil
 }
 
 // stopped says whether the reader failed.

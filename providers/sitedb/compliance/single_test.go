@@ -62,6 +62,7 @@ func TestImportSinglePassMatchesStaging(t *testing.T) {
 		for _, q := range []string{
 			`SELECT site, resource_id, update_id, bulletin, article, title, state, scanned_at FROM scan_results ORDER BY resource_id, update_id`,
 			`SELECT site, resource_id, name, scanned_at, COALESCE(inventoried_at, '-'), installed, required, reboot_pending, not_required, unknown FROM scan_clients ORDER BY resource_id`,
+			`SELECT site, update_id, article FROM scan_updates ORDER BY update_id, article`,
 		} {
 			rows, err := s.DB.Query(q)
 			if err != nil {
