@@ -262,6 +262,7 @@ func plainCopy(dst, src *os.File, size int64, report func(int64) bool) (int64, e
 			if _, werr := dst.Write(buf[:k]); werr != nil {
 				return n, werr
 			}
+			writeBehind(dst, n, int64(k))
 			n += int64(k)
 			if !report(n) {
 				return n, nil

@@ -92,6 +92,23 @@ func (f localFile) Remove() error {
 type localTemp struct {
 	*os.File
 	final string
+	// written and behind: the bytes written, and those handed to
+	// writeBehind so far.
+	written, behind int64
+}
+
+// writeBehindEvery is how many written bytes a local copy gathers before
+// it asks the kernel to start writing them back (writeBehind).
+const writeBehindEvery = 8 << 20
+
+func (t *localTemp) Write(b []byte) (int, error) {
+	n, err := t.File.Write(b)
+	t.written += int64(n)
+	if t.written-t.behind >= writeBehindEvery {
+		writeBehind(t.File, t.behind, t.written-t.behind)
+		t.behind = t.written
+	}
+	return n, err
 }
 
 func (t *localTemp) Commit() error {

@@ -36,10 +36,21 @@ func kernelCopy(dst, src *os.File, size int64, report func(int64) bool) (int64, 
 		if k == 0 {
 			return n, nil // the source is shorter than it was
 		}
+		writeBehind(dst, n, int64(k))
 		n += int64(k)
 		if !report(n) {
 			return n, nil
 		}
 	}
 	return n, nil
+}
+
+// writeBehind asks the kernel to start writing n bytes of f from off to
+// the disk now, without waiting for them (sync_file_range WRITE). A copy
+// of the catalog ends with an fsync before its rename: with its chunks
+// already on their way, the disk works while the copies run instead of
+// after them, and that fsync has little left to do. Durability is the
+// fsync's, as before; where the call is not supported nothing changes.
+func writeBehind(f *os.File, off, n int64) {
+	_ = unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
 }
