@@ -28,7 +28,17 @@ const BackendDSNEnv = "UPDPLAN_BACKEND_DSN"
 // evaluated early (early.go) with e.Inputs: they may use variables and
 // local values that depend only on variables.
 func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
-	be, diags := e.backend(cfg)
+	return e.backendFor(cfg, false)
+}
+
+// readOnlyOps are the operations that never write the state: their
+// backend creates nothing (no PostgreSQL state tables on a database that
+// has none yet).
+var readOnlyOps = map[string]bool{"plan": true, "console": true, "drift": true, "output": true}
+
+// backendFor is Backend; readOnly creates nothing in the backend.
+func (e *Engine) backendFor(cfg *config.Config, readOnly bool) (state.Backend, hcl.Diagnostics) {
+	be, diags := e.backend(cfg, readOnly)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -39,7 +49,7 @@ func (e *Engine) Backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
 	return be, diags
 }
 
-func (e *Engine) backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
+func (e *Engine) backend(cfg *config.Config, readOnly bool) (state.Backend, hcl.Diagnostics) {
 	if cfg.Settings == nil || cfg.Settings.Backend == nil {
 		return state.NewLocal(filepath.Join(cfg.Dir, DefaultStateFile)), nil
 	}
@@ -113,7 +123,7 @@ func (e *Engine) backend(cfg *config.Config) (state.Backend, hcl.Diagnostics) {
 		if ws == "" {
 			ws = "default"
 		}
-		pg, err := openPostgres(dsn, ws)
+		pg, err := openPostgres(dsn, ws, readOnly)
 		if err != nil {
 			return nil, hcl.Diagnostics{errorDiag("Cannot open the PostgreSQL backend", err.Error()+" Check the connection string and that the server is running.", rangePtr(b.DeclRange))}
 		}
@@ -138,7 +148,7 @@ func (e *Engine) StateTypes() state.TypeFunc {
 // openLocked opens the configuration's backend and takes its lock; done
 // releases the lock and closes the backend.
 func (e *Engine) openLocked(ctx context.Context, cfg *config.Config, opts PlanOptions) (state.Backend, func(), hcl.Diagnostics) {
-	be, diags := e.Backend(cfg)
+	be, diags := e.backendFor(cfg, readOnlyOps[opts.Operation])
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}

@@ -6,7 +6,8 @@ import (
 	"github.com/updplan/updplan/engine/state"
 )
 
-// openPostgres opens the PostgreSQL state backend.
-func openPostgres(dsn, workspace string) (state.Backend, error) {
-	return state.NewPostgres(context.Background(), dsn, workspace)
+// openPostgres opens the PostgreSQL state backend; readOnly creates no
+// tables (state.OpenPostgres).
+func openPostgres(dsn, workspace string, readOnly bool) (state.Backend, error) {
+	return state.OpenPostgres(context.Background(), dsn, workspace, readOnly)
 }

@@ -69,7 +69,7 @@ func (e *Engine) Init(ctx context.Context, cfg *config.Config, in Inputs) hcl.Di
 // lock: it never writes.
 func (e *Engine) Drift(ctx context.Context, cfg *config.Config, in Inputs, opts PlanOptions) (_ *plan.Plan, diags hcl.Diagnostics) {
 	diags = e.checkRequiredVersion(cfg)
-	be, d := e.Backend(cfg)
+	be, d := e.backendFor(cfg, true) // drift writes nothing
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
@@ -237,7 +237,7 @@ func (e *Engine) Import(ctx context.Context, cfg *config.Config, in Inputs, targ
 
 // Outputs returns the root outputs recorded in state, sorted by name.
 func (e *Engine) Outputs(ctx context.Context, cfg *config.Config) ([]OutputValue, hcl.Diagnostics) {
-	be, diags := e.Backend(cfg)
+	be, diags := e.backendFor(cfg, true)
 	if diags.HasErrors() {
 		return nil, diags
 	}

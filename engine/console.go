@@ -48,7 +48,7 @@ func (e *Engine) Console(ctx context.Context, cfg *config.Config, in Inputs, opt
 		}
 		be, release = b, done
 	} else {
-		b, d := e.Backend(cfg)
+		b, d := e.backendFor(cfg, true)
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			return nil, diags

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -35,6 +36,9 @@ type Postgres struct {
 	mu       sync.Mutex
 	lockConn *pgxpool.Conn // the session holding the advisory lock
 	lockID   string
+	// noTables: opened read-only on a database without the state tables
+	// (OpenPostgres); the first write creates them.
+	noTables bool
 }
 
 var _ Backend = (*Postgres)(nil)
@@ -73,6 +77,14 @@ var pgSchema = []string{
 // if they are missing. workspace names the state within the database
 // ("default" when empty).
 func NewPostgres(ctx context.Context, dsn string, workspace string) (*Postgres, error) {
+	return OpenPostgres(ctx, dsn, workspace, false)
+}
+
+// OpenPostgres is NewPostgres; with readOnly (plan, drift, console,
+// output) it creates nothing: on a database without the state tables the
+// state reads as empty and the lock is the advisory lock alone (no holder
+// row), and the tables are created by the first write (apply, init).
+func OpenPostgres(ctx context.Context, dsn string, workspace string, readOnly bool) (*Postgres, error) {
 	if workspace == "" {
 		workspace = "default"
 	}
@@ -83,6 +95,9 @@ func NewPostgres(ctx context.Context, dsn string, workspace string) (*Postgres, 
 	}
 	if cfg.ConnConfig.Password != "" {
 		secrets = append(secrets, cfg.ConnConfig.Password, url.QueryEscape(cfg.ConnConfig.Password), url.PathEscape(cfg.ConnConfig.Password))
+	}
+	if slog.Default().Enabled(ctx, slog.LevelDebug) {
+		cfg.ConnConfig.Tracer = pgTracer{} // statement shapes, never values (postgres_log.go)
 	}
 	h := fnv.New64a()
 	h.Write([]byte("updplan-state:" + workspace))
@@ -97,11 +112,46 @@ func NewPostgres(ctx context.Context, dsn string, workspace string) (*Postgres, 
 		return nil, p.wrap("connecting to PostgreSQL", err)
 	}
 	p.pool = pool
+	if readOnly {
+		var have bool
+		err := pool.QueryRow(ctx, `SELECT to_regclass('updplan_state') IS NOT NULL AND to_regclass('updplan_state_journal') IS NOT NULL AND to_regclass('updplan_locks') IS NOT NULL`).Scan(&have)
+		if err != nil {
+			pool.Close()
+			return nil, p.wrap("looking for the state tables", err)
+		}
+		p.noTables = !have
+		return p, nil
+	}
 	if err := p.createTables(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return p, nil
+}
+
+// ensureTables creates the state tables before a write when a read-only
+// open found none.
+func (p *Postgres) ensureTables(ctx context.Context) error {
+	p.mu.Lock()
+	missing := p.noTables
+	p.mu.Unlock()
+	if !missing {
+		return nil
+	}
+	if err := p.createTables(ctx); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.noTables = false
+	p.mu.Unlock()
+	return nil
+}
+
+// tablesMissing reports whether a read-only open found no state tables.
+func (p *Postgres) tablesMissing() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.noTables
 }
 
 func (p *Postgres) createTables(ctx context.Context) error {
@@ -200,6 +250,9 @@ func (p *Postgres) SetEncryption(t *encryption.Target) { p.enc = t }
 
 // Read returns the stored state with the journal replayed, or nil.
 func (p *Postgres) Read(ctx context.Context, types TypeFunc) (*State, error) {
+	if p.tablesMissing() {
+		return nil, nil // nothing was ever written here
+	}
 	var data string
 	var header *journalHeader
 	var records [][]byte
@@ -268,6 +321,9 @@ func (p *Postgres) Read(ctx context.Context, types TypeFunc) (*State, error) {
 // Write stores s in one transaction: the previous state moves to the
 // previous column and the journal is cleared.
 func (p *Postgres) Write(ctx context.Context, s *State) error {
+	if err := p.ensureTables(ctx); err != nil {
+		return err
+	}
 	b, err := Encode(s)
 	if err != nil {
 		return err
@@ -295,6 +351,9 @@ func (p *Postgres) Write(ctx context.Context, s *State) error {
 // OpenJournal starts the journal of an apply, or continues one that Read
 // replayed; a journal already folded into the state is cleared.
 func (p *Postgres) OpenJournal(ctx context.Context, base *State) (Journal, error) {
+	if err := p.ensureTables(ctx); err != nil {
+		return nil, err
+	}
 	if base == nil {
 		return nil, errors.New("a journal needs the state it starts from; this is a bug in updplan")
 	}
@@ -434,6 +493,14 @@ func (p *Postgres) Lock(ctx context.Context, info LockInfo, timeout time.Duratio
 			return "", p.wrap("taking the state lock", err)
 		}
 		if ok {
+			if p.tablesMissing() {
+				// Read-only on a database without the tables: the
+				// advisory lock alone, nothing written.
+				p.mu.Lock()
+				p.lockConn, p.lockID = conn, info.ID
+				p.mu.Unlock()
+				return info.ID, nil
+			}
 			if err := p.recordHolder(ctx, conn, info); err != nil {
 				conn.Hijack().Close(context.Background()) // ends the session, and with it the lock
 				return "", err
@@ -489,6 +556,9 @@ func (p *Postgres) recordHolder(ctx context.Context, conn *pgxpool.Conn, info Lo
 // holder reads the holder row; live says whether its session still holds
 // the advisory lock (a row left by a dead session is stale).
 func (p *Postgres) holder(ctx context.Context) (*LockInfo, bool, error) {
+	if p.tablesMissing() {
+		return nil, false, nil
+	}
 	var raw []byte
 	var live bool
 	err := p.pool.QueryRow(ctx, `
@@ -524,7 +594,10 @@ func (p *Postgres) Unlock(ctx context.Context, id string) error {
 	}
 	conn := p.lockConn
 	p.lockConn, p.lockID = nil, ""
-	_, err := conn.Exec(ctx, `DELETE FROM updplan_locks WHERE workspace = $1 AND id = $2`, p.workspace, id)
+	var err error
+	if !p.noTables { // p.mu is held
+		_, err = conn.Exec(ctx, `DELETE FROM updplan_locks WHERE workspace = $1 AND id = $2`, p.workspace, id)
+	}
 	if err == nil {
 		var released bool
 		err = conn.QueryRow(ctx, `SELECT pg_advisory_unlock($1)`, p.key).Scan(&released)

@@ -1,9 +1,11 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -312,5 +314,44 @@ func BenchmarkPostgresJournalSet1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+	}
+}
+
+// TestPostgresLogsStatementShapes: with debug logging on, every statement
+// of the backend is logged by its shape; no argument (the state document,
+// a sensitive output), no DSN and no password reaches the log.
+func TestPostgresLogsStatementShapes(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	var buf bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	defer slog.SetDefault(prev)
+	p, err := NewPostgres(ctx, dsn, "logged")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	id, err := p.Lock(ctx, LockInfo{Operation: "OperationTypeApply"}, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, p.Write(ctx, sampleState()))
+	if _, err := p.Read(ctx, testTypes); err != nil {
+		t.Fatal(err)
+	}
+	must(t, p.Unlock(ctx, id))
+	log := buf.String()
+	for _, want := range []string{`statement="SELECT data FROM updplan_state WHERE workspace = $1"`, "pg_try_advisory_lock($1)", "INSERT INTO updplan_state", "backend=postgres", "args=1"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
+	}
+	u, _ := url.Parse(dsn)
+	pw, _ := u.User.Password()
+	for _, secret := range []string{"s3cret", "logged", dsn, pw, "5a0cfd43"} {
+		if secret != "" && strings.Contains(log, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
 	}
 }
