@@ -11,7 +11,8 @@
 // file_smb.go (a file on an SMB distribution point, through the session
 // pool of providers/internal/smbconn), copy.go (one pass over the source's
 // bytes to every place, temporary names renamed into place),
-// kernelcopy_*.go (reflink / copy_file_range), fileid_*.go (inodes for the
+// kernelcopy_*.go (reflink / copy_file_range, and write-behind: each local
+// copy starts its write-back as it goes), fileid_*.go (inodes for the
 // metadata cache), trust/ (the embedded Microsoft roots). testdata/ holds
 // signed test catalogs and make-fixtures.sh, which made them;
 // matrix_test.go builds its own with gcab and osslsigncode (and a legacy
