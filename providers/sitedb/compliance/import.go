@@ -235,13 +235,13 @@ func (im *importer) reject(line int, reason string) {
 	}
 }
 
-// produce reads rows until the next valid one and returns its staging
-// values; ok is false at the end of the file.
-func (im *importer) produce(ctx context.Context, vals []any) (ok bool, err error) {
+// nextRow reads the next row that can be read into im.rs.fields and
+// counts it; a row that cannot is counted and rejected. io.EOF at the end.
+func (im *importer) nextRow(ctx context.Context) (int, error) {
 	for {
 		line, err := im.rs.next(im.rs.fields)
 		if err == io.EOF {
-			return false, nil
+			return 0, err
 		}
 		var re *rowError
 		if errors.As(err, &re) {
@@ -250,11 +250,26 @@ func (im *importer) produce(ctx context.Context, vals []any) (ok bool, err error
 			continue
 		}
 		if err != nil {
-			return false, err
+			return 0, err
 		}
 		im.res.Rows++
 		if im.res.Rows%8192 == 0 && ctx.Err() != nil {
-			return false, ctx.Err()
+			return 0, ctx.Err()
+		}
+		return line, nil
+	}
+}
+
+// produce reads rows until the next valid one and returns its staging
+// values; ok is false at the end of the file.
+func (im *importer) produce(ctx context.Context, vals []any) (ok bool, err error) {
+	for {
+		line, err := im.nextRow(ctx)
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
 		}
 		if im.rs.kind == Memberships {
 			m, why := memberRowOf(line, im.rs.fields)
@@ -474,12 +489,7 @@ func (im *importer) scans(ctx context.Context) error {
 	}
 	// The clients' rows per state, for the collection figures.
 	if _, err := s.exec(ctx, c, `UPDATE scan_clients SET (installed, required, reboot_pending, not_required, unknown) = (
-		SELECT COALESCE(SUM(CASE WHEN r.state = 'installed' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN r.state = 'required' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN r.state = 'reboot_pending' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN r.state = 'not_required' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN r.state = 'unknown' THEN 1 ELSE 0 END), 0)
-		FROM scan_results r WHERE r.site = scan_clients.site AND r.resource_id = scan_clients.resource_id)
+		SELECT `+stateSums+` FROM scan_results r WHERE r.site = scan_clients.site AND r.resource_id = scan_clients.resource_id)
 		WHERE site = ? AND resource_id IN (SELECT resource_id FROM stage_clients WHERE take = 1)`, site); err != nil {
 		return err
 	}
@@ -488,6 +498,14 @@ func (im *importer) scans(ctx context.Context) error {
 	im.res.Superseded = staged - kept - dups
 	return im.dropTemp(ctx, "scan_stage", "stage_clients")
 }
+
+// stateSums are a client's rows r per state, in StateNames order (the
+// columns installed ... unknown of scan_clients).
+const stateSums = `COALESCE(SUM(CASE WHEN r.state = 'installed' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN r.state = 'required' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN r.state = 'reboot_pending' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN r.state = 'not_required' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN r.state = 'unknown' THEN 1 ELSE 0 END), 0)`
 
 func (im *importer) onCommitDrop() string {
 	if im.s.postgres() {

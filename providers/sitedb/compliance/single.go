@@ -89,22 +89,12 @@ func (im *importer) readClients(ctx context.Context, out chan<- []*clientScan) e
 		return nil
 	}
 	for {
-		line, err := im.rs.next(im.rs.fields)
+		line, err := im.nextRow(ctx)
 		if err == io.EOF {
 			break
 		}
-		var re *rowError
-		if errors.As(err, &re) {
-			im.res.Rows++
-			im.reject(re.line, re.reason)
-			continue
-		}
 		if err != nil {
 			return err
-		}
-		im.res.Rows++
-		if im.res.Rows%8192 == 0 && ctx.Err() != nil {
-			return ctx.Err()
 		}
 		r, why := im.tp.scanRow(line, im.rs.fields)
 		if why != "" {

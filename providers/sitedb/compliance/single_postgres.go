@@ -155,12 +155,7 @@ func (im *importer) postgresScans(ctx context.Context, in <-chan []*clientScan, 
 			// The clients' rows per state, for the collection figures:
 			// a client of the same scan keeps the stored rows the file lacks.
 			`UPDATE scan_clients c SET (installed, required, reboot_pending, not_required, unknown) = (
-				SELECT COALESCE(SUM(CASE WHEN r.state = 'installed' THEN 1 ELSE 0 END), 0),
-					COALESCE(SUM(CASE WHEN r.state = 'required' THEN 1 ELSE 0 END), 0),
-					COALESCE(SUM(CASE WHEN r.state = 'reboot_pending' THEN 1 ELSE 0 END), 0),
-					COALESCE(SUM(CASE WHEN r.state = 'not_required' THEN 1 ELSE 0 END), 0),
-					COALESCE(SUM(CASE WHEN r.state = 'unknown' THEN 1 ELSE 0 END), 0)
-				FROM scan_results r WHERE r.site = c.site AND r.resource_id = c.resource_id)
+				SELECT ` + stateSums + ` FROM scan_results r WHERE r.site = c.site AND r.resource_id = c.resource_id)
 			WHERE c.site = $1 AND c.resource_id IN (SELECT resource_id FROM kept_clients)`,
 		}
 		for i, q := range steps {

@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// sqliteRowBatch is how many rows one INSERT writes on SQLite (8 values a
-// row, under SQLite's limit of 32,766 parameters): one statement per
-// batch instead of one per row.
+// sqliteRowBatch is how many rows one INSERT writes on SQLite (7 values
+// a row and the site, under SQLite's limit of 32,766 parameters): one
+// statement per batch instead of one per row.
 const sqliteRowBatch = 128
 
 const scanResultsColumns = `site, resource_id, update_id, bulletin, article, title, state, scanned_at`
