@@ -130,16 +130,40 @@ func TestSecretCanary(t *testing.T) {
 			t.Errorf("the output shows %q", s)
 		}
 	}
+	searched := assertNoSecretsInFiles(t, dir, func(name string) bool {
+		// The site database and the file server (.site) hold the site's
+		// own data.
+		return strings.HasPrefix(name, "site.db") || name == ".site"
+	}, []string{"updplan.state", "updplan.state.backup", "canary.plan", "updplan.log"}, secret, passphrase)
+	// The log is not empty: it has what a trace should have.
+	log, _ := os.ReadFile(logPath)
+	for _, want := range []string{"updplan start", "command=apply", "level=TRACE msg=\"provider call\" op=plan provider=sitedb type=collection addr=collection.c", "msg=sql statement=", "state written", "state lock", "updplan exit"} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+	t.Logf("searched %d files and %d bytes of output", searched, outputs.Len())
+}
+
+// assertNoSecretsInFiles greps every file under dir (but main.upd.hcl and
+// what skip names: a file, or a folder not entered) for each secret, and
+// checks that the files in want were there to be searched. It returns how
+// many files it read.
+func assertNoSecretsInFiles(t *testing.T, dir string, skip func(name string) bool, want []string, secrets ...string) int {
+	t.Helper()
 	searched := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
-		if d.IsDir() && name == ".site" {
-			return filepath.SkipDir
+		if path != dir && skip != nil && skip(name) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
-		if d.IsDir() || strings.HasPrefix(name, "site.db") || name == "main.upd.hcl" {
+		if d.IsDir() || name == "main.upd.hcl" {
 			return nil
 		}
 		b, err := os.ReadFile(path)
@@ -147,7 +171,7 @@ func TestSecretCanary(t *testing.T) {
 			return err
 		}
 		searched++
-		for _, s := range []string{secret, passphrase} {
+		for _, s := range secrets {
 			if bytes.Contains(b, []byte(s)) {
 				t.Errorf("%s holds %q", name, s)
 			}
@@ -157,17 +181,10 @@ func TestSecretCanary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"updplan.state", "updplan.state.backup", "canary.plan", "updplan.log"} {
+	for _, name := range want {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("expected %s to be searched: %v", name, err)
 		}
 	}
-	// The log is not empty: it has what a trace should have.
-	log, _ := os.ReadFile(logPath)
-	for _, want := range []string{"updplan start", "command=apply", "level=TRACE msg=\"provider call\" op=plan provider=sitedb type=collection addr=collection.c", "msg=sql statement=", "state written", "state lock", "updplan exit"} {
-		if !strings.Contains(string(log), want) {
-			t.Errorf("the log lacks %q", want)
-		}
-	}
-	t.Logf("searched %d files and %d bytes of output", searched, outputs.Len())
+	return searched
 }

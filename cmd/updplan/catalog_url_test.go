@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -110,29 +109,5 @@ func TestCatalogURLCredentials(t *testing.T) {
 			t.Errorf("the output shows %q:\n%s", s, outputs.String())
 		}
 	}
-	searched := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == "main.upd.hcl" {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		searched++
-		for _, s := range secrets {
-			if bytes.Contains(b, []byte(s)) {
-				t.Errorf("%s holds %q", d.Name(), s)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"updplan.state", "updplan.state.backup", "first.plan", "updplan.log"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Errorf("%s was not written, so not searched: %v", name, err)
-		}
-	}
+	assertNoSecretsInFiles(t, dir, nil, []string{"updplan.state", "updplan.state.backup", "first.plan", "updplan.log"}, secrets...)
 }
