@@ -1,7 +1,9 @@
 package compliance_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -104,3 +106,69 @@ func TestImportSinglePassMatchesStaging(t *testing.T) {
 }
 
 func driverOf(s *compliance.Store) string { return s.Driver }
+
+// cancelAfter cancels a context once n bytes were read from r; it is no
+// io.Seeker, so the import cannot rewind it.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	if c.n -= k; c.n <= 0 {
+		c.cancel()
+	}
+	return k, err
+}
+
+// manyScans is a file of clients x updates rows, each client's together.
+func manyScans(clients, updates int) string {
+	var b strings.Builder
+	b.WriteString(header)
+	for c := 0; c < clients; c++ {
+		for u := 0; u < updates; u++ {
+			fmt.Fprintf(&b, "%d,PC%05d,u%04d,MS08-%03d,%d,T,Installed,2026-11-30T08:00:00Z,\n", 100+c, c, u, u, 950000+u)
+		}
+	}
+	return b.String()
+}
+
+// An import interrupted half-way (the reader's goroutine and the
+// database's both stop) leaves nothing behind and says so; a reader that
+// cannot rewind takes the staging path with the same counts.
+func TestImportInterruptedAndUnseekable(t *testing.T) {
+	content := manyScans(200, 50)
+	eachDriver(t, func(t *testing.T, s *compliance.Store) {
+		for _, seekable := range []bool{true, false} {
+			ctx, cancel := context.WithCancel(context.Background())
+			sr := io.NewSectionReader(strings.NewReader(content), 0, int64(len(content)))
+			ca := &cancelAfter{r: sr, n: len(content) / 2, cancel: cancel}
+			var r io.Reader = ca
+			if seekable {
+				r = struct {
+					*cancelAfter
+					io.Seeker
+				}{ca, sr} // the single pass
+			}
+			_, d := s.Import(ctx, "big.csv", r, compliance.ImportOptions{Site: "LAB", Now: now})
+			if !d.HasErrors() || d[0].Summary != "Import interrupted" {
+				t.Fatalf("seekable=%v: want Import interrupted, got %v", seekable, d)
+			}
+			if n := count(t, s, `SELECT COUNT(*) FROM scan_results`) + count(t, s, `SELECT COUNT(*) FROM scan_clients`); n != 0 {
+				t.Errorf("seekable=%v: %d rows left by an interrupted import", seekable, n)
+			}
+		}
+		res, d := s.Import(context.Background(), "big.csv", struct{ io.Reader }{strings.NewReader(content)}, compliance.ImportOptions{Site: "LAB", Now: now})
+		if d.HasErrors() {
+			t.Fatal(d.Error())
+		}
+		if want := (compliance.Counts{Rows: 10000, Added: 10000}); res.Counts != want {
+			t.Errorf("unseekable import: %+v, want %+v", res.Counts, want)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM scan_updates`); n != 50 {
+			t.Errorf("%d update pairs, want 50", n)
+		}
+	})
+}
