@@ -422,6 +422,29 @@ var states = map[string]string{
 	"unknown":        "unknown",
 }
 
+// stateSpellings are the LastStateName values as exports write them,
+// looked up as they are: lowering each row's state costs an allocation.
+var stateSpellings = map[string]string{
+	"Installed":      "installed",
+	"Required":       "required",
+	"Applicable":     "required",
+	"Not Required":   "not_required",
+	"Not Applicable": "not_required",
+	"Reboot pending": "reboot_pending",
+	"Reboot Pending": "reboot_pending",
+	"Unknown":        "unknown",
+}
+
+// stateOf maps a LastStateName, in any letter case and with spaces
+// around it, to its stored state.
+func stateOf(s string) (string, bool) {
+	if st, ok := stateSpellings[s]; ok {
+		return st, true
+	}
+	st, ok := states[strings.ToLower(strings.TrimSpace(s))]
+	return st, ok
+}
+
 // StateNames are the stored states, in report order.
 var StateNames = []string{"installed", "required", "reboot_pending", "not_required", "unknown"}
 
@@ -445,6 +468,9 @@ var timeLayouts = []string{
 type timeParser struct {
 	now        time.Time
 	last, conv string
+	// hw caches the hardware-inventory times (LastHWScan) apart from the
+	// scan times, which they would otherwise keep evicting.
+	hw *timeParser
 }
 
 func (p *timeParser) parse(s, what string) (string, string) {
@@ -512,7 +538,7 @@ func (p *timeParser) scanRow(line int, f []string) (scanRow, string) {
 	case r.updateID == "":
 		return r, "no UniqueUpdateID"
 	}
-	st, ok := states[strings.ToLower(strings.TrimSpace(f[cState]))]
+	st, ok := stateOf(f[cState])
 	if !ok {
 		return r, fmt.Sprintf("LastStateName %q is not one of Installed, Required (or Applicable), Not Required, Reboot pending, Unknown", clip(f[cState], 40))
 	}
@@ -521,9 +547,10 @@ func (p *timeParser) scanRow(line int, f []string) (scanRow, string) {
 		return r, why
 	}
 	if strings.TrimSpace(f[cInventoried]) != "" {
-		// Parse without disturbing the scan time cache.
-		q := timeParser{now: p.now}
-		if r.inventoried, why = q.parse(f[cInventoried], "LastHWScan"); why != "" {
+		if p.hw == nil {
+			p.hw = &timeParser{now: p.now}
+		}
+		if r.inventoried, why = p.hw.parse(f[cInventoried], "LastHWScan"); why != "" {
 			return r, why
 		}
 	}
