@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -99,12 +98,11 @@ func TestSecretCanary(t *testing.T) {
 	var outputs bytes.Buffer
 	runIn := func(want int, args ...string) {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), append([]string{"-chdir=" + dir}, args...), strings.NewReader(""), &stdout, &stderr)
-		outputs.Write(stdout.Bytes())
-		outputs.Write(stderr.Bytes())
+		code, stdout, stderr := runDir(t, dir, args...)
+		outputs.WriteString(stdout)
+		outputs.WriteString(stderr)
 		if code != want {
-			t.Fatalf("%v: exit %d, want %d\n%s\n%s", args, code, want, stdout.String(), stderr.String())
+			t.Fatalf("%v: exit %d, want %d\n%s\n%s", args, code, want, stdout, stderr)
 		}
 	}
 	runIn(0, "validate")

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -139,13 +137,13 @@ func cliIn(t *testing.T, config string) func(args ...string) string {
 	}
 	return func(args ...string) string {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), append([]string{"-chdir=" + dir}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
-			t.Fatalf("%v: exit %d\n%s\n%s", args, code, stdout.String(), stderr.String())
+		code, stdout, stderr := runDir(t, dir, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, stdout, stderr)
 		}
-		if strings.Contains(stdout.String()+stderr.String(), "shape-s3cret") {
-			t.Fatalf("%v shows the sensitive value:\n%s", args, stdout.String())
+		if strings.Contains(stdout+stderr, "shape-s3cret") {
+			t.Fatalf("%v shows the sensitive value:\n%s", args, stdout)
 		}
-		return stdout.String()
+		return stdout
 	}
 }
