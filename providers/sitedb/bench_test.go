@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/updplan/updplan/internal/cputime"
 	"github.com/updplan/updplan/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -42,7 +43,7 @@ func BenchmarkApplyCollections10k(b *testing.B) {
 		var failed atomic.Int64
 		var wg sync.WaitGroup
 		b.StartTimer()
-		start, startCPU := time.Now(), cpuTime()
+		start, startCPU := time.Now(), cputime.Process()
 		for range benchParallelism {
 			wg.Add(1)
 			go func() {
@@ -60,7 +61,7 @@ func BenchmarkApplyCollections10k(b *testing.B) {
 		}
 		wg.Wait()
 		total += time.Since(start)
-		cpu += cpuTime() - startCPU
+		cpu += cputime.Process() - startCPU
 		b.StopTimer()
 		if n := failed.Load(); n > 0 {
 			b.Fatalf("%d applies failed", n)

@@ -8,10 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/updplan/updplan/internal/cputime"
 	"github.com/updplan/updplan/internal/pgtest"
 	"github.com/updplan/updplan/providers/sitedb/compliance"
 )
@@ -66,7 +66,7 @@ func BenchmarkImportPostgres(b *testing.B) {
 		s.DB.QueryRow(`SELECT current_database()`).Scan(&dsn)
 		conn := pgtest.DSN(b)
 		b.StartTimer()
-		start, cpu := time.Now(), processCPU()
+		start, cpu := time.Now(), cputime.Process()
 		f, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)
@@ -77,7 +77,7 @@ func BenchmarkImportPostgres(b *testing.B) {
 			b.Fatalf("import: %s %+v", d.Error(), res)
 		}
 		ours += time.Since(start)
-		goCPU += processCPU() - cpu
+		goCPU += cputime.Process() - cpu
 		b.StopTimer()
 		cmd := exec.Command(psql, conn, "-v", "ON_ERROR_STOP=1", "-q", "-c",
 			"CREATE TABLE scans (ResourceID bigint, Name0 text, UniqueUpdateID text, ID text, QNumbers text, Title text, LastStateName text, ScanDateTime text, LastHWScan text)",
@@ -93,33 +93,4 @@ func BenchmarkImportPostgres(b *testing.B) {
 	b.ReportMetric(ours.Seconds()/float64(b.N), "updplan-s/op")
 	b.ReportMetric(float64(ours)/float64(theirs), "ratio")
 	b.ReportMetric(goCPU.Seconds()/float64(b.N), "go-cpu-s/op")
-}
-
-// processCPU is the CPU time this process has used (user and system).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// BenchmarkImportSQLite imports the same rows into a fresh SQLite site
-// database per iteration (the whole-process comparison with sqlite3 is in
-// bench/compliance.sh).
-func BenchmarkImportSQLite(b *testing.B) {
-	path := scanFile(b, envInt("BENCH_CLIENTS", 1000), envInt("BENCH_UPDATES", 100))
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		s := openStore(b, "sqlite")
-		b.StartTimer()
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, d := s.Import(context.Background(), "scans.csv", f, compliance.ImportOptions{Site: "LAB"}); d.HasErrors() {
-			b.Fatal(d.Error())
-		}
-		f.Close()
-	}
 }
