@@ -51,7 +51,8 @@ type copying struct {
 // the pace within copyBuffers chunks: 16 MiB of slack lets eight SMB copies
 // on one session each wait for its own server round trips instead of in
 // lockstep (bench/catalog.sh: 1 GiB to 8 loopback shares, median of 5,
-// 13.8 s with 4 buffers, 11.3 s with 16; smbclient 9.8-10.3 s).
+// 13.8 s with 4 buffers, 11.3 s with 16; smbclient 9.8-10.3 s). An SMB
+// copy keeps writesInFlight of its chunks' writes outstanding.
 const (
 	copyChunk   = 1 << 20
 	copyBuffers = 16
@@ -134,10 +135,6 @@ func (p *Provider) run(c copying) (sha string, n int64, err error) {
 // chunk to every job's temporary file, each job (and the check) in its own
 // goroutine. A job whose write fails drops out; the others go on.
 func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progress func(*copyJob, int64)) (sha string, n int64, err error) {
-	type piece struct {
-		b    []byte
-		done *sync.WaitGroup
-	}
 	feeds := make([]chan piece, len(jobs))
 	var writers sync.WaitGroup
 	for i, j := range jobs {
@@ -146,6 +143,10 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
+			if wa, ok := j.tmp.(io.WriterAt); ok {
+				p.writePipelined(j, wa, feedOf(feed), progress)
+				return
+			}
 			var written int64
 			for pc := range feed {
 				if j.err == nil {
@@ -207,6 +208,70 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// piece is a chunk of the catalog on its way to a writer; done is told
+// when the writer is through with b.
+type piece struct {
+	b    []byte
+	done *sync.WaitGroup
+}
+
+func feedOf(c chan piece) <-chan piece { return c }
+
+// writesInFlight is how many writes a remote copy keeps outstanding: one
+// at a time, each waits for its server round trip; several keep the
+// connection busy (each is charged its own SMB credits).
+const writesInFlight = 4
+
+// writePipelined writes the pieces of feed at their offsets with up to
+// writesInFlight writes outstanding. The first failure stops the job;
+// the pieces after it are released unwritten.
+func (p *Provider) writePipelined(j *copyJob, wa io.WriterAt, feed <-chan piece, progress func(*copyJob, int64)) {
+	var (
+		mu      sync.Mutex
+		written int64
+		off     int64
+		wg      sync.WaitGroup
+	)
+	slots := make(chan struct{}, writesInFlight)
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return j.err != nil
+	}
+	for pc := range feed {
+		if failed() {
+			pc.done.Done()
+			continue
+		}
+		slots <- struct{}{}
+		wg.Add(1)
+		go func(pc piece, at int64) {
+			defer func() { <-slots; wg.Done(); pc.done.Done() }()
+			_, err := wa.WriteAt(pc.b, at)
+			mu.Lock()
+			defer mu.Unlock()
+			if j.err != nil {
+				return
+			}
+			if err == nil {
+				written += int64(len(pc.b))
+				if p.onCopy != nil {
+					err = p.onCopy(j.tmp.Name(), written)
+				}
+			}
+			if err != nil {
+				j.err = err
+				return
+			}
+			if progress != nil {
+				progress(j, written)
+			}
+		}(pc, off)
+		off += int64(len(pc.b))
+	}
+	wg.Wait()
 }
 
 // write writes b to the job's temporary file.

@@ -222,7 +222,17 @@ func (t *smbTemp) Name() string {
 	return t.f.dir.String() + "/" + path.Base(strings.ReplaceAll(t.tmp, `\`, "/"))
 }
 
-func (t *smbTemp) Write(b []byte) (n int, err error) {
+func (t *smbTemp) Write(b []byte) (int, error) {
+	return t.write(func() (int, error) { return t.h.Write(b) })
+}
+
+// WriteAt writes b at off; several may be outstanding at once (the
+// stream keeps writesInFlight of them going).
+func (t *smbTemp) WriteAt(b []byte, off int64) (int, error) {
+	return t.write(func() (int, error) { return t.h.WriteAt(b, off) })
+}
+
+func (t *smbTemp) write(w func() (int, error)) (n int, err error) {
 	// go-smb2 trusts the byte count in a WRITE response: a response read
 	// from a connection that broke mid-copy can claim more bytes than were
 	// sent, and its write loop then slices past the buffer and panics. That
@@ -234,7 +244,7 @@ func (t *smbTemp) Write(b []byte) (n int, err error) {
 		}
 	}()
 	t.watch.touch()
-	n, err = t.h.Write(b)
+	n, err = w()
 	if err != nil {
 		return n, t.check("write to "+t.f.dir.String(), err)
 	}

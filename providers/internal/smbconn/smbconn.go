@@ -124,6 +124,12 @@ func (p *Pool) Get(ctx context.Context, address string, cred Credentials) (*Conn
 	return c, nil
 }
 
+// maxCredits bounds the SMB credits a session asks the server for: a 1 MiB
+// write is charged 16, and go-smb2's default of 128 lets only eight be
+// outstanding on a connection, which copies to several distribution
+// points on one server share.
+const maxCredits = 1024
+
 // connect dials and logs on unless the conn has a session.
 func (c *Conn) connect(ctx context.Context) (err error) {
 	c.dial.Lock()
@@ -137,7 +143,7 @@ func (c *Conn) connect(ctx context.Context) (err error) {
 	defer logSMB(ctx, "smb logon", time.Now(), &err, "server", c.Address, "account", c.cred.Account())
 	ctx, cancel := context.WithTimeout(ctx, c.pool.timeout())
 	defer cancel()
-	d := &smb2.Dialer{Initiator: &smb2.NTLMInitiator{User: c.cred.Username, Password: c.cred.Password, Domain: c.cred.Domain}}
+	d := &smb2.Dialer{MaxCreditBalance: maxCredits, Initiator: &smb2.NTLMInitiator{User: c.cred.Username, Password: c.cred.Password, Domain: c.cred.Domain}}
 	var nd net.Dialer
 	tcp, err := nd.DialContext(ctx, "tcp", c.Address)
 	if err != nil {
