@@ -19,7 +19,8 @@
 #    and Samba; SMB=0 skips it). Target: <= 1.1x. smbclient does not
 #    flush what it wrote and updplan does (SMB2 FLUSH before the rename),
 #    so the same puts followed by a sync are measured too: as durable as
-#    updplan's copies.
+#    updplan's copies. When /dev/shm has room, the same runs again with the
+#    shares in tmpfs: no disk behind the server, the protocol alone.
 #
 # It ends with one table of every figure beside its reference and target.
 #
@@ -103,7 +104,7 @@ d=$(five -label drift -dir "$work/site" -- "$work/updplan" -no-color drift)
 e=$(five -label empty -dir "$work/empty" -- "$work/updplan" -no-color plan -detailed-exitcode)
 awk -v p="$p" -v d="$d" -v e="$e" 'BEGIN {printf "  plan %.3f s, drift %.3f s, plan without the catalog %.3f s: +%.0f ms, +%.0f ms (target <= 20 ms)\n", p, d, e, (p-e)*1000, (d-e)*1000}'
 
-smbline=""
+smbline="" shmline=""
 if [ "$SMB" = 1 ]; then
   echo "== 3. ${SIZE} MiB signed catalog to PkgSource + 8 distribution points on a loopback smbd, $ROUNDS alternating rounds"
   out=$(UPDPLAN_BENCH_SMB_MIB=$SIZE UPDPLAN_BENCH_CATALOG=$SRC UPDPLAN_BENCH_ANCHOR=$work/cert.pem UPDPLAN_BENCH_ROUNDS=$ROUNDS \
@@ -111,6 +112,16 @@ if [ "$SMB" = 1 ]; then
   echo "$out" | grep -E '^  runs' || true
   smbline=$(echo "$out" | grep '^SMB-MEDIANS' || true)
   [ -n "$smbline" ] || { echo "$out"; echo "the SMB benchmark printed no medians (is Samba installed, and are we root?)"; }
+  # The same with the shares (and PkgSource) in tmpfs: no disk behind the
+  # server, so the flush costs nothing and what is left is the protocol.
+  shmfree=$(df -Pm /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+  if [ -n "$smbline" ] && [ "${shmfree:-0}" -gt $((SIZE * 12)) ]; then
+    echo "== 3b. the same with the shares in tmpfs (/dev/shm: the protocol alone, no disk)"
+    out=$(TMPDIR=/dev/shm UPDPLAN_BENCH_SMB_MIB=$SIZE UPDPLAN_BENCH_CATALOG=$SRC UPDPLAN_BENCH_ANCHOR=$work/cert.pem UPDPLAN_BENCH_ROUNDS=$ROUNDS \
+      go test -run '^$' -bench '^BenchmarkSMBDistribution$' -benchtime 1x ./providers/catalog 2>&1) || { echo "$out"; exit 1; }
+    echo "$out" | grep -E '^  runs' || true
+    shmline=$(echo "$out" | grep '^SMB-MEDIANS' || true)
+  fi
 fi
 
 # The final table: every figure the issue sets a target for, side by side.
@@ -124,4 +135,9 @@ if [ -n "$smbline" ]; then
   awk -v u="$3" -v t="$5" -v y="$7" 'BEGIN {
     printf "%-58s %9.2fs %9.2fs %7.2fx  %s\n", "SMB: PkgSource + 8 shares vs 8 parallel smbclient put", u, t, u/t, "<= 1.1x"
     printf "%-58s %9.2fs %9.2fs %7.2fx  %s\n", "SMB: the same vs 8 smbclient put; sync (as durable)", u, y, u/y, "(like for like)"}'
+fi
+if [ -n "$shmline" ]; then
+  set -- $shmline
+  awk -v u="$3" -v t="$5" 'BEGIN {
+    printf "%-58s %9.2fs %9.2fs %7.2fx  %s\n", "SMB, shares in tmpfs (no disk) vs 8 smbclient put", u, t, u/t, "(the protocol alone)"}'
 fi
