@@ -12,6 +12,17 @@ import (
 	"github.com/updplan/updplan/internal/pgtest"
 )
 
+// connect opens a connection to a fresh test database, closed with t.
+func connect(t *testing.T) *pgx.Conn {
+	t.Helper()
+	pc, err := pgx.Connect(context.Background(), pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close(context.Background()) })
+	return pc
+}
+
 // TestBinaryCopyMatchesPgx holds copyRows, which encodes the binary COPY
 // stream itself, to pgx's CopyFrom: the same clients go into one table
 // through each, with and without the site column, and the tables must
@@ -20,11 +31,7 @@ import (
 // split across reads).
 func TestBinaryCopyMatchesPgx(t *testing.T) {
 	ctx := context.Background()
-	pc, err := pgx.Connect(ctx, pgtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close(ctx)
+	pc := connect(t)
 
 	rng := rand.New(rand.NewSource(7))
 	texts := []string{"", "KB950001", "Mise à jour de sécurité", "\"quoted\", with comma", "<script>alert(1)</script>", "日本語の更新", "tab\there", strings.Repeat("long ", 20000)}
@@ -105,11 +112,7 @@ func TestBinaryCopyMatchesPgx(t *testing.T) {
 // written and the reader's stop reported, not the server's CopyFail.
 func TestBinaryCopyStops(t *testing.T) {
 	ctx := context.Background()
-	pc, err := pgx.Connect(ctx, pgtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close(ctx)
+	pc := connect(t)
 	if _, err := pc.Exec(ctx, `CREATE TEMP TABLE stage (resource_id BIGINT, update_id TEXT, bulletin TEXT, article TEXT, title TEXT, state TEXT, scanned_at TEXT)`); err != nil {
 		t.Fatal(err)
 	}
