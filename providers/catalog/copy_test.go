@@ -39,10 +39,12 @@ func (m *memAt) WriteAt(b []byte, off int64) (int, error) {
 	return len(b), nil
 }
 
-func (m *memAt) Write(b []byte) (int, error) { return 0, errors.New("Write called: the writes go by offset") }
-func (m *memAt) Name() string                { return "mem" }
-func (m *memAt) Commit() error               { return nil }
-func (m *memAt) Abort()                      {}
+func (m *memAt) Write(b []byte) (int, error) {
+	return 0, errors.New("Write called: the writes go by offset")
+}
+func (m *memAt) Name() string  { return "mem" }
+func (m *memAt) Commit() error { return nil }
+func (m *memAt) Abort()        {}
 
 // feedPieces sends src in chunks of size n (the last shorter), each with
 // its own WaitGroup the writer must release, and returns them.
