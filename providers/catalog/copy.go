@@ -143,8 +143,8 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
-			if wa, ok := j.tmp.(io.WriterAt); ok {
-				p.writePipelined(j, wa, feedOf(feed), progress)
+			if wa, ok := pipelined(j.tmp); ok {
+				p.writePipelined(j, wa, feed, progress)
 				return
 			}
 			var written int64
@@ -217,12 +217,19 @@ type piece struct {
 	done *sync.WaitGroup
 }
 
-func feedOf(c chan piece) <-chan piece { return c }
-
 // writesInFlight is how many writes a remote copy keeps outstanding: one
 // at a time, each waits for its server round trip; several keep the
 // connection busy (each is charged its own SMB credits).
 const writesInFlight = 4
+
+// pipelined returns the copies written with writePipelined: those over
+// SMB, where each write waits for a server round trip. A local temporary
+// file writes in order through its Write, which starts the write-back as
+// it goes (localTemp; its embedded *os.File has a WriteAt too).
+func pipelined(t tempFile) (io.WriterAt, bool) {
+	st, ok := t.(*smbTemp)
+	return st, ok
+}
 
 // writePipelined writes the pieces of feed at their offsets with up to
 // writesInFlight writes outstanding. The first failure stops the job;

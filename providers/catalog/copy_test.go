@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -134,4 +135,27 @@ func TestWritePipelinedFails(t *testing.T) {
 			t.Fatalf("job error %v, want %v", j.err, stop)
 		}
 	})
+}
+
+// TestPipelinedOnlyOverSMB: only a copy over SMB takes the pipelined
+// writes; a local one keeps writing in order through localTemp.Write
+// (its write-back), although its *os.File has a WriteAt.
+func TestPipelinedOnlyOverSMB(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct {
+		tmp  tempFile
+		want bool
+	}{
+		{&localTemp{File: f}, false},
+		{&smbTemp{}, true},
+		{&memAt{}, false},
+	} {
+		if _, got := pipelined(c.tmp); got != c.want {
+			t.Errorf("pipelined(%T) = %v, want %v", c.tmp, got, c.want)
+		}
+	}
 }

@@ -126,8 +126,8 @@ func (p *Pool) Get(ctx context.Context, address string, cred Credentials) (*Conn
 
 // maxCredits bounds the SMB credits a session asks the server for: a 1 MiB
 // write is charged 16, and go-smb2's default of 128 lets only eight be
-// outstanding on a connection, which copies to several distribution
-// points on one server share.
+// outstanding on a connection, too few for the copies to the several
+// distribution points of one server, which share its connection.
 const maxCredits = 1024
 
 // connect dials and logs on unless the conn has a session.
