@@ -330,9 +330,8 @@ func (im *importer) stage(ctx context.Context, table string, columns []string, d
 		})
 	}
 	width := len(columns)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
 	insert := func(n int) string {
-		return "INSERT INTO " + table + " (" + strings.Join(columns, ",") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", n), ",")
+		return "INSERT INTO " + table + " (" + strings.Join(columns, ",") + ") VALUES " + valueRows(width, n)
 	}
 	full, err := im.c.PrepareContext(ctx, insert(sqliteBatch))
 	if err != nil {
@@ -497,6 +496,13 @@ func (im *importer) scans(ctx context.Context) error {
 	im.res.Removed = removed
 	im.res.Superseded = staged - kept - dups
 	return im.dropTemp(ctx, "scan_stage", "stage_clients")
+}
+
+// valueRows is the VALUES list of n rows of width placeholders each:
+// (?,?),(?,?) for width 2 and n 2.
+func valueRows(width, n int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+",", n), ",")
 }
 
 // stateSums are a client's rows r per state, in StateNames order (the

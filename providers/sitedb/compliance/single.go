@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 )
 
 // The single pass: a scan-result file whose rows of each client are
@@ -252,7 +251,7 @@ func (im *importer) storePairs(ctx context.Context) error {
 		for _, p := range pairs[:n] {
 			args = append(args, im.opts.Site, p.update, p.article)
 		}
-		q := `INSERT INTO scan_updates (site, update_id, article) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
+		q := `INSERT INTO scan_updates (site, update_id, article) VALUES ` + valueRows(3, n) + ` ON CONFLICT DO NOTHING`
 		if _, err := im.s.exec(ctx, im.c, q, args...); err != nil {
 			return err
 		}
