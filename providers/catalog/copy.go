@@ -248,11 +248,15 @@ func (p *Provider) writePipelined(j *copyJob, wa io.WriterAt, feed <-chan piece,
 		return j.err != nil
 	}
 	for pc := range feed {
+		// A slot first, then the check: once the failure is recorded no
+		// other write starts (a piece that passed the check before
+		// waiting for its slot would have).
+		slots <- struct{}{}
 		if failed() {
+			<-slots
 			pc.done.Done()
 			continue
 		}
-		slots <- struct{}{}
 		wg.Add(1)
 		go func(pc piece, at int64) {
 			defer func() { <-slots; wg.Done(); pc.done.Done() }()

@@ -102,18 +102,38 @@ func TestWritePipelined(t *testing.T) {
 func TestWritePipelinedFails(t *testing.T) {
 	src := make([]byte, 50*1000)
 	t.Run("write", func(t *testing.T) {
+		// The pieces go one at a time; the ones after the 11th only once
+		// its write (the refused one) is through. None of them may be
+		// written: 11 writes in all.
 		m := &memAt{failAt: 10 * 1000}
 		j := &copyJob{tmp: m}
-		feed, dones := feedPieces(src, 1000)
-		(&Provider{}).writePipelined(j, m, feed, nil)
+		buffered, dones := feedPieces(src, 1000)
+		feed := make(chan piece)
+		done := make(chan struct{})
+		go func() {
+			(&Provider{}).writePipelined(j, m, feed, nil)
+			close(done)
+		}()
+		i := 0
+		for pc := range buffered {
+			feed <- pc
+			if i == 10 {
+				for _, wg := range dones[:11] {
+					wg.Wait()
+				}
+			}
+			i++
+		}
+		close(feed)
+		<-done
 		for _, wg := range dones {
 			wg.Wait()
 		}
 		if j.err == nil || j.err.Error() != "the server refused the write" {
 			t.Fatalf("job error %v, want the refused write", j.err)
 		}
-		if m.writes > 10+1+writesInFlight {
-			t.Errorf("%d writes after a failure at the 11th, want at most %d", m.writes, 10+1+writesInFlight)
+		if m.writes != 11 {
+			t.Errorf("%d writes with a failure at the 11th, want 11 (none after it)", m.writes)
 		}
 	})
 	t.Run("onCopy", func(t *testing.T) {
