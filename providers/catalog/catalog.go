@@ -748,14 +748,14 @@ func (p *Provider) placeFrom(o origin, jobs []*copyJob, progress func(*copyJob, 
 	}
 	c.accept = func(got string, n int64) error {
 		// A source whose stamp moved while it was read changed during the
-		// copy, whatever its hash says.
-		if after, err := o.file.Stat(); err != nil || !after.sameFile(o.before) || (o.sha == "" && n != o.before.Size) {
+		// copy, whatever its hash says; so did one that streamed fewer or
+		// more bytes than its stamp says (n is 0 when the kernel served
+		// every job). A source the stamp vouches for (o.sha) is not hashed
+		// again: like the kernel's copies, the stamp is its check.
+		if after, err := o.file.Stat(); err != nil || !after.sameFile(o.before) || (n != o.before.Size && (o.sha == "" || n != 0)) {
 			return errChangedUnderUs
 		}
-		switch {
-		case o.sha != "" && got != "" && got != o.sha:
-			return errChangedUnderUs
-		case o.sha == "" && o.want != "" && got != o.want:
+		if o.sha == "" && o.want != "" && got != o.want {
 			return errPlanStale
 		}
 		if o.check != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"sync"
@@ -25,7 +26,8 @@ type copyJob struct {
 }
 
 // copying is one pass over the catalog's bytes that lands them on every
-// job at once: read once, hashed once, signature-checked once.
+// job at once: read once, hashed once (unless its stamp vouches for it),
+// signature-checked once.
 type copying struct {
 	jobs []*copyJob
 	// src is streamed to every job; it may be nil when clone serves them
@@ -39,8 +41,9 @@ type copying struct {
 	// check receives every byte of src, when the signature is checked.
 	check io.Writer
 	// accept is called once every job has its bytes, with the SHA-256 and
-	// size of src ("" and 0 when nothing streamed); an error refuses the
-	// catalog everywhere.
+	// size of src (0 when nothing streamed; the SHA-256 is "" then, and
+	// when clone is set: its stamp vouches for the bytes); an error
+	// refuses the catalog everywhere.
 	accept   func(sha string, n int64) error
 	progress func(job *copyJob, done int64)
 }
@@ -99,7 +102,10 @@ func (p *Provider) run(c copying) (sha string, n int64, err error) {
 		}()
 	}
 	if c.src != nil {
-		sha, n, err = p.stream(c.src, streamed, c.check, c.progress)
+		// A source clone vouches for (its stamp verified) is not hashed
+		// again: its stamp, checked once every copy has its bytes, says
+		// whether it changed, as it does for the kernel's copies.
+		sha, n, err = p.stream(c.src, streamed, c.check, c.progress, c.clone == "")
 	}
 	wg.Wait()
 	if err == nil && c.accept != nil {
@@ -131,10 +137,11 @@ func (p *Provider) run(c copying) (sha string, n int64, err error) {
 	return sha, n, nil
 }
 
-// stream reads r once, hashing it and feeding check, and writes every
-// chunk to every job's temporary file, each job (and the check) in its own
-// goroutine. A job whose write fails drops out; the others go on.
-func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progress func(*copyJob, int64)) (sha string, n int64, err error) {
+// stream reads r once, hashing it when hashing is set (sha is "" otherwise)
+// and feeding check, and writes every chunk to every job's temporary file,
+// each job (and the check) in its own goroutine. A job whose write fails
+// drops out; the others go on.
+func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progress func(*copyJob, int64), hashing bool) (sha string, n int64, err error) {
 	feeds := make([]chan piece, len(jobs))
 	var writers sync.WaitGroup
 	for i, j := range jobs {
@@ -159,26 +166,40 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 			}
 		}()
 	}
-	if check != nil {
-		// The signature check hashes the bytes too: on a core of its own.
+	// The hash and the signature check (which hashes the bytes too) each
+	// take the chunks on a goroutine of their own: on a core of its own,
+	// beside the reading.
+	hashInto := func(w io.Writer) {
 		feed := make(chan piece, copyBuffers)
 		feeds = append(feeds, feed)
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
 			for pc := range feed {
-				check.Write(pc.b)
+				w.Write(pc.b)
 				pc.done.Done()
 			}
 		}()
 	}
-	defer func() {
-		for _, f := range feeds {
-			close(f)
+	if check != nil {
+		hashInto(check)
+	}
+	var h hash.Hash
+	if hashing {
+		h = sha256.New()
+		hashInto(h)
+	}
+	done := false
+	finish := func() {
+		if !done {
+			done = true
+			for _, f := range feeds {
+				close(f)
+			}
+			writers.Wait()
 		}
-		writers.Wait()
-	}()
-	h := sha256.New()
+	}
+	defer finish()
 	var bufs [copyBuffers][]byte
 	var inUse [copyBuffers]sync.WaitGroup
 	for i := 0; ; i++ {
@@ -198,7 +219,6 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 				inUse[k].Add(1)
 				f <- piece{b, &inUse[k]}
 			}
-			h.Write(b)
 		}
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break
@@ -206,6 +226,10 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 		if rerr != nil {
 			return "", n, rerr
 		}
+	}
+	finish() // the hash has every chunk
+	if h == nil {
+		return "", n, nil
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

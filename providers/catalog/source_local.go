@@ -128,7 +128,7 @@ func (p *Provider) inspect(f catalogFile, pr *private, full bool, v SignatureVer
 		check = v.Begin()
 		w = check
 	}
-	sum, n, err := p.stream(countingReader{r, &p.bytesRead}, nil, w, nil)
+	sum, n, err := p.stream(countingReader{r, &p.bytesRead}, nil, w, nil, true)
 	if err != nil {
 		return stamp{}, err
 	}
