@@ -109,7 +109,7 @@ if [ "$SMB" = 1 ]; then
   echo "== 3. ${SIZE} MiB signed catalog to PkgSource + 8 distribution points on a loopback smbd, $ROUNDS alternating rounds"
   out=$(UPDPLAN_BENCH_SMB_MIB=$SIZE UPDPLAN_BENCH_CATALOG=$SRC UPDPLAN_BENCH_ANCHOR=$work/cert.pem UPDPLAN_BENCH_ROUNDS=$ROUNDS \
     go test -run '^$' -bench '^BenchmarkSMBDistribution$' -benchtime 1x ./providers/catalog 2>&1) || { echo "$out"; exit 1; }
-  echo "$out" | grep -E '^  runs' || true
+  echo "$out" | grep -E '^  (runs|updplan)' || true
   smbline=$(echo "$out" | grep '^SMB-MEDIANS' || true)
   [ -n "$smbline" ] || { echo "$out"; echo "the SMB benchmark printed no medians (is Samba installed, and are we root?)"; }
   # The same with the shares (and PkgSource) in tmpfs: no disk behind the
@@ -119,7 +119,7 @@ if [ "$SMB" = 1 ]; then
     echo "== 3b. the same with the shares in tmpfs (/dev/shm: the protocol alone, no disk)"
     out=$(TMPDIR=/dev/shm UPDPLAN_BENCH_SMB_MIB=$SIZE UPDPLAN_BENCH_CATALOG=$SRC UPDPLAN_BENCH_ANCHOR=$work/cert.pem UPDPLAN_BENCH_ROUNDS=$ROUNDS \
       go test -run '^$' -bench '^BenchmarkSMBDistribution$' -benchtime 1x ./providers/catalog 2>&1) || { echo "$out"; exit 1; }
-    echo "$out" | grep -E '^  runs' || true
+    echo "$out" | grep -E '^  (runs|updplan)' || true
     shmline=$(echo "$out" | grep '^SMB-MEDIANS' || true)
   fi
 fi

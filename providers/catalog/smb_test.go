@@ -296,7 +296,10 @@ func dropConnections(t *testing.T, srv *sambatest.Server) {
 // the SMB-MEDIANS line). UPDPLAN_BENCH_SMB_MIB
 // sets the size (default 64), UPDPLAN_BENCH_ROUNDS the pairs (default 1);
 // UPDPLAN_BENCH_CATALOG and UPDPLAN_BENCH_ANCHOR a signed catalog and its
-// root (default: random bytes, signature not checked).
+// root (default: random bytes, signature not checked);
+// UPDPLAN_BENCH_SIDES=updplan (or a comma-separated list of the labels)
+// runs only those. Beside each run's time it prints how many CPU-seconds
+// the machine was busy, and updplan's plan and apply apart.
 func BenchmarkSMBDistribution(b *testing.B) {
 	srv := sambatest.Get(b)
 	size, _ := strconv.Atoi(os.Getenv("UPDPLAN_BENCH_SMB_MIB"))
@@ -354,11 +357,22 @@ func BenchmarkSMBDistribution(b *testing.B) {
 		label string
 		run   func()
 		times []float64
+		busy  []float64 // the machine's busy CPU seconds: this process, smbd, smbclient
 	}
+	var split []string // updplan's plan and apply, each run
 	sides := []*side{
 		{label: "updplan", run: func() {
 			p := open(b, map[string]cty.Value{"smb_username": cty.StringVal(srv.Member.Name), "smb_password": cty.StringVal(srv.Member.Password)})
-			sync_(b, p, nullObject(), cfg)
+			start := time.Now()
+			resp, d := plan(b, p, nullObject(), cfg)
+			if d.HasErrors() {
+				b.Fatalf("plan: %s", d.Error())
+			}
+			planned := time.Now()
+			if _, d := apply(b, p, object{state: nullObject().state, private: resp.PlannedPrivate}, resp.Planned, cfg, nil); d.HasErrors() {
+				b.Fatalf("apply: %s", d.Error())
+			}
+			split = append(split, fmt.Sprintf("%.2f+%.2f", planned.Sub(start).Seconds(), time.Since(planned).Seconds()))
 			p.Close()
 		}},
 		// What the issue names: smbclient does not flush (SMB2 FLUSH) what
@@ -373,17 +387,25 @@ func BenchmarkSMBDistribution(b *testing.B) {
 	// for taking page cache and disk blocks that later runs get back.
 	clean()
 	puts()
+	only := os.Getenv("UPDPLAN_BENCH_SIDES")
 	for range b.N {
 		for range rounds {
 			for _, sd := range sides {
+				if only != "" && !slices.Contains(strings.Split(only, ","), sd.label) {
+					continue
+				}
 				clean()
-				start := time.Now()
+				start, busy := time.Now(), machineBusy()
 				sd.run()
 				sd.times = append(sd.times, time.Since(start).Seconds())
+				sd.busy = append(sd.busy, machineBusy()-busy)
 			}
 		}
 	}
 	median := func(xs []float64) float64 {
+		if len(xs) == 0 {
+			return 0
+		}
 		xs = slices.Clone(xs)
 		sort.Float64s(xs)
 		if len(xs)%2 == 1 {
@@ -393,11 +415,33 @@ func BenchmarkSMBDistribution(b *testing.B) {
 	}
 	u, t, d := median(sides[0].times), median(sides[1].times), median(sides[2].times)
 	for _, sd := range sides {
-		fmt.Printf("  runs %s: %.2f s\n", sd.label, sd.times)
+		fmt.Printf("  runs %s: %.2f s, the machine busy %.1f CPU-s\n", sd.label, sd.times, sd.busy)
 	}
+	fmt.Printf("  updplan's plan+apply: %s s\n", strings.Join(split, " "))
 	// One line bench/catalog.sh reads: the medians.
 	fmt.Printf("SMB-MEDIANS updplan %.3f smbclient %.3f smbclient+sync %.3f\n", u, t, d)
 	b.ReportMetric(u, "updplan-s")
 	b.ReportMetric(t, "smbclient-s")
 	b.ReportMetric(d, "smbclient+sync-s")
+}
+
+// machineBusy is the CPU time the whole machine has been busy, in seconds
+// (/proc/stat: every state but idle and iowait), 0 where there is none.
+// On a machine the copies keep busy, it is what a run costs beside its
+// time, and moves less from run to run.
+func machineBusy() float64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	fields := strings.Fields(line)
+	var busy float64
+	for i, f := range fields[1:] {
+		v, _ := strconv.ParseFloat(f, 64)
+		if i != 3 && i != 4 && i < 8 { // idle, iowait; guest time is in user already
+			busy += v
+		}
+	}
+	return busy / 100 // USER_HZ
 }
