@@ -117,6 +117,10 @@ smbbench() {
   medians=$(echo "$out" | grep '^SMB-MEDIANS' || true)
 }
 if [ "$SMB" = 1 ]; then
+  # Rows 1 and 2's copies are not needed any more: removed, their page
+  # cache is free for the SMB runs (with tmpfs shares, the machine
+  # otherwise reclaims it during the runs, every side slower).
+  clean
   echo "== 3. ${SIZE} MiB signed catalog to PkgSource + 8 distribution points on a loopback smbd, $ROUNDS alternating rounds"
   smbbench
   smbline=$medians
