@@ -428,7 +428,7 @@ func BenchmarkSMBDistribution(b *testing.B) {
 // machineBusy is the CPU time the whole machine has been busy, in seconds
 // (/proc/stat: every state but idle and iowait), 0 where there is none.
 // On a machine the copies keep busy, it is what a run costs beside its
-// time, and moves less from run to run.
+// time: the slow runs of an smbd that faults in its pages show there.
 func machineBusy() float64 {
 	data, err := os.ReadFile("/proc/stat")
 	if err != nil {
