@@ -594,7 +594,7 @@ func (d *smbDriver) put(ctx context.Context, srv *smbServer, api *msrpc.Shares, 
 	}
 	old := find(current, s.Name)
 	if old == nil {
-		return d.add(srv, api, info)
+		return d.add(ctx, srv, api, info)
 	}
 	if err := api.SetInfo(srv.name, s.Name, info); err != nil {
 		return d.explainPut(srv, info, err)
@@ -617,11 +617,27 @@ func (d *smbDriver) put(ctx context.Context, srv *smbServer, api *msrpc.Shares, 
 	if err := api.Del(srv.name, s.Name); err != nil && !msrpc.IsNoSuchShare(err) {
 		return d.explain(srv, err)
 	}
-	return d.add(srv, api, info)
+	return d.add(ctx, srv, api, info)
 }
 
-func (d *smbDriver) add(srv *smbServer, api *msrpc.Shares, info msrpc.ShareInfo) error {
-	if err := api.Add(srv.name, info); err != nil {
+// add publishes info with NetrShareAdd, the name being free when the apply
+// listed the server's shares. A Samba RPC worker that has not yet taken in
+// a share deleted a moment before (by this apply's replace, or the one
+// before it: the delete share command ran, the worker's share table is
+// reloaded on a message that has not reached it) refuses the name as
+// taken: the add is tried again for up to 1.5 s before the name is
+// reported taken. A share made since the plan is reported after that wait.
+func (d *smbDriver) add(ctx context.Context, srv *smbServer, api *msrpc.Shares, info msrpc.ShareInfo) error {
+	err := api.Add(srv.name, info)
+	for wait := 100 * time.Millisecond; err != nil && msrpc.IsDuplicate(err) && wait <= 800*time.Millisecond; wait *= 2 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		err = api.Add(srv.name, info)
+	}
+	if err != nil {
 		return d.explainPut(srv, info, err)
 	}
 	return nil
