@@ -167,16 +167,20 @@ func (im *importer) postgresScans(ctx context.Context, in <-chan []*clientScan, 
 			// the import's transaction: a failed import keeps the key.
 			// The lock (which only writers of the table wait for) makes the
 			// check and the DROP one step: two first imports at once take
-			// turns instead of deadlocking on the upgrade.
+			// turns instead of deadlocking on the upgrade. The key is built
+			// again as the migrations defined it, read before the DROP.
 			if _, err := pc.Exec(ctx, `LOCK TABLE scan_results IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 				return err
 			}
-			rebuild := false
-			if err := pc.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM scan_results)`).Scan(&rebuild); err != nil {
+			var empty bool
+			var key, keyDef *string // nil when the table has no primary key
+			if err := pc.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM scan_results), c.conname::text, pg_get_constraintdef(c.oid)
+				FROM (SELECT 1) one LEFT JOIN pg_constraint c ON c.conrelid = 'scan_results'::regclass AND c.contype = 'p'`).Scan(&empty, &key, &keyDef); err != nil {
 				return err
 			}
+			rebuild := empty && key != nil
 			if rebuild {
-				if _, err := pc.Exec(ctx, `ALTER TABLE scan_results DROP CONSTRAINT scan_results_pkey`); err != nil {
+				if _, err := pc.Exec(ctx, `ALTER TABLE scan_results DROP CONSTRAINT `+pgx.Identifier{*key}.Sanitize()); err != nil {
 					return err
 				}
 			}
@@ -188,7 +192,7 @@ func (im *importer) postgresScans(ctx context.Context, in <-chan []*clientScan, 
 				if _, err := pc.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 					return err
 				}
-				if _, err := pc.Exec(ctx, `ALTER TABLE scan_results ADD CONSTRAINT scan_results_pkey PRIMARY KEY (site, resource_id, update_id)`); err != nil {
+				if _, err := pc.Exec(ctx, `ALTER TABLE scan_results ADD CONSTRAINT `+pgx.Identifier{*key}.Sanitize()+` `+*keyDef); err != nil {
 					return err
 				}
 			}
