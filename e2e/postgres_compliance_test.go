@@ -9,23 +9,7 @@ import (
 
 // complianceSite is plan_compliance.txtar's site on a PostgreSQL site
 // database: a pilot of three declared members and All Systems.
-const complianceSite = `
-variable "dsn" {
-  type      = string
-  sensitive = true
-}
-
-provider "sitedb" {
-  driver = "postgres"
-  dsn    = var.dsn
-}
-
-site "lab" {
-  code   = "LAB"
-  name   = "Lab"
-  server = "SITESRV"
-}
-
+const complianceSite = postgresSite + `
 collection "pilot" {
   site    = site.lab.code
   name    = "Pilot"

@@ -25,27 +25,11 @@ updplan {
   }
 }
 
-variable "dsn" {
-  type      = string
-  sensitive = true
-}
-
 variable "comment" {
   type    = string
   default = "first"
 }
-
-provider "sitedb" {
-  driver = "postgres"
-  dsn    = var.dsn
-}
-
-site "lab" {
-  code   = "LAB"
-  name   = "Lab"
-  server = "SITESRV"
-}
-
+`+postgresSite+`
 collection "c" {
   site    = site.lab.code
   name    = "All"

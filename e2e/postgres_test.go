@@ -10,6 +10,26 @@ import (
 	"github.com/updplan/updplan/internal/pgtest"
 )
 
+// postgresSite is the part the PostgreSQL configurations of these tests
+// share: the sitedb provider on var.dsn (UPDPLAN_VAR_dsn) and site "lab".
+const postgresSite = `
+variable "dsn" {
+  type      = string
+  sensitive = true
+}
+
+provider "sitedb" {
+  driver = "postgres"
+  dsn    = var.dsn
+}
+
+site "lab" {
+  code   = "LAB"
+  name   = "Lab"
+  server = "SITESRV"
+}
+`
+
 // TestPostgresLifecycle runs a site whose database and state both live in
 // PostgreSQL: apply, a no-op plan, a change made by SQL found by drift,
 // and the DSN never shown anywhere. The backend's DSN and workspace come
@@ -33,23 +53,7 @@ updplan {
 locals {
   workspace = lower("LAB")
 }
-
-variable "dsn" {
-  type      = string
-  sensitive = true
-}
-
-provider "sitedb" {
-  driver = "postgres"
-  dsn    = var.dsn
-}
-
-site "lab" {
-  code   = "LAB"
-  name   = "Lab"
-  server = "SITESRV"
-}
-
+`+postgresSite+`
 collection "c" {
   count   = 20
   site    = site.lab.code
