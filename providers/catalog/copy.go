@@ -189,17 +189,15 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 		h = sha256.New()
 		hashInto(h)
 	}
-	done := false
-	finish := func() {
-		if !done {
-			done = true
-			for _, f := range feeds {
-				close(f)
-			}
-			writers.Wait()
+	defer func() {
+		for _, f := range feeds {
+			close(f)
 		}
-	}
-	defer finish()
+		writers.Wait() // the hash has every chunk
+		if err == nil && h != nil {
+			sha = hex.EncodeToString(h.Sum(nil))
+		}
+	}()
 	var bufs [copyBuffers][]byte
 	var inUse [copyBuffers]sync.WaitGroup
 	for i := 0; ; i++ {
@@ -227,11 +225,7 @@ func (p *Provider) stream(r io.Reader, jobs []*copyJob, check io.Writer, progres
 			return "", n, rerr
 		}
 	}
-	finish() // the hash has every chunk
-	if h == nil {
-		return "", n, nil
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return "", n, nil // sha is set once the hash has every chunk
 }
 
 // piece is a chunk of the catalog on its way to a writer; done is told
