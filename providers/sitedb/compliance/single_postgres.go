@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -42,7 +43,11 @@ type copyRows struct {
 	buf     []byte // encoded, not yet read
 	off     int
 	done    bool
-	err     error // why the stream stopped early
+	// stop is why the stream stopped early. pgconn reads the stream on a
+	// goroutine of its own and, when the context is cancelled or the
+	// connection fails, returns before that goroutine is through, so
+	// copyScans may read it while that goroutine still sets it.
+	stop atomic.Pointer[error]
 }
 
 // copyHeader opens a binary COPY stream: the signature, no flags, no
@@ -54,8 +59,8 @@ const copyChunk = 64 << 10
 func (s *copyRows) Read(p []byte) (int, error) {
 	for s.off == len(s.buf) {
 		if s.done {
-			if s.err != nil {
-				return 0, s.err
+			if err := s.stopped(); err != nil {
+				return 0, err
 			}
 			return 0, io.EOF
 		}
@@ -81,7 +86,7 @@ func (s *copyRows) fill() {
 				if !ok {
 					if stopped(s.failed) {
 						// pgconn ends the COPY with CopyFail: nothing is kept.
-						s.err = errReaderStopped
+						s.stopWith(errReaderStopped)
 					} else {
 						s.buf = binary.BigEndian.AppendUint16(s.buf, 0xffff) // the trailer
 					}
@@ -90,7 +95,8 @@ func (s *copyRows) fill() {
 				}
 				s.batch = b
 			case <-s.ctx.Done():
-				s.err, s.done = s.ctx.Err(), true
+				s.stopWith(s.ctx.Err())
+				s.done = true
 				return
 			}
 			continue
@@ -108,6 +114,17 @@ func (s *copyRows) fill() {
 		s.clients = append(s.clients, kc)
 		s.encode(cs)
 	}
+}
+
+// stopWith records why the stream stops early; stopped reads it (nil when
+// it did not).
+func (s *copyRows) stopWith(err error) { s.stop.Store(&err) }
+
+func (s *copyRows) stopped() error {
+	if err := s.stop.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 // encode appends a client's rows as COPY tuples: the field count, then
@@ -144,8 +161,8 @@ func appendText(b []byte, v string) []byte {
 func copyScans(ctx context.Context, pc *pgx.Conn, table string, columns []string, src *copyRows) (int64, error) {
 	sql := "COPY " + pgx.Identifier{table}.Sanitize() + " (" + strings.Join(columns, ", ") + ") FROM STDIN WITH (FORMAT binary)"
 	tag, err := pc.PgConn().CopyFrom(ctx, src, sql)
-	if src.err != nil {
-		return 0, src.err
+	if err := src.stopped(); err != nil {
+		return 0, err
 	}
 	return tag.RowsAffected(), err
 }
