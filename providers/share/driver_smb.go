@@ -620,16 +620,23 @@ func (d *smbDriver) put(ctx context.Context, srv *smbServer, api *msrpc.Shares, 
 	return d.add(ctx, srv, api, info)
 }
 
+// addSettle is how long a NetrShareAdd refused as a duplicate is tried
+// again. 1.5 s was not always enough on a loaded machine (CI, with the
+// race detector: a share deleted by hand still refused after it).
+const addSettle = 5 * time.Second
+
 // add publishes info with NetrShareAdd, the name being free when the apply
 // listed the server's shares. A Samba RPC worker that has not yet taken in
 // a share deleted a moment before (by this apply's replace, or the one
 // before it: the delete share command ran, the worker's share table is
-// reloaded on a message that has not reached it) refuses the name as
-// taken: the add is tried again for up to 1.5 s before the name is
+// reloaded on a message that has not reached it; a share deleted by
+// hand, in the registry, waits for its next reload) refuses the name as
+// taken: the add is tried again for up to addSettle before the name is
 // reported taken. A share made since the plan is reported after that wait.
 func (d *smbDriver) add(ctx context.Context, srv *smbServer, api *msrpc.Shares, info msrpc.ShareInfo) error {
 	err := api.Add(srv.name, info)
-	for wait := 100 * time.Millisecond; err != nil && msrpc.IsDuplicate(err) && wait <= 800*time.Millisecond; wait *= 2 {
+	deadline := time.Now().Add(addSettle)
+	for wait := 100 * time.Millisecond; err != nil && msrpc.IsDuplicate(err) && time.Now().Before(deadline); wait = min(2*wait, time.Second) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
