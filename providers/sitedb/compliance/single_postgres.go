@@ -59,7 +59,7 @@ const copyChunk = 64 << 10
 func (s *copyRows) Read(p []byte) (int, error) {
 	for s.off == len(s.buf) {
 		if s.done {
-			if err := s.stopped(); err != nil {
+			if err := s.stopReason(); err != nil {
 				return 0, err
 			}
 			return 0, io.EOF
@@ -116,11 +116,11 @@ func (s *copyRows) fill() {
 	}
 }
 
-// stopWith records why the stream stops early; stopped reads it (nil when
+// stopWith records why the stream stops early; stopReason reads it (nil when
 // it did not).
 func (s *copyRows) stopWith(err error) { s.stop.Store(&err) }
 
-func (s *copyRows) stopped() error {
+func (s *copyRows) stopReason() error {
 	if err := s.stop.Load(); err != nil {
 		return *err
 	}
@@ -161,7 +161,7 @@ func appendText(b []byte, v string) []byte {
 func copyScans(ctx context.Context, pc *pgx.Conn, table string, columns []string, src *copyRows) (int64, error) {
 	sql := "COPY " + pgx.Identifier{table}.Sanitize() + " (" + strings.Join(columns, ", ") + ") FROM STDIN WITH (FORMAT binary)"
 	tag, err := pc.PgConn().CopyFrom(ctx, src, sql)
-	if err := src.stopped(); err != nil {
+	if err := src.stopReason(); err != nil {
 		return 0, err
 	}
 	return tag.RowsAffected(), err
